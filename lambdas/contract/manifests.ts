@@ -1,0 +1,146 @@
+/**
+ * The small JSON documents the workflow passes between states (S3 keys and counts, never data: Step
+ * Functions payloads are limited to 256 KB). Validated with zod at every handler boundary.
+ */
+import { z } from 'zod';
+import { SOURCE_NAMES } from '../config';
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+export const SourceNameSchema = z.enum(SOURCE_NAMES);
+
+/** What a schedule, the CLI or an operator starts an execution with. */
+export const RunInputSchema = z
+  .object({
+    date: IsoDate.optional(),
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+    sources: z.array(SourceNameSchema).optional(),
+    /** Bump to force a distinct run id for the same date (a new attempt). Default 1. */
+    attempt: z.number().int().positive().optional(),
+    /** Set by EventBridge Scheduler: the scheduled time; its local date is the run date. */
+    scheduledTime: z.string().optional(),
+  })
+  .refine((v) => !(v.date && (v.from || v.to)), 'give either date or from/to, not both')
+  .refine((v) => !v.from === !v.to, 'from and to go together');
+export type RunInput = z.infer<typeof RunInputSchema>;
+
+/** One date's run: the unit of idempotency. */
+export const DateRunSchema = z.object({
+  runId: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  date: IsoDate,
+  sources: z.array(SourceNameSchema),
+  startedAt: z.string(),
+});
+export type DateRun = z.infer<typeof DateRunSchema>;
+
+export const PlanOutputSchema = z.object({
+  runs: z.array(DateRunSchema).min(1),
+  startedAt: z.string(),
+  /** The last date's run: analyze and publish describe the warehouse as of this run. */
+  latest: z.object({ runId: z.string(), date: IsoDate }),
+});
+export type PlanOutput = z.infer<typeof PlanOutputSchema>;
+
+export const CollectInputSchema = z.object({
+  runId: z.string(),
+  date: IsoDate,
+  source: SourceNameSchema,
+});
+export type CollectInput = z.infer<typeof CollectInputSchema>;
+
+/** A raw object to transform into one dataset. */
+export const BatchSchema = z.object({
+  runId: z.string(),
+  date: IsoDate,
+  source: SourceNameSchema,
+  dataset: z.string(),
+  rawKey: z.string(),
+  format: z.enum(['jsonl.gz', 'csv']),
+  /** Source-specific hints, e.g. the timezone of naive timestamps, the unit column. */
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+});
+export type Batch = z.infer<typeof BatchSchema>;
+
+export const CollectOutputSchema = z.object({
+  source: SourceNameSchema,
+  batches: z.array(BatchSchema),
+});
+export type CollectOutput = z.infer<typeof CollectOutputSchema>;
+
+/** Counts reconcile: rowsIn = rowsOut + duplicates + quarantined. */
+export const TransformOutputSchema = z.object({
+  runId: z.string(),
+  date: IsoDate,
+  source: SourceNameSchema,
+  dataset: z.string(),
+  rawKey: z.string(),
+  curatedKeys: z.array(z.string()),
+  quarantineKey: z.string().nullable(),
+  rowsIn: z.number().int().nonnegative(),
+  rowsOut: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  quarantined: z.number().int().nonnegative(),
+});
+export type TransformOutput = z.infer<typeof TransformOutputSchema>;
+
+export const LoadInputSchema = z.object({
+  runId: z.string(),
+  date: IsoDate,
+  sources: z.array(SourceNameSchema),
+  startedAt: z.string(),
+  /** As the Transform map returns it: one array of batch results per source. */
+  transformed: z.array(z.array(TransformOutputSchema)),
+});
+export type LoadInput = z.infer<typeof LoadInputSchema>;
+
+export const SourceCountsSchema = z.object({
+  source: SourceNameSchema,
+  rowsIn: z.number().int(),
+  rowsLoaded: z.number().int(),
+  duplicates: z.number().int(),
+  quarantined: z.number().int(),
+});
+export const LoadOutputSchema = z.object({
+  runId: z.string(),
+  date: IsoDate,
+  counts: z.array(SourceCountsSchema),
+});
+export type LoadOutput = z.infer<typeof LoadOutputSchema>;
+
+export const AnalyzeInputSchema = z.object({
+  /** The last date of the execution: results describe the warehouse as of this date. */
+  date: IsoDate,
+  runId: z.string(),
+});
+export type AnalyzeInput = z.infer<typeof AnalyzeInputSchema>;
+
+export const AnalyzeOutputSchema = z.object({
+  runId: z.string(),
+  resultKeys: z.array(z.string()),
+  counts: z.record(z.string(), z.number()),
+});
+export type AnalyzeOutput = z.infer<typeof AnalyzeOutputSchema>;
+
+export const PublishInputSchema = z.object({ runId: z.string(), resultKeys: z.array(z.string()) });
+export type PublishInput = z.infer<typeof PublishInputSchema>;
+
+export const PublishOutputSchema = z.object({ published: z.array(z.string()) });
+export type PublishOutput = z.infer<typeof PublishOutputSchema>;
+
+/** NotifyFailure gets the plan (when Plan succeeded) or the execution input (when Plan failed). */
+export const FailureInputSchema = z.object({
+  plan: PlanOutputSchema.optional(),
+  input: z.unknown().optional(),
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
+});
+export type FailureInput = z.infer<typeof FailureInputSchema>;
+
+/** Validates a handler's input, with an error that names the handler and the bad fields. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, handler: string): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+    throw new Error(`${handler}: invalid input (${problems}).`);
+  }
+  return r.data;
+}

@@ -1,0 +1,185 @@
+/**
+ * The JSON contract between the analyze/publish steps and the static dashboard: the files under
+ * `results/latest/` (and the dashboard bucket's `data/`). Typed once here and imported by both sides.
+ *
+ * Size stays bounded: everything is pre-aggregated (daily values, hourly profiles), never raw
+ * readings, and series are columnar arrays. Customer ids are pseudonyms (a keyed hash made in the
+ * pipeline); raw meter ids never appear in these files.
+ */
+
+/** Bumped when a file's shape changes incompatibly; the dashboard checks it. */
+export const CONTRACT_VERSION = 1;
+
+/** The file names, relative to `data/`. */
+export const RESULT_FILES = {
+  manifest: 'manifest.json',
+  overview: 'overview.json',
+  consumption: 'consumption.json',
+  /** One small file per customer: `meters/<pseudonym>.json`. */
+  meter: (pseudonym: string) => `meters/${pseudonym}.json`,
+  anomalies: 'anomalies.json',
+  forecast: 'forecast.json',
+  market: 'market.json',
+  emissions: 'emissions.json',
+  runs: 'runs.json',
+} as const;
+
+export interface Manifest {
+  version: typeof CONTRACT_VERSION;
+  generatedAt: string; // ISO instant
+  runId: string;
+  /** Files present in this publication (relative to data/). */
+  files: string[];
+}
+
+export interface Overview {
+  generatedAt: string;
+  /** The last local day with readings (YYYY-MM-DD), the "today" of the KPIs. */
+  asOfDay: string | null;
+  /** Latest reading instant (ISO) — data freshness. */
+  latestReadingAt: string | null;
+  lastSuccessfulRun: { runId: string; finishedAt: string } | null;
+  /** Hours after which the dashboard shows data as stale. */
+  staleAfterHours: number;
+  kpis: {
+    energyTodayKwh: number | null;
+    energyLast30Kwh: number | null;
+    energyPrev30Kwh: number | null;
+    activeMeters: number;
+    openAnomalies: number;
+    emissionsThisMonthKg: number | null;
+  };
+}
+
+export interface MeterSummary {
+  /** Pseudonym (keyed hash), e.g. `c-3f9a1b2c`. */
+  id: string;
+  area: string | null;
+  tariff: string | null;
+  days: number;
+  totalKwh: number;
+  avgDailyKwh: number;
+}
+
+export interface Consumption {
+  /** Fleet totals per local day, columnar. */
+  fleetDaily: { day: string[]; totalKwh: number[]; meters: number[] };
+  /** Average kWh per 30-minute interval by local hour of day (0–23) over the history window. */
+  loadProfile: { hour: number[]; avgIntervalKwh: number[] };
+  meters: MeterSummary[];
+}
+
+/** `meters/<pseudonym>.json` — the per-customer detail view. */
+export interface MeterDetail {
+  id: string;
+  area: string | null;
+  tariff: string | null;
+  timezone: string;
+  daily: { day: string[]; totalKwh: number[]; avgIntervalKwh: number[]; intervals: number[]; peakKwh: number[] };
+  /** 30-minute profiles of the most recent days: day → kWh per interval, in local time order. */
+  profiles: Record<string, { start: string[]; kwh: number[] }>;
+}
+
+export type AnomalySeverity = 'low' | 'medium' | 'high';
+
+export interface AnomalyItem {
+  id: string;
+  subjectType: 'meter' | 'household' | 'fleet';
+  /** Pseudonym for meters; household id for utilities. */
+  subject: string;
+  /** ISO instant (meters) or month start (utilities). */
+  time: string;
+  rule: string; // e.g. spike, stuck, gap, threshold:heating
+  severity: AnomalySeverity;
+  value: number | null;
+  expected: number | null;
+  score: number | null;
+  /** A few values around the anomaly for a small context chart. */
+  context: { t: string[]; v: (number | null)[] };
+}
+
+export interface Anomalies {
+  generatedAt: string;
+  items: AnomalyItem[];
+  /** Counts by rule and severity over all items (the list may be truncated to the newest N). */
+  totals: { rule: string; severity: AnomalySeverity; count: number }[];
+}
+
+export interface ForecastModelScore {
+  model: string;
+  mape: number;
+  mase: number;
+}
+
+export interface ForecastGroup {
+  /** `fleet` or a meter group such as `area:a1`. */
+  group: string;
+  chosenModel: string;
+  backtest: ForecastModelScore[];
+  /** The next 168 hourly values (kWh per hour), columnar. */
+  points: { t: string[]; yhat: number[]; lo80: number[]; hi80: number[]; lo95: number[]; hi95: number[] };
+  /** Recent actuals for context, hourly kWh. */
+  history: { t: string[]; kwh: number[] };
+}
+
+export interface Forecast {
+  generatedAt: string;
+  issuedFor: string | null; // first forecast hour
+  groups: ForecastGroup[];
+}
+
+export interface MarketSymbol {
+  symbol: string;
+  series: {
+    date: string[];
+    close: number[];
+    ma20: (number | null)[];
+    ma50: (number | null)[];
+    vol20: (number | null)[];
+    drawdown: number[];
+  };
+  maxDrawdown: number;
+  annualisedVolatility: number | null;
+  correlationWithConsumption: number | null;
+  /** Posterior of the mean daily return (Normal–Inverse-Gamma, exact). */
+  meanReturn: { mean: number; lo95: number; hi95: number; n: number } | null;
+}
+
+export interface Market {
+  generatedAt: string;
+  symbols: MarketSymbol[];
+}
+
+export interface EmissionFactor {
+  energyType: 'electricity' | 'heating' | 'water';
+  factor: number;
+  unit: string;
+  source: string;
+}
+
+export interface Emissions {
+  generatedAt: string;
+  factors: EmissionFactor[];
+  rows: { building: number; energyType: string; month: string; amount: number; unit: string; emissionKg: number }[];
+}
+
+export interface RunRow {
+  runId: string;
+  runDate: string;
+  source: string;
+  status: 'succeeded' | 'failed' | 'running';
+  rowsIn: number;
+  rowsLoaded: number;
+  duplicates: number;
+  quarantined: number;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  /** Top quarantine reasons of this run and source. */
+  quarantineReasons: { reason: string; count: number }[];
+}
+
+export interface Runs {
+  generatedAt: string;
+  runs: RunRow[];
+}

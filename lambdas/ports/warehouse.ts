@@ -1,0 +1,97 @@
+/**
+ * The warehouse port: the one way the pipeline reaches Redshift. Shaped after the Redshift Data API:
+ * statements are SQL text plus *named* bound parameters (`:name`), a transaction is an ordered batch
+ * (BatchExecuteStatement runs its statements in one transaction), and bulk loads are COPY from
+ * Parquet objects. The DuckDB adapter honours the same contract locally.
+ *
+ * SQL text uses the portable Redshift/Postgres/DuckDB subset; values are never interpolated.
+ */
+export type SqlValue = string | number | boolean | null;
+export type Row = Record<string, SqlValue>;
+
+export interface Statement {
+  /** Name used in errors and logs, e.g. `merge_meter_readings`. */
+  name: string;
+  sql: string;
+  /** Named parameters referenced as `:key` in `sql`. */
+  params?: Record<string, SqlValue>;
+}
+
+/** Bulk-load Parquet objects (object-store keys) into an existing table, columns matched by name. */
+export interface CopyStatement {
+  name: string;
+  copyParquet: { table: string; keys: string[] };
+}
+
+export type BatchItem = Statement | CopyStatement;
+
+export interface Warehouse {
+  /** `duckdb` locally, `redshift` in the cloud: adapters own dialect differences. */
+  readonly dialect: 'duckdb' | 'redshift' | 'postgres';
+  query<T extends Row = Row>(statement: Statement): Promise<T[]>;
+  execute(statement: Statement): Promise<void>;
+  /** All items in one transaction: all applied, or none (rolled back, error rethrown). */
+  transaction(items: BatchItem[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function isCopy(item: BatchItem): item is CopyStatement {
+  return 'copyParquet' in item;
+}
+
+export class WarehouseError extends Error {
+  override readonly name = 'WarehouseError';
+  constructor(readonly statementName: string, readonly detail: string, options?: { cause?: unknown }) {
+    super(`Warehouse statement "${statementName}" failed: ${detail}`, options);
+  }
+}
+
+/** Identifiers cannot be bound as parameters, so they are checked against this pattern instead. */
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertIdentifier(name: string, allowed?: readonly string[]): string {
+  if (!IDENTIFIER.test(name) || (allowed && !allowed.includes(name))) {
+    throw new Error(`"${name}" is not an allowed SQL identifier${allowed ? ` (allowed: ${allowed.join(', ')})` : ''}.`);
+  }
+  return name;
+}
+
+/**
+ * Finds `:name` placeholders (not `::type` casts, not inside quoted strings) in order of appearance.
+ * Adapters use it to translate to their driver's style ($name for DuckDB, $1 for Postgres).
+ */
+export function rewriteNamedParams(sql: string, replace: (name: string) => string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i]!;
+    if (ch === "'") {
+      const end = sql.indexOf("'", i + 1);
+      const stop = end === -1 ? sql.length : end + 1;
+      out += sql.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (ch === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end === -1 ? sql.length : end;
+      out += sql.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (ch === ':' && sql[i + 1] === ':') {
+      out += '::';
+      i += 2;
+      continue;
+    }
+    if (ch === ':' && /[a-z_]/i.test(sql[i + 1] ?? '')) {
+      const m = /^[a-z_][a-z0-9_]*/i.exec(sql.slice(i + 1))!;
+      out += replace(m[0]);
+      i += 1 + m[0].length;
+      continue;
+    }
+    out += ch;
+    i += 1;
+  }
+  return out;
+}
