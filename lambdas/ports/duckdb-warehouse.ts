@@ -1,0 +1,188 @@
+/**
+ * Warehouse over an embedded DuckDB file: the local stand-in for Redshift. It honours the same
+ * contract as the Redshift Data API adapter — named `:params` bound (never interpolated),
+ * transactions as ordered batches, COPY from Parquet objects — so the same load SQL (COPY → staging
+ * → MERGE) runs on both.
+ *
+ * One connection, and every call waits its turn: DuckDB transactions belong to a connection, so
+ * interleaving two callers' batches on one connection would mix their transactions.
+ */
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import type { ObjectStore } from './object-store';
+import { LocalFolderStore } from './local-folder-store';
+import {
+  assertIdentifier,
+  isCopy,
+  rewriteNamedParams,
+  WarehouseError,
+  type BatchItem,
+  type Row,
+  type SqlValue,
+  type Statement,
+  type Warehouse,
+} from './warehouse';
+
+export interface DuckDbWarehouseOptions {
+  /** Where COPY reads Parquet keys from (the data lake). */
+  store?: ObjectStore;
+  /** DuckDB memory_limit, e.g. '1GB'. Default: DuckDB's own (80% of RAM). */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class DuckDbWarehouse implements Warehouse {
+  readonly dialect = 'duckdb' as const;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly store: ObjectStore | undefined,
+    readonly path: string,
+  ) {}
+
+  /** Opens (creating if needed) the database file at `path`, or `:memory:`. */
+  static async open(path: string, options: DuckDbWarehouseOptions = {}): Promise<DuckDbWarehouse> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' };
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.threads) config.threads = String(options.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (/lock/i.test(msg)) {
+        throw new Error(`The local warehouse ${path} is in use by another gridlake process (${msg}). Stop it, or use another --data-dir.`);
+      }
+      throw e;
+    }
+    const conn = await instance.connect();
+    // Warehouse timestamps are UTC instants; local days are computed explicitly with AT TIME ZONE.
+    await conn.run("SET TimeZone = 'UTC'");
+    return new DuckDbWarehouse(instance, conn, options.store, path);
+  }
+
+  query<T extends Row = Row>(statement: Statement): Promise<T[]> {
+    return this.serial(async () => (await this.runStatement(statement, true)) as T[]);
+  }
+
+  execute(statement: Statement): Promise<void> {
+    return this.serial(async () => {
+      await this.runStatement(statement, false);
+    });
+  }
+
+  transaction(items: BatchItem[]): Promise<void> {
+    return this.serial(async () => {
+      const scratch: string[] = [];
+      await this.conn.run('BEGIN TRANSACTION');
+      try {
+        for (const item of items) {
+          if (isCopy(item)) await this.copyParquet(item.name, item.copyParquet.table, item.copyParquet.keys, scratch);
+          else await this.runStatement(item, false);
+        }
+        await this.conn.run('COMMIT');
+      } catch (e) {
+        await this.conn.run('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        await Promise.all(scratch.map((d) => rm(d, { recursive: true, force: true })));
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runStatement(statement: Statement, read: boolean): Promise<Row[]> {
+    const sql = rewriteNamedParams(statement.sql, (name) => `$${name}`);
+    const params = (statement.params ?? {}) as Record<string, DuckDBValue>;
+    try {
+      const hasParams = Object.keys(params).length > 0;
+      if (!read) {
+        await this.conn.run(sql, hasParams ? params : undefined);
+        return [];
+      }
+      const reader = await this.conn.runAndReadAll(sql, hasParams ? params : undefined);
+      return toRows(reader.columnNames(), reader.columnTypes().map((t) => t.typeId), reader.getRowsJS());
+    } catch (e) {
+      throw new WarehouseError(statement.name, (e as Error).message, { cause: e });
+    }
+  }
+
+  /** COPY equivalent: insert Parquet objects into `table`, matching columns by name. */
+  private async copyParquet(name: string, table: string, keys: string[], scratch: string[]): Promise<void> {
+    assertIdentifier(table);
+    if (keys.length === 0) return;
+    const files: string[] = [];
+    if (this.store instanceof LocalFolderStore) {
+      for (const key of keys) files.push(this.store.pathOf(key));
+    } else {
+      if (!this.store) throw new WarehouseError(name, 'no object store configured to read Parquet from');
+      const dir = await mkdtemp(join(tmpdir(), 'gridlake-copy-'));
+      scratch.push(dir);
+      for (const [i, key] of keys.entries()) {
+        const file = join(dir, `${i}.parquet`);
+        await this.store.getFile(key, file);
+        files.push(file);
+      }
+    }
+    // File paths are bound as a parameter list, not interpolated.
+    const params: Record<string, DuckDBValue> = {};
+    const refs = files.map((f, i) => {
+      params[`f${i}`] = f;
+      return `$f${i}`;
+    });
+    try {
+      await this.conn.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_parquet([${refs.join(', ')}])`, params);
+    } catch (e) {
+      throw new WarehouseError(name, (e as Error).message, { cause: e });
+    }
+  }
+}
+
+const DATE_TYPES = new Set([DuckDBTypeId.DATE]);
+const INSTANT_TYPES = new Set([
+  DuckDBTypeId.TIMESTAMP,
+  DuckDBTypeId.TIMESTAMP_TZ,
+  DuckDBTypeId.TIMESTAMP_MS,
+  DuckDBTypeId.TIMESTAMP_S,
+  DuckDBTypeId.TIMESTAMP_NS,
+]);
+
+/** DuckDB JS values → the port's plain JSON values (numbers, strings, ISO dates, null). */
+function toRows(names: string[], types: DuckDBTypeId[], rows: unknown[][]): Row[] {
+  return rows.map((values) => {
+    const row: Row = {};
+    names.forEach((n, i) => {
+      row[n] = toSqlValue(values[i], types[i]!);
+    });
+    return row;
+  });
+}
+
+function toSqlValue(v: unknown, type: DuckDBTypeId): SqlValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) {
+    if (DATE_TYPES.has(type)) return v.toISOString().slice(0, 10);
+    if (INSTANT_TYPES.has(type)) return v.toISOString();
+    return v.toISOString();
+  }
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return String(v);
+}
