@@ -77,16 +77,22 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
-  transaction(items: BatchItem[]): Promise<void> {
+  transaction(items: BatchItem[]): Promise<Row[][]> {
     return this.serial(async () => {
       const scratch: string[] = [];
+      const results: Row[][] = [];
       await this.conn.run('BEGIN TRANSACTION');
       try {
         for (const item of items) {
-          if (isCopy(item)) await this.copyParquet(item.name, item.copyParquet.table, item.copyParquet.keys, scratch);
-          else await this.runStatement(item, false);
+          if (isCopy(item)) {
+            await this.copyParquet(item.name, item.copyParquet.table, item.copyParquet.keys, scratch);
+            results.push([]);
+          } else {
+            results.push(await this.runStatement(item, returnsRows(item.sql)));
+          }
         }
         await this.conn.run('COMMIT');
+        return results;
       } catch (e) {
         await this.conn.run('ROLLBACK').catch(() => undefined);
         throw e;
@@ -153,6 +159,11 @@ export class DuckDbWarehouse implements Warehouse {
       throw new WarehouseError(name, (e as Error).message, { cause: e });
     }
   }
+}
+
+/** A statement returns rows when it is a query (SELECT / WITH …), after any leading comments. */
+function returnsRows(sql: string): boolean {
+  return /^\s*(--[^\n]*\n\s*)*(select|with)\b/i.test(sql);
 }
 
 const DATE_TYPES = new Set([DuckDBTypeId.DATE]);

@@ -30,8 +30,13 @@ export interface Warehouse {
   readonly dialect: 'duckdb' | 'redshift' | 'postgres';
   query<T extends Row = Row>(statement: Statement): Promise<T[]>;
   execute(statement: Statement): Promise<void>;
-  /** All items in one transaction: all applied, or none (rolled back, error rethrown). */
-  transaction(items: BatchItem[]): Promise<void>;
+  /**
+   * All items in one transaction: all applied, or none (rolled back, error rethrown). Returns one
+   * entry per item, in order: the rows of an item that returns rows (e.g. a `SELECT count(*)` of a
+   * staging table inside the transaction), `[]` otherwise. Redshift: BatchExecuteStatement, then
+   * GetStatementResult for each sub-statement that HasResultSet (`<id>:<n>`).
+   */
+  transaction(items: BatchItem[]): Promise<Row[][]>;
   close(): Promise<void>;
 }
 
