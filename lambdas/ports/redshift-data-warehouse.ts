@@ -1,0 +1,466 @@
+/**
+ * Warehouse over the Amazon Redshift Data API (Redshift Serverless workgroup).
+ *
+ * - `query`/`execute` → ExecuteStatement with named parameters (`:name` → Data API `Parameters`).
+ * - `transaction` → one BatchExecuteStatement in TRANSACTION mode when it fits (≤ 40 statements, no
+ *   parameters: a batch shares one parameter list); otherwise BEGIN … COMMIT in a Data API session,
+ *   one ExecuteStatement per item. Either way all items apply or none (ROLLBACK on failure).
+ * - A `CopyStatement` becomes `COPY <table> FROM '<manifest>' IAM_ROLE '<role>' FORMAT AS PARQUET
+ *   MANIFEST`; the manifest is written to the lake (default `curated/_manifests/`, the bucket the COPY
+ *   role can read). Redshift matches Parquet columns to table columns BY POSITION, so the Parquet
+ *   files and the target (staging) table must list columns in the same order.
+ * - Statements are polled with DescribeStatement (exponential backoff, a deadline after which the
+ *   statement is cancelled), results are read page by page with GetStatementResult.
+ * - Throttling and the active-statement limit are retried with backoff and jitter here, because
+ *   the SDK's own retries only cover the single HTTP call.
+ *
+ * NULL parameters: the Data API has no NULL parameter value, so a `:name` bound to `null` is
+ * replaced by the SQL keyword NULL (a constant chosen by the adapter, never caller data). Empty
+ * strings likewise become `''`, which the Data API cannot carry as a parameter value either.
+ */
+import { createHash } from 'node:crypto';
+import {
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  type DescribeStatementResponse,
+  type Field,
+  type RedshiftDataClient,
+  type SqlParameter,
+} from '@aws-sdk/client-redshift-data';
+import type { ObjectStore } from './object-store';
+import type { S3Locator } from './s3-object-store';
+import {
+  assertIdentifier,
+  isCopy,
+  rewriteNamedParams,
+  WarehouseError,
+  type BatchItem,
+  type CopyStatement,
+  type Row,
+  type SqlValue,
+  type Statement,
+  type Warehouse,
+} from './warehouse';
+
+/** The Data API rejects SQL text above 100 KB. */
+export const MAX_STATEMENT_BYTES = 100 * 1024;
+/** BatchExecuteStatement accepts at most 40 SQL statements. */
+export const MAX_BATCH_STATEMENTS = 40;
+
+export interface PollOptions {
+  /** First wait between DescribeStatement calls. Default 200 ms. */
+  initialDelayMs?: number;
+  /** Longest wait between calls (the backoff doubles up to this). Default 5 s. */
+  maxDelayMs?: number;
+  /** Give up (and cancel the statement) after this long. Default 14 minutes (under Lambda's 15). */
+  deadlineMs?: number;
+}
+
+export interface RetryOptions {
+  /** Attempts for a throttled call, the first included. Default 6. */
+  maxAttempts?: number;
+  /** Base of the exponential backoff (full jitter). Default 250 ms. */
+  baseDelayMs?: number;
+}
+
+export interface RedshiftDataWarehouseOptions {
+  client: RedshiftDataClient;
+  workgroupName: string;
+  database: string;
+  /** Secret with `username`/`password`; omit to use the caller's IAM identity (workgroup IAM auth). */
+  secretArn?: string;
+  /** IAM role Redshift assumes for COPY; required only when a transaction contains a CopyStatement. */
+  copyRoleArn?: string;
+  /** Where COPY manifests are written and how their S3 URIs are named; required for CopyStatements. */
+  lake?: ObjectStore & S3Locator;
+  /** Key prefix of COPY manifests; must be readable by the COPY role. Default `curated/_manifests/`. */
+  manifestPrefix?: string;
+  poll?: PollOptions;
+  retry?: RetryOptions;
+  /** Injected for tests; defaults to setTimeout / Date.now. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ActiveStatementsExceededException',
+  'ActiveSessionsExceededException',
+  'ServiceUnavailableException',
+  'InternalServerException',
+]);
+
+function errorName(e: unknown): string {
+  return (e as { name?: string })?.name ?? '';
+}
+
+/** Text of a statement with its parameters bound the Data API way. */
+interface Prepared {
+  sql: string;
+  parameters: SqlParameter[];
+}
+
+/** A transaction item ready to send, with its position in the caller's list. */
+interface PreparedItem extends Prepared {
+  index: number;
+  name: string;
+}
+
+/** A session outlives the gap between statements of one transaction (the Data API allows up to 24 h). */
+const SESSION_KEEP_ALIVE_SECONDS = 900;
+
+/**
+ * Translates `:name` placeholders for the Data API: only referenced parameters are sent (the Data
+ * API rejects unused ones), NULL and '' become SQL constants (it cannot carry them as values).
+ */
+export function bindParameters(statement: Statement): Prepared {
+  const params = statement.params ?? {};
+  const parameters = new Map<string, string>();
+  const sql = rewriteNamedParams(statement.sql, (name) => {
+    if (!(name in params)) {
+      throw new WarehouseError(statement.name, `the SQL uses :${name} but no value was given for it; add "${name}" to params.`);
+    }
+    const value: SqlValue = params[name]!;
+    if (value === null) return 'NULL';
+    if (value === '') return "''";
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new WarehouseError(statement.name, `parameter :${name} is ${value}; Redshift has no such number, pass null instead.`);
+    }
+    parameters.set(name, String(value));
+    return `:${name}`;
+  });
+  return { sql, parameters: [...parameters].map(([name, value]) => ({ name, value })) };
+}
+
+/** Cleanup calls (cancel, rollback) must not hide the error that made them necessary. */
+async function bestEffort(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
+  } catch {
+    // The original failure is rethrown by the caller; a failed cleanup adds nothing actionable.
+  }
+}
+
+function assertStatementSize(name: string, sql: string): void {
+  const bytes = Buffer.byteLength(sql, 'utf8');
+  if (bytes > MAX_STATEMENT_BYTES) {
+    throw new WarehouseError(
+      name,
+      `the SQL is ${bytes} bytes; the Redshift Data API accepts at most ${MAX_STATEMENT_BYTES}. ` +
+        'Load bulk data with COPY from the lake instead of inlining it, or split the statement.',
+    );
+  }
+}
+
+function fieldValue(field: Field): SqlValue {
+  if (field.isNull) return null;
+  if (field.stringValue !== undefined) return field.stringValue;
+  if (field.longValue !== undefined) return field.longValue;
+  if (field.doubleValue !== undefined) return field.doubleValue;
+  if (field.booleanValue !== undefined) return field.booleanValue;
+  if (field.blobValue !== undefined) return Buffer.from(field.blobValue).toString('base64');
+  return null;
+}
+
+// Literals spliced into COPY (Redshift takes no parameters there): checked so no quote can appear.
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*()=\/-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
+
+export class RedshiftDataWarehouse implements Warehouse {
+  readonly dialect = 'redshift' as const;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RedshiftDataWarehouseOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.now = options.now ?? Date.now;
+  }
+
+  private get target() {
+    return { WorkgroupName: this.options.workgroupName, Database: this.options.database, SecretArn: this.options.secretArn };
+  }
+
+  async query<T extends Row = Row>(statement: Statement): Promise<T[]> {
+    const id = await this.start(statement);
+    const status = await this.waitFor(id, statement.name, [statement.name]);
+    if (!status.HasResultSet) return [];
+    return (await this.readResult(id, statement.name)) as T[];
+  }
+
+  async execute(statement: Statement): Promise<void> {
+    const id = await this.start(statement);
+    await this.waitFor(id, statement.name, [statement.name]);
+  }
+
+  /**
+   * Small parameterless transactions (≤ 40 statements, the load's usual shape is larger) go as one
+   * BatchExecuteStatement in TRANSACTION mode. Anything else runs in a Data API session as
+   * BEGIN; one ExecuteStatement per item (each with its own parameters); COMMIT — and ROLLBACK on
+   * failure — because a batch shares one parameter list and holds at most 40 statements.
+   */
+  async transaction(items: BatchItem[]): Promise<Row[][]> {
+    const results: Row[][] = items.map(() => []);
+    const prepared: PreparedItem[] = [];
+    for (const [index, item] of items.entries()) {
+      if (isCopy(item)) {
+        if (item.copyParquet.keys.length === 0) continue; // nothing to load: COPY of an empty manifest fails
+        prepared.push({ index, name: item.name, sql: await this.renderCopy(item), parameters: [] });
+      } else {
+        prepared.push({ index, name: item.name, ...bindParameters(item) });
+      }
+      assertStatementSize(prepared.at(-1)!.name, prepared.at(-1)!.sql);
+    }
+    if (prepared.length === 0) return results;
+    const batchName = prepared.length === 1 ? prepared[0]!.name : `transaction(${prepared[0]!.name}..${prepared.at(-1)!.name})`;
+    if (prepared.length <= MAX_BATCH_STATEMENTS && prepared.every((p) => p.parameters.length === 0)) {
+      await this.runBatch(batchName, prepared, results);
+    } else {
+      await this.runInSession(batchName, prepared, results);
+    }
+    return results;
+  }
+
+  private async runBatch(batchName: string, prepared: PreparedItem[], results: Row[][]): Promise<void> {
+    const out = await this.withRetry(batchName, () =>
+      this.options.client.send(
+        new BatchExecuteStatementCommand({
+          ...this.target,
+          Sqls: prepared.map((p) => p.sql),
+          StatementName: batchName.slice(0, 500),
+          ExecutionMode: 'TRANSACTION',
+        }),
+      ),
+    );
+    const status = await this.waitFor(out.Id!, batchName, prepared.map((p) => p.name));
+    // Sub-statements are numbered in order; only those with a result set have rows to read.
+    for (const [i, sub] of (status.SubStatements ?? []).entries()) {
+      const item = prepared[i];
+      if (item && sub.HasResultSet && sub.Id) results[item.index] = await this.readResult(sub.Id, item.name);
+    }
+  }
+
+  private async runInSession(batchName: string, prepared: PreparedItem[], results: Row[][]): Promise<void> {
+    const begin = await this.withRetry(batchName, () =>
+      this.options.client.send(
+        new ExecuteStatementCommand({ ...this.target, Sql: 'BEGIN', StatementName: `${batchName}:begin`.slice(0, 500), SessionKeepAliveSeconds: SESSION_KEEP_ALIVE_SECONDS }),
+      ),
+    );
+    const sessionId = begin.SessionId;
+    if (!sessionId) throw new WarehouseError(batchName, 'the Data API returned no SessionId for BEGIN; transactions over 40 statements need Data API sessions.');
+    await this.waitFor(begin.Id!, batchName, [batchName]);
+    try {
+      for (const item of prepared) {
+        const out = await this.withRetry(item.name, () =>
+          this.options.client.send(
+            new ExecuteStatementCommand({
+              Sql: item.sql,
+              Parameters: item.parameters.length ? item.parameters : undefined,
+              StatementName: item.name.slice(0, 500),
+              SessionId: sessionId,
+            }),
+          ),
+        );
+        const status = await this.waitFor(out.Id!, item.name, [item.name]);
+        if (status.HasResultSet) results[item.index] = await this.readResult(out.Id!, item.name);
+      }
+      const commit = await this.withRetry(batchName, () =>
+        this.options.client.send(new ExecuteStatementCommand({ Sql: 'COMMIT', StatementName: `${batchName}:commit`.slice(0, 500), SessionId: sessionId })),
+      );
+      await this.waitFor(commit.Id!, batchName, [batchName]);
+    } catch (e) {
+      // Best effort: if the session is gone, Redshift already rolled the open transaction back.
+      await bestEffort(() =>
+        this.options.client.send(new ExecuteStatementCommand({ Sql: 'ROLLBACK', StatementName: `${batchName}:rollback`.slice(0, 500), SessionId: sessionId })),
+      );
+      throw e;
+    }
+  }
+
+  adaptDdl(table: string, portableSql: string): string {
+    return redshiftDdl(table, portableSql);
+  }
+
+  async close(): Promise<void> {
+    // The Data API is stateless HTTP: nothing to close but the client's sockets.
+    this.options.client.destroy();
+  }
+
+  /** The COPY text for a CopyStatement, after writing its manifest to the lake. */
+  async renderCopy(item: CopyStatement): Promise<string> {
+    const { lake, copyRoleArn } = this.options;
+    const table = assertIdentifier(item.copyParquet.table);
+    if (!lake || !copyRoleArn) {
+      throw new WarehouseError(item.name, 'COPY needs the lake store and the COPY role ARN: set LAKE buckets and COPY_ROLE_ARN for this function.');
+    }
+    if (!ROLE_ARN.test(copyRoleArn)) throw new WarehouseError(item.name, `COPY_ROLE_ARN "${copyRoleArn}" is not an IAM role ARN.`);
+    const entries = [];
+    for (const key of item.copyParquet.keys) {
+      const url = lake.s3Uri(key);
+      if (!S3_URI.test(url)) throw new WarehouseError(item.name, `object key "${key}" has characters COPY cannot quote safely.`);
+      // Redshift requires content_length in the manifest for columnar (Parquet) files.
+      const page = await lake.list(key, { maxKeys: 1000 });
+      const info = page.objects.find((o) => o.key === key);
+      if (!info) throw new WarehouseError(item.name, `no object at ${url}: run the transform step that writes it first.`);
+      entries.push({ url, mandatory: true, meta: { content_length: info.size } });
+    }
+    const digest = createHash('sha256').update(item.copyParquet.keys.join('\n')).digest('hex').slice(0, 16);
+    const manifestKey = `${this.options.manifestPrefix ?? 'curated/_manifests/'}${item.name}-${digest}.manifest`;
+    await lake.put(manifestKey, JSON.stringify({ entries }), { contentType: 'application/json' });
+    const manifestUri = lake.s3Uri(manifestKey);
+    if (!S3_URI.test(manifestUri)) throw new WarehouseError(item.name, `manifest key "${manifestKey}" has characters COPY cannot quote safely.`);
+    return `COPY ${table} FROM '${manifestUri}' IAM_ROLE '${copyRoleArn}' FORMAT AS PARQUET MANIFEST`;
+  }
+
+  private async start(statement: Statement): Promise<string> {
+    const prepared = bindParameters(statement);
+    assertStatementSize(statement.name, prepared.sql);
+    const out = await this.withRetry(statement.name, () =>
+      this.options.client.send(
+        new ExecuteStatementCommand({
+          ...this.target,
+          Sql: prepared.sql,
+          Parameters: prepared.parameters.length ? prepared.parameters : undefined,
+          StatementName: statement.name.slice(0, 500),
+        }),
+      ),
+    );
+    return out.Id!;
+  }
+
+  /** Polls until the statement finishes; FAILED/ABORTED and the deadline become WarehouseErrors. */
+  private async waitFor(id: string, name: string, itemNames: string[]): Promise<DescribeStatementResponse> {
+    const poll = this.options.poll ?? {};
+    const deadline = this.now() + (poll.deadlineMs ?? 14 * 60_000);
+    let delay = poll.initialDelayMs ?? 200;
+    for (;;) {
+      const status = await this.withRetry(name, () => this.options.client.send(new DescribeStatementCommand({ Id: id })));
+      switch (status.Status) {
+        case 'FINISHED':
+          return status;
+        case 'FAILED':
+          throw this.failure(status, name, itemNames);
+        case 'ABORTED':
+          throw new WarehouseError(name, `statement ${id} was aborted (cancelled by a user or the service) before it finished; re-run the step.`);
+      }
+      if (this.now() + delay > deadline) {
+        await bestEffort(() => this.options.client.send(new CancelStatementCommand({ Id: id })));
+        throw new WarehouseError(
+          name,
+          `statement ${id} did not finish within ${Math.round((poll.deadlineMs ?? 14 * 60_000) / 1000)} s (last status ${status.Status}); ` +
+            'it was cancelled. Check the workgroup capacity and the query plan.',
+        );
+      }
+      await this.sleep(delay);
+      delay = Math.min(delay * 2, poll.maxDelayMs ?? 5000);
+    }
+  }
+
+  /** Names the failing item of a batch (sub-statements are numbered in order) with Redshift's message. */
+  private failure(status: DescribeStatementResponse, name: string, itemNames: string[]): WarehouseError {
+    const subs = status.SubStatements ?? [];
+    const failedIndex = subs.findIndex((s) => s.Status === 'FAILED' || s.Error);
+    if (failedIndex >= 0 && itemNames[failedIndex]) {
+      return new WarehouseError(itemNames[failedIndex]!, subs[failedIndex]!.Error ?? status.Error ?? 'failed (no message from Redshift)');
+    }
+    return new WarehouseError(name, status.Error ?? 'failed (no message from Redshift)');
+  }
+
+  private async readResult(id: string, name: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.withRetry(name, () => this.options.client.send(new GetStatementResultCommand({ Id: id, NextToken: token })));
+      const columns = (page.ColumnMetadata ?? []).map((c) => c.name ?? c.label ?? '');
+      for (const record of page.Records ?? []) {
+        const row: Row = {};
+        record.forEach((field, i) => (row[columns[i] ?? `column${i}`] = fieldValue(field)));
+        rows.push(row);
+      }
+      token = page.NextToken;
+    } while (token);
+    return rows;
+  }
+
+  private async withRetry<T>(name: string, call: () => Promise<T>): Promise<T> {
+    const maxAttempts = this.options.retry?.maxAttempts ?? 6;
+    const base = this.options.retry?.baseDelayMs ?? 250;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (e) {
+        if (e instanceof WarehouseError) throw e;
+        if (!THROTTLING.has(errorName(e))) {
+          throw new WarehouseError(name, `${errorName(e) || 'Error'}: ${(e as Error).message}`, { cause: e });
+        }
+        if (attempt >= maxAttempts) {
+          throw new WarehouseError(name, `still throttled after ${attempt} attempts (${errorName(e)}: ${(e as Error).message}); lower concurrency or retry later.`, { cause: e });
+        }
+        await this.sleep(Math.random() * base * 2 ** (attempt - 1));
+      }
+    }
+  }
+}
+
+/**
+ * Redshift-only physical design, applied to the portable DDL in `lambdas/sql/tables/*.sql`
+ * (which Postgres and DuckDB must also run, so it cannot carry these clauses):
+ *
+ * | table          | DISTSTYLE / DISTKEY | SORTKEY                   | why |
+ * |----------------|---------------------|---------------------------|-----|
+ * | meter_readings | KEY (meter_id)      | (interval_start, meter_id)| largest table; per-meter joins co-located; time-range scans prune blocks |
+ * | meter_daily    | KEY (meter_id)      | (day, meter_id)           | joins with meter_readings/meters on meter_id; dashboards read recent days |
+ * | meters         | ALL                 | (meter_id)                | small dimension joined to every reading: a copy on every node |
+ * | utility_usage  | KEY (household_id)  | (month, household_id)     | joins with households; monthly reports filter on month |
+ * | households     | ALL                 | (household_id)            | 840 rows: replicate |
+ * | buildings      | ALL                 | (building_id)             | 11 rows: replicate |
+ * | market_prices  | EVEN                | (symbol, trade_date)      | small; reads are per symbol over a date range |
+ * | market_stats   | EVEN                | (symbol, trade_date)      | as market_prices |
+ * | anomalies      | EVEN                | (occurred_at)             | read newest first, rarely joined |
+ * | forecasts      | EVEN                | (issued_on, group_id)     | read by latest issue date |
+ * | etl_runs       | ALL                 | (run_date)                | tiny run record |
+ * Tables not listed keep Redshift's AUTO choices.
+ */
+export const REDSHIFT_PHYSICAL_DESIGN: Record<string, string> = {
+  meter_readings: 'DISTSTYLE KEY DISTKEY (meter_id) SORTKEY (interval_start, meter_id)',
+  meter_daily: 'DISTSTYLE KEY DISTKEY (meter_id) SORTKEY (day, meter_id)',
+  meters: 'DISTSTYLE ALL SORTKEY (meter_id)',
+  utility_usage: 'DISTSTYLE KEY DISTKEY (household_id) SORTKEY (month, household_id)',
+  households: 'DISTSTYLE ALL SORTKEY (household_id)',
+  buildings: 'DISTSTYLE ALL SORTKEY (building_id)',
+  market_prices: 'DISTSTYLE EVEN SORTKEY (symbol, trade_date)',
+  market_stats: 'DISTSTYLE EVEN SORTKEY (symbol, trade_date)',
+  anomalies: 'DISTSTYLE EVEN SORTKEY (occurred_at)',
+  forecasts: 'DISTSTYLE EVEN SORTKEY (issued_on, group_id)',
+  etl_runs: 'DISTSTYLE ALL SORTKEY (run_date)',
+};
+
+/**
+ * The Redshift DDL for a portable CREATE TABLE: the table attributes from
+ * {@link REDSHIFT_PHYSICAL_DESIGN} go after the column list's closing parenthesis.
+ */
+export function redshiftDdl(tableName: string, portableSql: string): string {
+  assertIdentifier(tableName);
+  const attributes = REDSHIFT_PHYSICAL_DESIGN[tableName];
+  if (!attributes) return portableSql;
+  const create = new RegExp(`CREATE\\s+TABLE\\s+(IF\\s+NOT\\s+EXISTS\\s+)?${tableName}\\s*\\(`, 'i').exec(portableSql);
+  if (!create) {
+    throw new Error(`redshiftDdl: no "CREATE TABLE ${tableName} (" in the given SQL; pass the table's .sql file from lambdas/sql/tables.`);
+  }
+  // Find the parenthesis that closes the column list (skipping nested ones and quoted text).
+  let depth = 0;
+  for (let i = create.index + create[0].length - 1; i < portableSql.length; i++) {
+    const ch = portableSql[i];
+    if (ch === "'") {
+      i = portableSql.indexOf("'", i + 1);
+      if (i < 0) break;
+    } else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) {
+      return `${portableSql.slice(0, i + 1)}\n${attributes}${portableSql.slice(i + 1)}`;
+    }
+  }
+  throw new Error(`redshiftDdl: the column list of ${tableName} is not closed; check lambdas/sql/tables/${tableName}.sql.`);
+}
