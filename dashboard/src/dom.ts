@@ -1,0 +1,86 @@
+/** A tiny element builder: the dashboard has no framework, and this keeps view code declarative. */
+type Child = Node | string | number | null | undefined | false | Child[];
+type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
+    else if (k === 'class') el.className = String(v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el: Node, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** A message shown where data is not (yet) published, telling what produces it. */
+export function emptyState(what: string, file: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'empty', 'data-empty': file },
+    h('p', {}, h('strong', {}, `No ${what} yet.`)),
+    h('p', {}, `The file data/${file} has not been published. Run the pipeline (`, h('code', {}, 'gridlake run'), `) to produce it.`),
+  );
+}
+
+export function errorState(file: string, message: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'error', role: 'alert', 'data-error': file },
+    h('p', {}, h('strong', {}, `data/${file} could not be read.`)),
+    h('p', {}, message),
+  );
+}
+
+/** A horizontally scrollable, keyboard-focusable table wrapper (phones; axe's scrollable-region rule). */
+export function tableWrap(label: string, table: HTMLTableElement): HTMLElement {
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label }, table);
+}
+
+export function simpleTable(
+  caption: string,
+  columns: string[],
+  rows: (string | number | null)[][],
+  numeric: boolean[] = [],
+): HTMLTableElement {
+  return h(
+    'table',
+    {},
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, columns.map((c, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : null }, c)))),
+    h(
+      'tbody',
+      {},
+      rows.map((r) => h('tr', {}, r.map((v, i) => h('td', { class: numeric[i] ? 'num' : null }, v === null ? '—' : String(v))))),
+    ),
+  );
+}
+
+export function kpi(label: string, value: string, note?: string | Node, attrs: Attrs = {}): HTMLElement {
+  return h('div', { class: 'kpi', ...attrs }, h('dt', {}, label), h('dd', {}, h('span', { class: 'kpi-value' }, value), note ? h('span', { class: 'kpi-note' }, note) : null));
+}
+
+/** A labelled <select> whose change calls back with the new value. */
+export function selectField(
+  label: string,
+  name: string,
+  options: { value: string; label: string }[],
+  value: string,
+  onChange: (v: string) => void,
+): HTMLElement {
+  const select = h(
+    'select',
+    { name, id: `f-${name}`, onchange: ((e: Event) => onChange((e.target as HTMLSelectElement).value)) as EventListener },
+    options.map((o) => h('option', { value: o.value, selected: o.value === value }, o.label)),
+  );
+  return h('label', { class: 'field', for: `f-${name}` }, h('span', {}, label), select);
+}

@@ -1,0 +1,205 @@
+/**
+ * Consumption: fleet daily totals and the hourly load profile, and the per-customer detail (pick a
+ * pseudonymised meter; daily totals, the 30-minute profile of a chosen day, the daily values table).
+ */
+import type { Consumption, MeterDetail, MeterSummary } from '../../../lambdas/contract/results';
+import { chartFigure } from '../charts';
+import { emptyState, errorState, h, tableWrap } from '../dom';
+import * as f from '../format';
+import { inRange } from '../route';
+import type { View, ViewContext } from './view';
+
+const LIST_LIMIT = 25;
+
+export const consumptionView: View = {
+  name: 'consumption',
+  title: 'Consumption',
+  async render(ctx) {
+    const root = h('section', { 'aria-labelledby': 'view-title' }, h('h1', { id: 'view-title', tabindex: -1 }, 'Consumption'));
+    const cons = await ctx.data.load<Consumption>('consumption.json');
+    if (cons.status !== 'ok') {
+      root.append(cons.status === 'missing' ? emptyState('consumption data', cons.file) : errorState(cons.file, cons.message));
+      return root;
+    }
+    const c = cons.data;
+
+    const idx = c.fleetDaily.day.map((_, i) => i).filter((i) => inRange(c.fleetDaily.day[i], ctx.range));
+    root.append(
+      h(
+        'div',
+        { class: 'grid-2' },
+        chartFigure({
+          id: 'chart-fleet-daily',
+          title: 'Fleet total per day',
+          type: 'bar',
+          labels: idx.map((i) => c.fleetDaily.day[i]),
+          series: [{ label: 'Total kWh', data: idx.map((i) => c.fleetDaily.totalKwh[i]) }],
+          yLabel: 'kWh',
+          xLabel: 'Day',
+          unit: 'kWh',
+        }),
+        chartFigure({
+          id: 'chart-load-profile',
+          title: 'Average load profile by hour of day',
+          type: 'line',
+          labels: c.loadProfile.hour.map((hr) => `${String(hr).padStart(2, '0')}:00`),
+          series: [{ label: 'Average kWh per 30 min', data: c.loadProfile.avgIntervalKwh, color: 2 }],
+          yLabel: 'kWh per 30 min',
+          xLabel: 'Hour (local)',
+          unit: 'kWh',
+          digits: 3,
+        }),
+      ),
+    );
+    root.append(await customerSection(ctx, c));
+    return root;
+  },
+};
+
+async function customerSection(ctx: ViewContext, c: Consumption): Promise<HTMLElement> {
+  const section = h('section', { class: 'customer', 'aria-labelledby': 'customer-title' }, h('h2', { id: 'customer-title' }, 'Customer detail'));
+  const known = new Set(c.meters.map((m) => m.id));
+  const q = ctx.route.params.q ?? '';
+  const input = h('input', { type: 'search', id: 'meter-search', name: 'q', value: q, list: 'meter-ids', autocomplete: 'off', placeholder: 'c-…', 'aria-describedby': 'meter-search-help' });
+  const list = h('div', { class: 'meter-list' });
+  const fill = (text: string) => list.replaceChildren(meterList(ctx, c.meters, text));
+  fill(q);
+  input.addEventListener('input', () => fill(input.value));
+  const form = h(
+    'form',
+    {
+      class: 'search',
+      role: 'search',
+      onsubmit: ((e: Event) => {
+        e.preventDefault();
+        const v = input.value.trim();
+        ctx.navigate(known.has(v) ? { meter: v, day: null, q: null } : { q: v || null });
+      }) as EventListener,
+    },
+    h('label', { for: 'meter-search' }, 'Find a customer'),
+    input,
+    h('button', { type: 'submit' }, 'Show'),
+    h('p', { id: 'meter-search-help', class: 'help' }, `Customers are pseudonymised; ${f.num(c.meters.length)} meters. Type part of a pseudonym, area or tariff.`),
+    h('datalist', { id: 'meter-ids' }, c.meters.map((m) => h('option', { value: m.id }))),
+  );
+  section.append(form, list);
+
+  const id = ctx.route.params.meter;
+  if (!id) return section;
+  const res = await ctx.data.loadMeter<MeterDetail>(id, known);
+  if (res.status === 'missing') section.append(h('p', { class: 'empty', role: 'status' }, `No customer ${id} in this publication. Pick one from the list.`));
+  else if (res.status === 'error') section.append(errorState(res.file, res.message));
+  else section.append(meterDetail(ctx, res.data));
+  return section;
+}
+
+function meterList(ctx: ViewContext, meters: MeterSummary[], text: string): HTMLElement {
+  const t = text.trim().toLowerCase();
+  const hits = meters.filter((m) => !t || m.id.toLowerCase().includes(t) || (m.area ?? '').toLowerCase().includes(t) || (m.tariff ?? '').toLowerCase().includes(t));
+  const shown = [...hits].sort((a, b) => b.totalKwh - a.totalKwh).slice(0, LIST_LIMIT);
+  const table = h(
+    'table',
+    { id: 'meter-table' },
+    h('caption', {}, `${f.num(hits.length)} customers${hits.length > LIST_LIMIT ? `, the ${LIST_LIMIT} largest shown` : ''}`),
+    h('thead', {}, h('tr', {}, ['Customer', 'Area', 'Tariff', 'Days', 'Total', 'Average per day'].map((c, i) => h('th', { scope: 'col', class: i >= 3 ? 'num' : null }, c)))),
+    h(
+      'tbody',
+      {},
+      shown.map((m) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, h('a', { href: ctx.href({ meter: m.id, day: null }), 'data-meter': m.id, 'aria-current': ctx.route.params.meter === m.id ? 'true' : null }, m.id)),
+          h('td', {}, m.area ?? '—'),
+          h('td', {}, m.tariff ?? '—'),
+          h('td', { class: 'num' }, f.num(m.days)),
+          h('td', { class: 'num' }, f.kwh(m.totalKwh)),
+          h('td', { class: 'num' }, f.kwh(m.avgDailyKwh, 2)),
+        ),
+      ),
+    ),
+  );
+  return tableWrap('Customers', table);
+}
+
+function meterDetail(ctx: ViewContext, m: MeterDetail): HTMLElement {
+  const d = m.daily;
+  const idx = d.day.map((_, i) => i).filter((i) => inRange(d.day[i], ctx.range));
+  const profileDays = Object.keys(m.profiles).sort();
+  const day = ctx.route.params.day && m.profiles[ctx.route.params.day] ? ctx.route.params.day : profileDays[profileDays.length - 1];
+  const profile = day ? m.profiles[day] : undefined;
+
+  const daySelect = h(
+    'select',
+    { id: 'profile-day', name: 'day', onchange: ((e: Event) => ctx.navigate({ day: (e.target as HTMLSelectElement).value })) as EventListener },
+    profileDays.map((pd) => h('option', { value: pd, selected: pd === day }, pd)),
+  );
+
+  const table = h(
+    'table',
+    { id: 'daily-table', 'data-meter': m.id },
+    h('caption', {}, `Daily values of ${m.id} (local days, ${m.timezone})`),
+    h('thead', {}, h('tr', {}, ['Day', 'Total kWh', 'Average kWh per interval', 'Intervals', 'Peak kWh'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)))),
+    h(
+      'tbody',
+      {},
+      [...idx].reverse().map((i) =>
+        h(
+          'tr',
+          { 'data-day': d.day[i] },
+          h('th', { scope: 'row' }, d.day[i]),
+          h('td', { class: 'num', 'data-field': 'total_kwh', 'data-value': d.totalKwh[i] }, f.num(d.totalKwh[i], 3)),
+          h('td', { class: 'num', 'data-field': 'avg_interval_kwh', 'data-value': d.avgIntervalKwh[i] }, f.num(d.avgIntervalKwh[i], 3)),
+          h('td', { class: 'num', 'data-field': 'intervals', 'data-value': d.intervals[i] }, f.num(d.intervals[i])),
+          h('td', { class: 'num', 'data-field': 'peak_kwh', 'data-value': d.peakKwh[i] }, f.num(d.peakKwh[i], 3)),
+        ),
+      ),
+    ),
+  );
+
+  const total = idx.reduce((s, i) => s + d.totalKwh[i], 0);
+  return h(
+    'article',
+    { class: 'meter-detail', 'aria-labelledby': 'meter-title', 'data-meter': m.id },
+    h('h3', { id: 'meter-title' }, `Customer ${m.id}`),
+    h(
+      'p',
+      { class: 'meta' },
+      `Area ${m.area ?? '—'} · tariff ${m.tariff ?? '—'} · ${f.num(idx.length)} days · ${f.kwh(total)} in total · average ${f.kwh(idx.length ? total / idx.length : null, 2)} per day`,
+    ),
+    h(
+      'div',
+      { class: 'grid-2' },
+      chartFigure({
+        id: 'chart-meter-daily',
+        title: `Daily energy of ${m.id}`,
+        type: 'bar',
+        labels: idx.map((i) => d.day[i]),
+        series: [{ label: 'Total kWh', data: idx.map((i) => d.totalKwh[i]), color: 3 }],
+        yLabel: 'kWh',
+        xLabel: 'Day',
+        unit: 'kWh',
+        digits: 2,
+      }),
+      h(
+        'div',
+        {},
+        h('label', { class: 'field', for: 'profile-day' }, h('span', {}, 'Day for the 30-minute profile'), daySelect),
+        profile
+          ? chartFigure({
+              id: 'chart-meter-profile',
+              title: `30-minute profile of ${m.id} on ${day}`,
+              type: 'line',
+              labels: profile.start.map((s) => (s.length > 5 ? s.slice(11, 16) : s)),
+              series: [{ label: 'kWh per interval', data: profile.kwh, color: 4 }],
+              yLabel: 'kWh',
+              xLabel: 'Interval start (local)',
+              unit: 'kWh',
+              digits: 3,
+            })
+          : h('p', { class: 'empty' }, 'No 30-minute profiles published for this customer (only the most recent days are kept).'),
+      ),
+    ),
+    tableWrap(`Daily values of ${m.id}`, table),
+  );
+}
