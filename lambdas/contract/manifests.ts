@@ -121,7 +121,7 @@ export const AnalyzeOutputSchema = z.object({
 });
 export type AnalyzeOutput = z.infer<typeof AnalyzeOutputSchema>;
 
-export const PublishInputSchema = z.object({ runId: z.string(), resultKeys: z.array(z.string()) });
+export const PublishInputSchema = z.object({ runId: z.string() });
 export type PublishInput = z.infer<typeof PublishInputSchema>;
 
 export const PublishOutputSchema = z.object({ published: z.array(z.string()) });

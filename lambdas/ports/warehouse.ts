@@ -38,6 +38,11 @@ export interface Warehouse {
    */
   transaction(items: BatchItem[]): Promise<Row[][]>;
   close(): Promise<void>;
+  /**
+   * Turns a portable CREATE TABLE into this dialect's (e.g. Redshift adds DISTKEY/SORTKEY). Absent
+   * = the portable DDL is used as is.
+   */
+  adaptDdl?(table: string, portableSql: string): string;
 }
 
 export function isCopy(item: BatchItem): item is CopyStatement {

@@ -1,0 +1,148 @@
+/**
+ * gridlake — the local CLI. Runs the same workflow file as the cloud, on local stand-ins under a
+ * data directory (default .gridlake/). Exit codes: 0 success, 1 a run failed, 2 a usage error.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const HELP = `gridlake — energy & market data ETL (local mode)
+
+Usage:
+  gridlake run [--date D | --from D --to D] [--sources a,b] [--data-dir DIR] [--config FILE]
+      Run the workflow (statemachines/etl.asl.json) for one date or a range, with progress.
+      Without a date: yesterday. Sources: meters, meter-simulator, utilities, market.
+  gridlake import meters PATH [--timezone Area/City] [--data-dir DIR]
+      Put a meter CSV (meter_id,timestamp,kwh|wh), a folder of CSVs, or an energy-app export
+      folder (user_data.csv + consumption/<id>.csv) into the landing zone; the next run loads it.
+  gridlake sql "SQL" [--format table|json|csv] [--data-dir DIR]
+      Query the local warehouse (DuckDB). Tables: see README "Tables".
+  gridlake serve [--port N] [--data-dir DIR]
+      Serve the dashboard with the latest published results.
+  gridlake demo [--days N] [--port N] [--data-dir DIR]
+      The last N (default 30) days of simulated data through the workflow, then serve (npm start).
+
+Options:
+  --data-dir DIR   local data directory (default .gridlake)
+  --config FILE    JSON configuration (see README "Configuration"); default: built-in defaults
+  -h, --help       this help
+
+Exit codes: 0 success, 1 a run failed, 2 usage error.`;
+
+class UsageError extends Error {}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      date: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      sources: { type: 'string' },
+      'data-dir': { type: 'string', default: '.gridlake' },
+      config: { type: 'string' },
+      timezone: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+      port: { type: 'string' },
+      days: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    console.log(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const dataDir = values['data-dir']!;
+  const config = values.config ? readConfig(values.config) : {};
+
+  switch (command) {
+    case 'run': {
+      const input = runInput(values);
+      const { runCommand } = await import('../local/commands');
+      return runCommand({ dataDir, config, input });
+    }
+    case 'demo': {
+      const days = values.days ? positiveInt(values.days, '--days') : 30;
+      const { demoCommand } = await import('../local/commands');
+      return demoCommand({ dataDir, config, days, port: values.port ? port(values.port) : 8080 });
+    }
+    case 'import': {
+      const [kind, path] = rest;
+      if (kind !== 'meters' || !path) throw new UsageError('usage: gridlake import meters PATH [--timezone Area/City]');
+      const { importCommand } = await import('../local/commands');
+      return importCommand({ dataDir, config, path, timezone: values.timezone });
+    }
+    case 'sql': {
+      const [sql] = rest;
+      if (!sql) throw new UsageError('usage: gridlake sql "SELECT …" [--format table|json|csv]');
+      const format = values.format!;
+      if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv (got "${format}")`);
+      const { sqlCommand } = await import('../local/commands');
+      return sqlCommand({ dataDir, sql, format: format as 'table' | 'json' | 'csv' });
+    }
+    case 'serve': {
+      const { serveCommand } = await import('../local/commands');
+      return serveCommand({ dataDir, port: values.port ? port(values.port) : 8080 });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (try --help)`);
+  }
+}
+
+function runInput(values: Record<string, unknown>): Record<string, unknown> {
+  const { date, from, to, sources } = values as Record<string, string | undefined>;
+  for (const [flag, v] of Object.entries({ date, from, to })) {
+    if (v !== undefined && !DATE.test(v)) throw new UsageError(`--${flag} must be a date YYYY-MM-DD (got "${v}")`);
+  }
+  if (date && (from || to)) throw new UsageError('give either --date or --from/--to, not both');
+  if (!from !== !to) throw new UsageError('--from and --to go together');
+  const input: Record<string, unknown> = {};
+  if (date) input.date = date;
+  if (from) Object.assign(input, { from, to });
+  if (sources) {
+    const list = sources.split(',').map((s) => s.trim()).filter(Boolean);
+    const known = ['meters', 'meter-simulator', 'utilities', 'market'];
+    const bad = list.filter((s) => !known.includes(s));
+    if (bad.length) throw new UsageError(`unknown source(s) ${bad.join(', ')}; known: ${known.join(', ')}`);
+    input.sources = list;
+  }
+  return input;
+}
+
+function readConfig(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`--config ${path}: ${(e as Error).message}`);
+  }
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number (got "${v}")`);
+  return n;
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0–65535 (got "${v}")`);
+  return n;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`gridlake: ${(e as Error).message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`gridlake: ${(e as Error).message}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,40 @@
+/**
+ * What every handler shares: building the step ports from the environment, once per container.
+ *   GRIDLAKE_MODE=aws   → S3, Redshift Data API, SNS (lambdas/ports/aws-ports.ts), set by the CDK stack
+ *   otherwise (local)   → a folder lake, a DuckDB file, a notifications file under GRIDLAKE_DATA_DIR
+ * GRIDLAKE_CONFIG holds the JSON configuration (lambdas/config.ts). This is the only place that
+ * reads process.env; steps receive everything as arguments.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { configFromJson, type Config } from '../config';
+import { localPorts } from '../ports/local-ports';
+import { systemClock } from '../ports/clock';
+import { silentLog, type Log, type StepPorts } from '../steps/ports';
+
+let configCache: { text: string | undefined; config: Config } | undefined;
+function config(text: string | undefined): Config {
+  if (!configCache || configCache.text !== text) configCache = { text, config: configFromJson(text) };
+  return configCache.config;
+}
+
+let logger: Logger | undefined;
+function powertoolsLog(step: string): Log {
+  logger ??= new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'gridlake' });
+  return {
+    info: (m, f) => logger!.info(m, { step, ...f }),
+    warn: (m, f) => logger!.warn(m, { step, ...f }),
+    error: (m, f) => logger!.error(m, { step, ...f }),
+  };
+}
+
+let awsPorts: Promise<Omit<StepPorts, 'config' | 'clock' | 'log' | 'tmpDir'>> | undefined;
+
+export async function portsFromEnv(step: string, env: NodeJS.ProcessEnv = process.env): Promise<StepPorts> {
+  const cfg = config(env.GRIDLAKE_CONFIG);
+  if (env.GRIDLAKE_MODE === 'aws') {
+    awsPorts ??= import('../ports/aws-ports').then((m) => m.createAwsPorts(env));
+    return { ...(await awsPorts), config: cfg, clock: systemClock, log: powertoolsLog(step), tmpDir: '/tmp' };
+  }
+  const log = env.GRIDLAKE_LOG === 'json' ? powertoolsLog(step) : silentLog;
+  return localPorts({ dataDir: env.GRIDLAKE_DATA_DIR ?? '.gridlake', config: cfg, log });
+}

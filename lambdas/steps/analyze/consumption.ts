@@ -1,0 +1,99 @@
+/**
+ * Consumption results: fleet daily totals, the hourly load profile, one summary per customer and a
+ * small per-customer file (daily values + the 30-minute profiles of the last days). Everything is
+ * aggregated in the warehouse; meter ids leave only as pseudonyms.
+ */
+import type { Consumption, MeterDetail, MeterSummary } from '../../contract/results';
+import { RESULT_FILES } from '../../contract/results';
+import { sqlFile } from '../../sql/files';
+import type { Analysis } from './analysis';
+import { pseudonymise } from './pseudonym';
+import { windowEnding } from './window';
+
+/** Days of 30-minute profiles kept per customer file (bounds the published size). */
+export const PROFILE_DAYS = 7;
+
+const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export const consumptionAnalysis: Analysis = {
+  name: 'consumption',
+  async run({ ports, asOfDay }) {
+    const wh = ports.warehouse;
+    const win = windowEnding(asOfDay, ports.config.analysis.historyDays);
+    const dayParams = { from_day: win.fromDay, to_day: win.toDay };
+    const [fleet, profile, summaries, daily] = [
+      await wh.query({ name: 'fleet_daily', sql: sqlFile('results/fleet_daily.sql'), params: dayParams }),
+      await wh.query({ name: 'load_profile', sql: sqlFile('results/load_profile.sql'), params: { from_ts: win.fromTs, to_ts: win.toTs } }),
+      await wh.query({ name: 'meter_summaries', sql: sqlFile('results/meter_summaries.sql'), params: dayParams }),
+      await wh.query({ name: 'meter_daily_window', sql: sqlFile('results/meter_daily_window.sql'), params: dayParams }),
+    ];
+    const recent = windowEnding(asOfDay, PROFILE_DAYS);
+    const profiles = await wh.query({
+      name: 'meter_profiles',
+      sql: sqlFile('results/meter_profiles.sql'),
+      params: { from_ts: recent.fromTs, to_ts: recent.toTs, from_day: recent.fromDay, to_day: recent.toDay },
+    });
+
+    const pseudonyms = new Map<string, string>();
+    const idOf = (meterId: string) => {
+      let p = pseudonyms.get(meterId);
+      if (!p) pseudonyms.set(meterId, (p = pseudonymise(ports.pseudonymKey, meterId)));
+      return p;
+    };
+
+    const meters: MeterSummary[] = summaries.map((r) => ({
+      id: idOf(String(r.meter_id)),
+      area: (r.area as string | null) ?? null,
+      tariff: (r.tariff as string | null) ?? null,
+      days: Number(r.days),
+      totalKwh: round(Number(r.total_kwh), 3),
+      avgDailyKwh: round(Number(r.avg_daily_kwh), 3),
+    }));
+
+    const details = new Map<string, MeterDetail>();
+    for (const r of summaries) {
+      const id = idOf(String(r.meter_id));
+      details.set(String(r.meter_id), {
+        id,
+        area: (r.area as string | null) ?? null,
+        tariff: (r.tariff as string | null) ?? null,
+        timezone: String(r.timezone),
+        daily: { day: [], totalKwh: [], avgIntervalKwh: [], intervals: [], peakKwh: [] },
+        profiles: {},
+      });
+    }
+    for (const r of daily) {
+      const d = details.get(String(r.meter_id));
+      if (!d) continue;
+      d.daily.day.push(String(r.day));
+      d.daily.totalKwh.push(round(Number(r.total_kwh)));
+      d.daily.avgIntervalKwh.push(round(Number(r.avg_interval_kwh)));
+      d.daily.intervals.push(Number(r.intervals));
+      d.daily.peakKwh.push(round(Number(r.peak_kwh)));
+    }
+    for (const r of profiles) {
+      const d = details.get(String(r.meter_id));
+      if (!d) continue;
+      const day = String(r.day);
+      const p = (d.profiles[day] ??= { start: [], kwh: [] });
+      p.start.push(`${String(r.hh).padStart(2, '0')}:${String(r.mi).padStart(2, '0')}`);
+      p.kwh.push(round(Number(r.kwh)));
+    }
+
+    const consumption: Consumption = {
+      fleetDaily: {
+        day: fleet.map((r) => String(r.day)),
+        totalKwh: fleet.map((r) => round(Number(r.total_kwh), 3)),
+        meters: fleet.map((r) => Number(r.meters)),
+      },
+      loadProfile: {
+        hour: profile.map((r) => Number(r.hour)),
+        avgIntervalKwh: profile.map((r) => round(Number(r.avg_interval_kwh))),
+      },
+      meters,
+    };
+    const files: Record<string, unknown> = { [RESULT_FILES.consumption]: consumption };
+    for (const d of details.values()) files[RESULT_FILES.meter(d.id)] = d;
+    return { files, counts: { meters: meters.length, fleetDays: fleet.length } };
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * Analyze: runs each analysis in order against the warehouse and writes the JSON results for the
+ * dashboard under `results/latest/` (replaced as a whole: files no analysis produced this time are
+ * removed) and `results/runs/<runId>/` (kept for history). Re-running a date replaces its results.
+ */
+import { AnalyzeInputSchema, parseInput, type AnalyzeOutput } from '../../contract/manifests';
+import { CONTRACT_VERSION, RESULT_FILES, type Manifest } from '../../contract/results';
+import { listKeys, putJson } from '../../ports/object-store';
+import type { StepPorts } from '../ports';
+import { ensureSchema } from '../schema';
+import type { Analysis } from './analysis';
+import { consumptionAnalysis } from './consumption';
+import { overviewAnalysis } from './overview';
+import { runsAnalysis } from './runs';
+
+/**
+ * In order: the models first (they write their tables), then the summaries that read them.
+ * Overview goes last: it counts this run's anomalies.
+ */
+export const ANALYSES: Analysis[] = [
+  consumptionAnalysis,
+  runsAnalysis,
+  overviewAnalysis,
+];
+
+export const LATEST_PREFIX = 'results/latest/';
+
+export async function analyze(rawInput: unknown, ports: StepPorts, analyses: Analysis[] = ANALYSES): Promise<AnalyzeOutput> {
+  const input = parseInput(AnalyzeInputSchema, rawInput, 'analyze');
+  await ensureSchema(ports.warehouse);
+  const ctx = { input, ports, asOfDay: input.date };
+  const files = new Map<string, unknown>();
+  const counts: Record<string, number> = {};
+  for (const analysis of analyses) {
+    const started = Date.now();
+    const result = await analysis.run(ctx);
+    for (const [name, content] of Object.entries(result.files)) files.set(name, content);
+    for (const [k, v] of Object.entries(result.counts)) counts[`${analysis.name}.${k}`] = v;
+    counts[`${analysis.name}.ms`] = Date.now() - started;
+    ports.log.info('analysis finished', { analysis: analysis.name, ms: Date.now() - started, ...result.counts });
+  }
+
+  const manifest: Manifest = {
+    version: CONTRACT_VERSION,
+    generatedAt: ports.clock.now().toISOString(),
+    runId: input.runId,
+    files: [...files.keys()].sort(),
+  };
+  files.set(RESULT_FILES.manifest, manifest);
+
+  const written = new Set<string>();
+  await mapLimit([...files.entries()], 16, async ([name, content]) => {
+    await putJson(ports.lake, `results/runs/${input.runId}/${name}`, content);
+    await putJson(ports.lake, LATEST_PREFIX + name, content);
+    written.add(LATEST_PREFIX + name);
+  });
+  for (const key of await listKeys(ports.lake, LATEST_PREFIX)) {
+    if (!written.has(key)) await ports.lake.delete(key);
+  }
+  // Only the top-level files are named in the state payload (per-customer files can be thousands).
+  const resultKeys = [...written].filter((k) => !k.slice(LATEST_PREFIX.length).includes('/')).sort();
+  return { runId: input.runId, resultKeys, counts };
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,169 @@
+/**
+ * Load: curated Parquet → warehouse, exactly once per natural key. For each source and dataset:
+ * COPY the run's Parquet into a staging table, deduplicate staging by the natural key (Redshift's
+ * MERGE rejects duplicate source keys), MERGE into the target, rebuild the touched meter_daily days,
+ * and record the run in etl_runs — all of one date's datasets in ONE transaction, so a failure
+ * leaves nothing half-loaded.
+ */
+import type { SourceName } from '../config';
+import { parseInput, LoadInputSchema, type LoadInput, type LoadOutput, type TransformOutput } from '../contract/manifests';
+import { assertIdentifier, type BatchItem, type Statement } from '../ports/warehouse';
+import { sourceModule } from '../sources/registry';
+import { sqlFile, tableColumns } from '../sql/files';
+import type { StepPorts } from './ports';
+import { ensureSchema } from './schema';
+
+/** Tables the load may write, in load order (meters before their readings). */
+export const LOADABLE_TABLES = ['meters', 'buildings', 'households', 'meter_readings', 'utility_usage', 'market_prices'] as const;
+
+interface SourceTally {
+  source: SourceName;
+  rowsIn: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOutput> {
+  const input: LoadInput = parseInput(LoadInputSchema, rawInput, 'load');
+  await ensureSchema(ports.warehouse);
+  const transformed = input.transformed.flat();
+  const tallies = new Map<SourceName, SourceTally>();
+  for (const source of input.sources) tallies.set(source, { source, rowsIn: 0, duplicates: 0, quarantined: 0 });
+  for (const t of transformed) {
+    const tally = tallies.get(t.source) ?? { source: t.source, rowsIn: 0, duplicates: 0, quarantined: 0 };
+    tally.rowsIn += t.rowsIn;
+    tally.duplicates += t.duplicates;
+    tally.quarantined += t.quarantined;
+    tallies.set(t.source, tally);
+  }
+
+  const items: BatchItem[] = [
+    { name: 'drop_load_counts', sql: 'DROP TABLE IF EXISTS load_counts' },
+    { name: 'create_load_counts', sql: sqlFile('load/create_load_counts.sql') },
+  ];
+  for (const table of LOADABLE_TABLES) {
+    for (const tally of tallies.values()) {
+      const keys = curatedKeys(transformed, tally.source, table);
+      if (keys.length === 0) continue;
+      items.push(...stageStatements(tally.source, table, naturalKeyOf(tally.source, table), keys));
+      if (table === 'meter_readings') items.push(...readingsSideEffects(ports.config.meters.defaultTimezone));
+      items.push({ name: `merge_${table}`, sql: sqlFile(`merge/${table}.sql`) });
+      items.push(...dropStaging(table));
+    }
+  }
+  // The run record is written in the same transaction: it says "succeeded" only if the data is there.
+  const finishedAt = ports.clock.now().toISOString();
+  for (const tally of tallies.values()) {
+    items.push({ name: 'delete_etl_run', sql: sqlFile('load/delete_etl_run.sql'), params: { run_id: input.runId, source: tally.source } });
+    items.push({
+      name: 'record_loaded_run',
+      sql: sqlFile('load/record_loaded_run.sql'),
+      params: {
+        run_id: input.runId,
+        source: tally.source,
+        run_date: input.date,
+        rows_in: tally.rowsIn,
+        duplicates: tally.duplicates,
+        quarantined: tally.quarantined,
+        started_at: input.startedAt,
+        finished_at: finishedAt,
+      },
+    });
+  }
+  const countsAt = items.length;
+  items.push({ name: 'load_counts', sql: 'SELECT source, SUM(staged) AS staged, SUM(uniq) AS uniq FROM load_counts GROUP BY source' });
+  items.push({ name: 'drop_load_counts_end', sql: 'DROP TABLE load_counts' });
+
+  const results = await ports.warehouse.transaction(items);
+  const staging = new Map((results[countsAt] ?? []).map((r) => [String(r.source), { staged: Number(r.staged), uniq: Number(r.uniq) }]));
+  const counts = [...tallies.values()].map((tally) => {
+    const { staged, uniq } = staging.get(tally.source) ?? { staged: 0, uniq: 0 };
+    return {
+      source: tally.source,
+      rowsIn: tally.rowsIn,
+      rowsLoaded: uniq,
+      // Keys repeated across batches of one run are duplicates too (staging kept one of each).
+      duplicates: tally.duplicates + (staged - uniq),
+      quarantined: tally.quarantined,
+    };
+  });
+  ports.log.info('load finished', { runId: input.runId, date: input.date, counts });
+  return { runId: input.runId, date: input.date, counts };
+}
+
+function curatedKeys(transformed: TransformOutput[], source: SourceName, table: string): string[] {
+  return transformed.filter((t) => t.source === source && t.dataset === table).flatMap((t) => t.curatedKeys);
+}
+
+function naturalKeyOf(source: SourceName, table: string): readonly string[] {
+  const spec = sourceModule(source).datasets.find((d) => d.name === table);
+  if (!spec) throw new Error(`load: source ${source} produced dataset ${table}, which it does not declare.`);
+  return spec.naturalKey;
+}
+
+/** COPY into stg_raw_<t>, count, dedupe into stg_<t> by the natural key, count. Identifiers are allow-listed. */
+function stageStatements(source: SourceName, table: string, naturalKey: readonly string[], keys: string[]): BatchItem[] {
+  const t = assertIdentifier(table, LOADABLE_TABLES);
+  const columns = tableColumns(t);
+  const keyCols = naturalKey.map((k) => assertIdentifier(k, columns));
+  const cols = columns.map((c) => assertIdentifier(c)).join(', ');
+  return [
+    { name: `drop_stg_raw_${t}`, sql: `DROP TABLE IF EXISTS stg_raw_${t}` },
+    { name: `drop_stg_${t}`, sql: `DROP TABLE IF EXISTS stg_${t}` },
+    { name: `create_stg_raw_${t}`, sql: `CREATE TEMP TABLE stg_raw_${t} AS SELECT * FROM ${t} WHERE 1 = 0` },
+    { name: `copy_${t}`, copyParquet: { table: `stg_raw_${t}`, keys } },
+    {
+      name: `dedupe_stg_${t}`,
+      sql:
+        `CREATE TEMP TABLE stg_${t} AS SELECT ${cols} FROM (` +
+        `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${keyCols.join(', ')}) AS rn ` +
+        `FROM stg_raw_${t}) d WHERE rn = 1`,
+    },
+    {
+      name: `count_stg_${t}`,
+      sql: `INSERT INTO load_counts SELECT CAST(:source AS VARCHAR(32)), (SELECT COUNT(*) FROM stg_raw_${t}), (SELECT COUNT(*) FROM stg_${t})`,
+      params: { source },
+    },
+  ];
+}
+
+function readingsSideEffects(defaultTimezone: string): Statement[] {
+  const params = { default_timezone: defaultTimezone };
+  return [
+    { name: 'register_unknown_meters', sql: sqlFile('load/register_unknown_meters.sql'), params },
+    { name: 'drop_affected_days', sql: 'DROP TABLE IF EXISTS affected_days' },
+    { name: 'affected_days', sql: sqlFile('load/affected_days.sql'), params },
+  ];
+}
+
+function dropStaging(table: string): Statement[] {
+  const t = assertIdentifier(table, LOADABLE_TABLES);
+  const out: Statement[] = [];
+  if (t === 'meter_readings') {
+    // The daily rebuild runs after the readings MERGE so it sees the merged values.
+    out.push({ name: 'delete_meter_daily', sql: sqlFile('load/delete_meter_daily.sql') });
+    out.push({ name: 'insert_meter_daily', sql: sqlFile('load/insert_meter_daily.sql') });
+    out.push({ name: 'drop_affected_days_end', sql: 'DROP TABLE IF EXISTS affected_days' });
+  }
+  out.push({ name: `drop_stg_raw_${t}_end`, sql: `DROP TABLE stg_raw_${t}` });
+  out.push({ name: `drop_stg_${t}_end`, sql: `DROP TABLE stg_${t}` });
+  return out;
+}
+
+/** Marks one source's run record failed (NotifyFailure), keeping counts a committed load recorded. */
+export function failedRunRecord(
+  run: { runId: string; date: string; startedAt: string },
+  source: string,
+  finishedAt: string,
+  error: string,
+): Statement[] {
+  const params = { run_id: run.runId, source, error: error.slice(0, 4000), finished_at: finishedAt };
+  return [
+    { name: 'mark_run_failed', sql: sqlFile('load/mark_run_failed.sql'), params },
+    {
+      name: 'insert_failed_run',
+      sql: sqlFile('load/insert_failed_run.sql'),
+      params: { ...params, run_date: run.date, started_at: run.startedAt },
+    },
+  ];
+}

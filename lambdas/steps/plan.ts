@@ -1,0 +1,62 @@
+/**
+ * Plan: turns the execution input into the list of date runs. `{date}` → one run; `{from, to}` →
+ * one run per date (a backfill, in order); `{}` or `{scheduledTime}` (the daily schedule) → the
+ * previous local day, the last complete one. Run ids are deterministic per (date, attempt), so a
+ * re-run of a date writes the same keys and replaces the same rows.
+ */
+import { parseInput, RunInputSchema, type DateRun, type PlanOutput } from '../contract/manifests';
+import type { StepPorts } from './ports';
+
+/** Longest backfill one execution accepts; longer ranges are split by the operator. */
+export const MAX_DATES_PER_EXECUTION = 400;
+
+export function runIdFor(date: string, attempt = 1): string {
+  return `${date}-a${attempt}`;
+}
+
+export function plan(rawInput: unknown, ports: StepPorts): PlanOutput {
+  const input = parseInput(RunInputSchema, rawInput ?? {}, 'plan');
+  const startedAt = ports.clock.now().toISOString();
+  const sources = input.sources ?? ports.config.sources;
+  let dates: string[];
+  if (input.date) dates = [input.date];
+  else if (input.from && input.to) dates = dateRange(input.from, input.to);
+  else {
+    const at = input.scheduledTime ? new Date(input.scheduledTime) : ports.clock.now();
+    if (Number.isNaN(at.getTime())) throw new Error(`plan: scheduledTime "${input.scheduledTime}" is not an ISO instant.`);
+    dates = [addDays(localDate(at, ports.config.meters.defaultTimezone), -1)];
+  }
+  const runs: DateRun[] = dates.map((date) => ({ runId: runIdFor(date, input.attempt), date, sources, startedAt }));
+  const last = runs[runs.length - 1]!;
+  return { runs, startedAt, latest: { runId: last.runId, date: last.date } };
+}
+
+export function dateRange(from: string, to: string): string[] {
+  assertRealDate(from, 'from');
+  assertRealDate(to, 'to');
+  if (from > to) throw new Error(`plan: from (${from}) is after to (${to}); swap them.`);
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) {
+    out.push(d);
+    if (out.length > MAX_DATES_PER_EXECUTION) {
+      throw new Error(`plan: ${from}..${to} is more than ${MAX_DATES_PER_EXECUTION} dates; split the backfill.`);
+    }
+  }
+  return out;
+}
+
+export function addDays(date: string, days: number): string {
+  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The calendar date of an instant in an IANA timezone. */
+export function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+function assertRealDate(date: string, field: string): void {
+  if (new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+    throw new Error(`plan: ${field} "${date}" is not a real calendar date.`);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Human progress for local runs: one line per finished state with its rows and seconds, e.g.
+ *   ✓ TransformBatch   meter-simulator/meter_readings  in 9,600  loaded 9,540  dup 40  quarantined 20   0.41s
+ */
+import type { StateEvent } from './workflow';
+
+const fmt = (n: unknown) => Number(n ?? 0).toLocaleString('en-US');
+
+/** A one-line summary of a state's output, or null for states not worth a line. */
+export function summarise(state: string, output: unknown): string | null {
+  const o = (output ?? {}) as Record<string, any>;
+  switch (state) {
+    case 'Plan': {
+      const runs = (o.plan?.runs ?? []) as { date: string }[];
+      if (runs.length === 0) return null;
+      return `${runs.length} date(s) ${runs[0]!.date}${runs.length > 1 ? `..${runs[runs.length - 1]!.date}` : ''}, sources ${(runs[0] as any).sources.join(', ')}`;
+    }
+    case 'CollectSource':
+      return `${o.source}: ${o.batches?.length ?? 0} batch(es)`;
+    case 'TransformBatch':
+      return `${o.source}/${o.dataset}  in ${fmt(o.rowsIn)}  out ${fmt(o.rowsOut)}  dup ${fmt(o.duplicates)}  quarantined ${fmt(o.quarantined)}`;
+    case 'Load':
+      return `${o.date}  ` + (o.counts ?? []).map((c: any) => `${c.source} ${fmt(c.rowsLoaded)}/${fmt(c.rowsIn)}`).join('  ') + '  (loaded/in)';
+    case 'Analyze': {
+      const counts = o.analysis?.counts ?? {};
+      return Object.entries(counts)
+        .filter(([k]) => k.endsWith('.ms'))
+        .map(([k, v]) => `${k.slice(0, -3)} ${(Number(v) / 1000).toFixed(2)}s`)
+        .join('  ');
+    }
+    case 'Publish':
+      return `${o.published?.published?.length ?? 0} result files → dashboard data/`;
+    case 'NotifyFailure':
+    case 'NotifyPlanFailure':
+      return 'failure recorded and notified';
+    default:
+      return null;
+  }
+}
+
+export function progressPrinter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')) {
+  const entered = new Map<string, number>();
+  return (e: StateEvent) => {
+    const key = `${e.state}#${e.index ?? ''}`;
+    if (e.kind === 'entered') {
+      entered.set(key, e.at);
+      if (e.state === 'ForEachDate' || e.state === 'Analyze') write(`→ ${e.state}`);
+      return;
+    }
+    const seconds = ((e.at - (entered.get(key) ?? e.at)) / 1000).toFixed(2);
+    if (e.kind === 'exited') {
+      const line = summarise(e.state, e.output);
+      if (line !== null) write(`  ✓ ${e.state.padEnd(16)} ${line}   ${seconds}s`);
+    } else if (e.kind === 'retried') write(`  ↻ ${e.state.padEnd(16)} retrying after a transient error`);
+    else if (e.kind === 'failed' || e.kind === 'caught') write(`  ✗ ${e.state.padEnd(16)} ${e.error ?? 'failed'}   ${seconds}s`);
+  };
+}

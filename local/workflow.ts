@@ -1,0 +1,102 @@
+/**
+ * Runs statemachines/etl.asl.json locally with aws-local-stepfunctions: the same file Step Functions
+ * runs in the cloud. Every Task state is overridden by the Lambda handler its `${…FunctionArn}`
+ * resource maps to (derived from the ASL by lib/asl-tasks.ts, never a second list), and the handlers
+ * build local ports from the environment set here (folder lake, DuckDB warehouse).
+ */
+import './polyfill';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { aslTaskHandlers } from '../lib/asl-tasks';
+import type { Config } from '../lambdas/config';
+
+export const ROOT = resolve(__dirname, '..');
+export const ASL_PATH = join(ROOT, 'statemachines', 'etl.asl.json');
+
+export interface StateEvent {
+  kind: 'entered' | 'exited' | 'failed' | 'retried' | 'caught';
+  state: string;
+  /** Map iteration index, when inside a Map. */
+  index?: number;
+  input?: unknown;
+  output?: unknown;
+  error?: string;
+  at: number;
+}
+
+export interface LocalRunOptions {
+  dataDir: string;
+  input: Record<string, unknown>;
+  config?: Partial<Config> | Record<string, unknown>;
+  onEvent?: (event: StateEvent) => void;
+  /** Milliseconds to wait between retries (tests set 0). Default: the ASL's backoff. */
+  retryIntervalMs?: number;
+  /** Replace a Task state's handler (tests inject failures); keyed by state name. */
+  taskOverrides?: Record<string, (input: unknown) => Promise<unknown>>;
+}
+
+export interface LocalRunResult {
+  status: 'SUCCEEDED' | 'FAILED';
+  output?: unknown;
+  error?: string;
+  seconds: number;
+}
+
+type Handler = (event: unknown) => Promise<unknown>;
+
+/** State name → handler, for every Task state of the ASL. */
+async function taskHandlers(): Promise<Record<string, Handler>> {
+  const out: Record<string, Handler> = {};
+  for (const task of aslTaskHandlers(ASL_PATH)) {
+    const mod = (await import(join(ROOT, task.handlerFile))) as { handler?: Handler };
+    if (typeof mod.handler !== 'function') throw new Error(`${task.handlerFile} does not export a handler function.`);
+    for (const state of task.states) out[state] = mod.handler;
+  }
+  return out;
+}
+
+export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalRunResult> {
+  // The handlers read their wiring from the environment, exactly as in Lambda.
+  process.env.GRIDLAKE_MODE = 'local';
+  process.env.GRIDLAKE_DATA_DIR = resolve(options.dataDir);
+  process.env.GRIDLAKE_CONFIG = JSON.stringify(options.config ?? {});
+
+  const definition = JSON.parse(readFileSync(ASL_PATH, 'utf8')) as StateMachineDefinition;
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const handlers = { ...(await taskHandlers()), ...(options.taskOverrides ?? {}) };
+  const retryIntervalOverrides =
+    options.retryIntervalMs === undefined ? undefined : Object.fromEntries(Object.keys(handlers).map((s) => [s, options.retryIntervalMs!]));
+
+  const started = Date.now();
+  const execution = machine.run(options.input as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
+  });
+  const events = (async () => {
+    for await (const e of execution.eventLogs) {
+      const ev = e as { type: string; timestamp: number; state?: { name: string; input?: unknown; output?: unknown }; index?: number; Error?: string; Cause?: unknown };
+      const kind = ({ StateEntered: 'entered', StateExited: 'exited', StateFailed: 'failed', StateRetried: 'retried', StateCaught: 'caught' } as const)[
+        ev.type as 'StateEntered'
+      ];
+      if (!kind || !ev.state) continue;
+      options.onEvent?.({
+        kind,
+        state: ev.state.name,
+        index: ev.index,
+        input: ev.state.input,
+        output: ev.state.output,
+        error: ev.Error ? `${ev.Error}: ${typeof ev.Cause === 'string' ? ev.Cause : JSON.stringify(ev.Cause)}` : undefined,
+        at: ev.timestamp,
+      });
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await events;
+    return { status: 'SUCCEEDED', output, seconds: (Date.now() - started) / 1000 };
+  } catch (e) {
+    await events.catch(() => undefined);
+    const err = e as Error & { cause?: { name?: string; message?: string } };
+    return { status: 'FAILED', error: err.message, seconds: (Date.now() - started) / 1000 };
+  }
+}
