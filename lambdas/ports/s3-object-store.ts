@@ -173,25 +173,26 @@ export class PrefixRoutedObjectStore implements ObjectStore, S3Locator {
   s3Uri(key: string): string {
     return this.route(key).s3Uri(key);
   }
-  put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<void> {
+  // async, so a routing error arrives as a rejected promise like any other storage error.
+  async put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<void> {
     return this.route(key).put(key, body, options);
   }
-  putFile(key: string, localPath: string, options?: PutOptions): Promise<void> {
+  async putFile(key: string, localPath: string, options?: PutOptions): Promise<void> {
     return this.route(key).putFile(key, localPath, options);
   }
-  get(key: string): Promise<Uint8Array> {
+  async get(key: string): Promise<Uint8Array> {
     return this.route(key).get(key);
   }
-  getFile(key: string, localPath: string): Promise<void> {
+  async getFile(key: string, localPath: string): Promise<void> {
     return this.route(key).getFile(key, localPath);
   }
-  list(prefix: string, options?: { continuationToken?: string; maxKeys?: number }): Promise<ListPage> {
+  async list(prefix: string, options?: { continuationToken?: string; maxKeys?: number }): Promise<ListPage> {
     return this.route(prefix).list(prefix, options);
   }
-  exists(key: string): Promise<boolean> {
+  async exists(key: string): Promise<boolean> {
     return this.route(key).exists(key);
   }
-  delete(key: string): Promise<void> {
+  async delete(key: string): Promise<void> {
     return this.route(key).delete(key);
   }
 }

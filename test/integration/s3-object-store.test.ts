@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsPorts } from '../../lambdas/ports/aws-ports';
 import { listKeys, ObjectNotFoundError } from '../../lambdas/ports/object-store';
 import { PrefixRoutedObjectStore, S3ObjectStore, s3ClientConfig } from '../../lambdas/ports/s3-object-store';
 
@@ -148,5 +149,20 @@ describe('PrefixRoutedObjectStore', () => {
     expect(lake.s3Uri('curated/routed/x.txt')).toBe('s3://lake-curated/curated/routed/x.txt');
     expect((await lake.list('curated/routed/')).objects.map((o) => o.key)).toEqual(['curated/routed/x.txt']);
     expect(() => lake.route('results/latest/a.json')).toThrow(/No lake bucket for key "results\/latest\/a.json"/);
+  });
+});
+
+describe('createAwsPorts (the Lambda wiring) over s3rver', () => {
+  it('routes the lake by the bucket variables and explains ports this function was not granted', async () => {
+    const ports = await createAwsPorts({ RAW_BUCKET: 'lake-raw', CURATED_BUCKET: 'lake-curated', REDSHIFT_WORKGROUP: 'wg' }, { s3: client });
+    await ports.lake.put('reference/wired/a.json', '{}');
+    expect(await new S3ObjectStore(client, 'lake-raw').exists('reference/wired/a.json')).toBe(true);
+    await expect(ports.lake.put('results/latest/x.json', '{}')).rejects.toThrow(/No lake bucket for key "results\/latest\/x.json"/);
+    await expect(ports.site.put('data/x.json', '{}')).rejects.toThrow(/SITE_BUCKET is not set, so this function cannot write the dashboard site/);
+    await expect(ports.warehouse.query({ name: 'q', sql: 'SELECT 1' })).rejects.toThrow(/REDSHIFT_DATABASE is not set/);
+    await expect(
+      ports.notifier.notify({ id: '1', kind: 'run-failed', severity: 'high', title: 't', message: 'm' }),
+    ).rejects.toThrow(/ALERT_TOPIC_ARN is not set/);
+    expect(ports.pseudonymKey).toBe('');
   });
 });
