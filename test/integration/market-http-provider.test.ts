@@ -1,6 +1,6 @@
 /**
  * The live market-price provider against a loopback server replaying Polygon-shaped responses
- * (test/fixtures/market-api/*.json), and the watermark query on a real Postgres (PGlite).
+ * (test/fixtures/market-api/*.json), and the watermark query on real DuckDB and Postgres (PGlite).
  * Time is virtual: the rate limiter and backoff sleep on an injected clock, so nothing here waits
  * for real except the one per-request timeout test (200 ms).
  */
@@ -18,6 +18,7 @@ import {
   type HttpPriceProviderOptions,
 } from '../../lambdas/sources/market/http-provider';
 import { incrementalRange, readWatermarks, WatermarkError } from '../../lambdas/sources/market/watermark';
+import { DuckDbWarehouse } from '../../lambdas/ports/duckdb-warehouse';
 import { rewriteNamedParams, type Row, type Statement, type Warehouse } from '../../lambdas/ports/warehouse';
 import { loadCassette, startReplayServer, type ReplayServer } from '../fixtures/market-api/replay-server';
 
@@ -121,7 +122,7 @@ describe('createHttpPriceProvider (Polygon daily aggregates, replayed on 127.0.0
     expect(server.requests).toHaveLength(2);
     // Retry-After: 1 is a floor over the jittered backoff (0.5 × 1 000 ms here).
     expect(clock.sleeps).toEqual([1_000]);
-    expect(warnings).toEqual([expect.objectContaining({ status: 429, attempt: 1, delayMs: 1_000 })]);
+    expect(warnings).toEqual([expect.objectContaining({ symbol: 'SPY', status: 429, attempt: 1, delayMs: 1_000 })]);
     expect(JSON.stringify(warnings)).not.toContain(API_KEY);
   });
 
@@ -277,9 +278,8 @@ describe('incrementalRange', () => {
 });
 
 /** The Warehouse port over PGlite (a real Postgres): named `:params` become `$1…`. */
-function pgliteWarehouse(db: PGlite, seen: Statement[]): Warehouse {
+function pgliteWarehouse(db: PGlite): Warehouse {
   const run = async (statement: Statement) => {
-    seen.push(statement);
     const values: unknown[] = [];
     const sql = rewriteNamedParams(statement.sql, (name) => {
       if (!statement.params || !(name in statement.params)) throw new Error(`${statement.name}: no value for :${name}`);
@@ -301,15 +301,29 @@ function pgliteWarehouse(db: PGlite, seen: Statement[]): Warehouse {
   };
 }
 
-describe('readWatermarks on Postgres (PGlite) with the real market_prices DDL', () => {
-  let db: PGlite;
+/** Records every statement a warehouse receives, so tests can check what SQL text was sent. */
+function recording(inner: Warehouse, seen: Statement[]): Warehouse {
+  return {
+    dialect: inner.dialect,
+    query: (s) => (seen.push(s), inner.query(s)),
+    execute: (s) => (seen.push(s), inner.execute(s)),
+    transaction: (items) => inner.transaction(items),
+    close: () => inner.close(),
+  };
+}
+
+const warehouses: [string, () => Promise<Warehouse>][] = [
+  ['DuckDB (the local warehouse adapter)', () => DuckDbWarehouse.open(':memory:')],
+  ['Postgres (PGlite)', async () => pgliteWarehouse(new PGlite())],
+];
+
+describe.each(warehouses)('readWatermarks on %s with the real market_prices DDL', (_name, open) => {
   const seen: Statement[] = [];
   let warehouse: Warehouse;
 
   beforeAll(async () => {
-    db = new PGlite();
-    await db.exec(readFileSync(join(__dirname, '../../lambdas/sql/tables/market_prices.sql'), 'utf8'));
-    warehouse = pgliteWarehouse(db, seen);
+    warehouse = recording(await open(), seen);
+    await warehouse.execute({ name: 'create_market_prices', sql: readFileSync(join(__dirname, '../../lambdas/sql/tables/market_prices.sql'), 'utf8') });
     const rows: [string, string][] = [
       ['SPY', '2024-01-03'],
       ['SPY', '2024-01-05'],

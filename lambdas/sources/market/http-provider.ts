@@ -166,7 +166,6 @@ export function createHttpPriceProvider(options: HttpPriceProviderOptions): Pric
     random: options.random ?? Math.random,
     now,
     secrets: [apiKey],
-    onRetry: (e) => log?.warn('market api retry', { ...e }),
   };
 
   /** Every bar of one adjustment series, across pages, keyed by trade date. */
@@ -207,7 +206,7 @@ export function createHttpPriceProvider(options: HttpPriceProviderOptions): Pric
   async function getJson(symbol: string, url: string): Promise<unknown> {
     let text: string;
     try {
-      text = (await fetchWithRetry(url, request)).text;
+      text = (await fetchWithRetry(url, { ...request, onRetry: (e) => log?.warn('market api retry', { symbol, ...e }) })).text;
     } catch (error) {
       if (error instanceof HttpRequestError) {
         throw new MarketApiRequestError(symbol, error.url, error.status, error.attempts, error.detail, adviceFor(error));
