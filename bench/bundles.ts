@@ -1,0 +1,51 @@
+/**
+ * Lambda bundle sizes and cold-import times: each handler bundled as the CDK does (esbuild, minified,
+ * node22 target), DuckDB left external as the transform function packs it as a node module.
+ * Goals: each non-DuckDB handler ≤ 1 MB minified and imports cold in ≤ 200 ms.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { aslTaskHandlers } from '../lib/asl-tasks';
+
+const ROOT = resolve(__dirname, '..');
+
+export async function benchBundles(): Promise<Record<string, number | string>> {
+  const out: Record<string, number | string> = {};
+  // Inside the project so the externals resolve from node_modules for the import timing.
+  mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, 'bench', 'out', 'bundles-'));
+  try {
+    for (const task of aslTaskHandlers(join(ROOT, 'statemachines', 'etl.asl.json'))) {
+      const file = join(dir, `${task.name}.cjs`);
+      await build({
+        entryPoints: [join(ROOT, task.handlerFile)],
+        bundle: true,
+        minify: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'cjs',
+        outfile: file,
+        // As NodejsFunction on Node 22: the runtime provides the AWS SDK v3; DuckDB ships as a node module.
+        external: ['@duckdb/node-api', '@aws-sdk/*'],
+        logLevel: 'silent',
+      });
+      const kb = statSync(file).size / 1024;
+      // Cold import in a fresh Node process, as a Lambda init would (module evaluation only).
+      const ms = Number(
+        execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], {
+          cwd: ROOT,
+          env: { ...process.env, GRIDLAKE_MODE: 'local' },
+        })
+          .toString()
+          .trim(),
+      );
+      out[`bundle ${task.name} (KB minified)`] = Math.round(kb);
+      out[`bundle ${task.name} cold import (ms)`] = Math.round(ms);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
