@@ -1,0 +1,30 @@
+/**
+ * The raw format the simulated sources write: one JSON object per line, gzip level 6. Node's gzip
+ * header carries no timestamp, so the same records always give the same bytes (idempotent collect).
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+export function encodeJsonlGz(records: readonly object[]): Uint8Array {
+  const text = records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
+  return gzipSync(Buffer.from(text, 'utf8'), { level: 6 });
+}
+
+/** Parses gzipped JSON lines; `name` (a key or path) appears in errors with the line number. */
+export function decodeJsonlGz<T = unknown>(bytes: Uint8Array, name: string): T[] {
+  let text: string;
+  try {
+    text = gunzipSync(bytes).toString('utf8');
+  } catch (e) {
+    throw new Error(`${name} is not gzip data (${(e as Error).message}): expected a .jsonl.gz object.`);
+  }
+  const out: T[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch (e) {
+      throw new Error(`${name} line ${i + 1} is not valid JSON (${(e as Error).message}).`);
+    }
+  });
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * The market source: daily OHLCV bars of the configured symbols for the run date, from the provider
+ * that `config.market.provider` names. The offline simulator is built in; the live HTTP provider
+ * needs secrets and an HTTP client, so whoever wires the cloud handler or the CLI injects it.
+ */
+import type { Batch, CollectInput } from '../../contract/manifests';
+import type { StepPorts } from '../../steps/ports';
+import { encodeJsonlGz } from '../jsonl-gz';
+import { rawPrefix, type SourceModule } from '../source';
+import type { PriceBar, PriceProvider } from './provider';
+import { simulatorProvider } from './simulator';
+
+export class MarketProviderMissingError extends Error {
+  override readonly name = 'MarketProviderMissingError';
+  constructor() {
+    super(
+      'config.market.provider is "http", but no HTTP price provider was injected: build the source with ' +
+        'createMarketSource({ httpProvider }) in the handler or CLI, or set market.provider to "simulator".',
+    );
+  }
+}
+
+export interface MarketSourceDeps {
+  /** Builds the live provider for a run (read the API key etc. there). Required when provider = 'http'. */
+  httpProvider?: (ports: StepPorts) => PriceProvider;
+}
+
+/** The raw record: exactly the PriceBar fields, in a fixed order (stable bytes). */
+function rawRecord(b: PriceBar): PriceBar {
+  return {
+    symbol: b.symbol,
+    trade_date: b.trade_date,
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    adj_close: b.adj_close,
+    volume: b.volume,
+  };
+}
+
+export function providerFor(ports: StepPorts, deps: MarketSourceDeps): PriceProvider {
+  const { provider, seed } = ports.config.market;
+  if (provider === 'simulator') return simulatorProvider(seed);
+  if (!deps.httpProvider) throw new MarketProviderMissingError();
+  return deps.httpProvider(ports);
+}
+
+export function createMarketSource(deps: MarketSourceDeps = {}): SourceModule {
+  return {
+    name: 'market',
+    description: 'Daily OHLCV per configured symbol (simulated offline, or a live HTTP price API).',
+    datasets: [{ name: 'market_prices', naturalKey: ['symbol', 'trade_date'], disposition: 'merge' }],
+    async collect(input: CollectInput, ports: StepPorts): Promise<Batch[]> {
+      const provider = providerFor(ports, deps);
+      const bars: PriceBar[] = [];
+      // One symbol at a time: live APIs rate-limit, and the order keeps the file's bytes stable.
+      for (const symbol of ports.config.market.symbols) {
+        const got = await provider.fetchDaily(symbol, input.date, input.date);
+        bars.push(...got.map(rawRecord));
+      }
+      // A weekend or holiday gives an empty file; it is still written and returned so the run
+      // reconciles 0 rows in = 0 rows loaded.
+      const rawKey = `${rawPrefix('market', input.date, input.runId)}market_prices-00000.jsonl.gz`;
+      await ports.lake.put(rawKey, encodeJsonlGz(bars), { contentType: 'application/gzip' });
+      ports.log.info('market collected', { date: input.date, provider: provider.name, bars: bars.length });
+      return [{ runId: input.runId, date: input.date, source: 'market', dataset: 'market_prices', rawKey, format: 'jsonl.gz', options: {} }];
+    },
+  };
+}
+
+/** The market source with the built-in simulator only (provider 'http' needs createMarketSource). */
+export const marketSource: SourceModule = createMarketSource();
