@@ -1,0 +1,65 @@
+/**
+ * Local weekday and hour of UTC instants in an IANA timezone, fast enough for millions of readings:
+ * Intl is slow, so the UTC offset is computed once per (timezone, UTC hour) and cached — offsets only
+ * change on whole or half hours, and every zone's DST switch happens at a UTC hour boundary or at a
+ * half hour, which the cached hour still covers for 30-minute grids aligned to the hour.
+ */
+const HOUR_MS = 3_600_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, Map<number, number>>();
+
+function formatter(timezone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(timezone, f);
+  }
+  return f;
+}
+
+/** Offset of local time from UTC in ms at instant `ms` (e.g. +3_600_000 for BST). */
+export function utcOffsetMs(ms: number, timezone: string): number {
+  const hourKey = Math.floor(ms / HOUR_MS);
+  let zone = offsets.get(timezone);
+  if (!zone) offsets.set(timezone, (zone = new Map()));
+  const cached = zone.get(hourKey);
+  if (cached !== undefined) return cached;
+  const at = hourKey * HOUR_MS;
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timezone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const localAsUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
+  const offset = localAsUtc - at;
+  zone.set(hourKey, offset);
+  return offset;
+}
+
+export interface LocalSlot {
+  /** 0 = Sunday … 6 = Saturday, as SQL EXTRACT(DOW). */
+  weekday: number;
+  /** Local hour of day, 0–23. */
+  hour: number;
+  /** Local minute of the hour, 0–59. */
+  minute: number;
+}
+
+export function localSlot(ms: number, timezone: string): LocalSlot {
+  const local = new Date(ms + utcOffsetMs(ms, timezone));
+  return { weekday: local.getUTCDay(), hour: local.getUTCHours(), minute: local.getUTCMinutes() };
+}
+
+/**
+ * The seasonal bucket of a reading: local weekday × interval-of-day, 0 … 7 × (1440 / intervalMinutes) − 1
+ * (0–335 for 30-minute intervals). Same numbering as the SQL twin: dow × slots + (hour × 60 + minute) / interval.
+ */
+export function weekSlotOf(ms: number, timezone: string, intervalMinutes = 30): number {
+  const s = localSlot(ms, timezone);
+  return s.weekday * (1440 / intervalMinutes) + Math.floor((s.hour * 60 + s.minute) / intervalMinutes);
+}
