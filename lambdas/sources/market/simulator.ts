@@ -42,7 +42,8 @@ export function simulatorParams(symbol: string, seed: number): SimulatorParams {
   const r = seeded(seed, 'market-params', symbol);
   const future = symbol.endsWith('=F');
   const drift = r.uniform(-0.0002, 0.0006);
-  const volatility = future ? r.uniform(0.015, 0.03) : r.uniform(0.007, 0.02);
+  // Annualised: equities and ETFs ~11–24%, energy futures ~29–55%.
+  const volatility = future ? r.uniform(0.018, 0.035) : r.uniform(0.007, 0.015);
   const basePrice = roundTo(Math.exp(r.uniform(Math.log(20), Math.log(400))), 2);
   const baseVolume = Math.round(Math.exp(r.uniform(Math.log(1e5), Math.log(5e7))));
   return { drift, volatility, basePrice, baseVolume, meanSimpleReturn: Math.exp(drift + (volatility * volatility) / 2) - 1 };

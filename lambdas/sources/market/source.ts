@@ -9,6 +9,7 @@ import { encodeJsonlGz } from '../jsonl-gz';
 import { rawPrefix, type SourceModule } from '../source';
 import type { PriceBar, PriceProvider } from './provider';
 import { simulatorProvider } from './simulator';
+import { incrementalRange, readWatermarks } from './watermark';
 
 export class MarketProviderMissingError extends Error {
   override readonly name = 'MarketProviderMissingError';
@@ -23,6 +24,8 @@ export class MarketProviderMissingError extends Error {
 export interface MarketSourceDeps {
   /** Builds the live provider for a run (read the API key etc. there). Required when provider = 'http'. */
   httpProvider?: (ports: StepPorts) => PriceProvider;
+  /** HTTP only: days before the run date to fetch for a symbol with no rows loaded yet. Default 7. */
+  backfillDays?: number;
 }
 
 /** The raw record: exactly the PriceBar fields, in a fixed order (stable bytes). */
@@ -46,6 +49,24 @@ export function providerFor(ports: StepPorts, deps: MarketSourceDeps): PriceProv
   return deps.httpProvider(ports);
 }
 
+/**
+ * What to fetch per symbol. The simulator serves exactly the run date (deterministic, no warehouse
+ * read). The live API is incremental: from the day after the symbol's watermark (its last loaded
+ * trade date) to the run date, so a missed day is caught up; a date at or before the watermark (a
+ * re-run or a backfill) fetches just that date again, which the MERGE makes harmless.
+ */
+async function rangesFor(date: string, ports: StepPorts, deps: MarketSourceDeps): Promise<Map<string, { from: string; to: string }>> {
+  const { symbols, provider } = ports.config.market;
+  const ranges = new Map(symbols.map((s) => [s, { from: date, to: date }]));
+  if (provider !== 'http') return ranges;
+  const watermarks = await readWatermarks(ports.warehouse, symbols);
+  for (const symbol of symbols) {
+    const range = incrementalRange(watermarks.get(symbol) ?? null, date, deps.backfillDays ?? 7);
+    if (range) ranges.set(symbol, range);
+  }
+  return ranges;
+}
+
 export function createMarketSource(deps: MarketSourceDeps = {}): SourceModule {
   return {
     name: 'market',
@@ -53,10 +74,12 @@ export function createMarketSource(deps: MarketSourceDeps = {}): SourceModule {
     datasets: [{ name: 'market_prices', naturalKey: ['symbol', 'trade_date'], disposition: 'merge' }],
     async collect(input: CollectInput, ports: StepPorts): Promise<Batch[]> {
       const provider = providerFor(ports, deps);
+      const ranges = await rangesFor(input.date, ports, deps);
       const bars: PriceBar[] = [];
       // One symbol at a time: live APIs rate-limit, and the order keeps the file's bytes stable.
       for (const symbol of ports.config.market.symbols) {
-        const got = await provider.fetchDaily(symbol, input.date, input.date);
+        const { from, to } = ranges.get(symbol) ?? { from: input.date, to: input.date };
+        const got = await provider.fetchDaily(symbol, from, to);
         bars.push(...got.map(rawRecord));
       }
       // A weekend or holiday gives an empty file; it is still written and returned so the run
