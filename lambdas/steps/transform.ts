@@ -1,0 +1,150 @@
+/**
+ * The transform step: one raw object → curated Parquet + quarantine, in a fresh in-memory DuckDB.
+ *
+ *   raw object ─▶ temp table `raw` (text, file order) ─▶ <dataset>.sql: view `checked` (a reason per
+ *   bad row) and view `curated` (typed, deduplicated on the natural key, the warehouse columns)
+ *   ─▶ curated/<dataset>/dt=<date>/<runId>-<tag>.parquet   (always written, empty when no rows)
+ *   ─▶ quarantine/<source>/dt=<date>/run=<runId>/<tag>-rejects.jsonl   (only when rows were rejected)
+ *
+ * Counts reconcile: rowsIn = rowsOut + duplicates + quarantined (asserted before returning).
+ * Rules (units, DST, maximum, reasons) are documented in docs/TRANSFORM.md.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Batch, TransformOutput } from '../contract/manifests';
+import { sqlFile, tableColumns } from '../sql/files';
+import type { StepPorts } from './ports';
+import { transformSpec, type TransformSpec } from './transform/dataset-specs';
+import { TransformSession, type Params } from './transform/duckdb-session';
+import { localPathOf } from './transform/local-copy';
+import { loadMeterRegistry } from './transform/meter-registry';
+import { curatedKey, quarantineKey } from './transform/object-keys';
+import { writeQuarantine } from './transform/quarantine-writer';
+import { stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
+
+export interface TransformOptions {
+  /** DuckDB memory_limit for this batch. Default 640MB (the process stays under 1 GiB). */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class TransformError extends Error {
+  override readonly name = 'TransformError';
+}
+
+export async function transform(batch: Batch, ports: StepPorts, options: TransformOptions = {}): Promise<TransformOutput> {
+  const spec = transformSpec(batch.dataset, batch.rawKey);
+  const started = performance.now();
+  const work = await mkdtemp(join(ports.tmpDir, 'gridlake-transform-'));
+  const session = await TransformSession.open({ tmpDir: work, memoryLimit: options.memoryLimit, threads: options.threads });
+  try {
+    const file = batch.rawKey;
+    const rawPath = await localPathOf(ports.lake, batch.rawKey, work, 'raw');
+    const staged = await stage(session, batch, spec, rawPath);
+    await session.setVariables({ ...(await datasetVariables(session, batch, ports, work, staged)), source: batch.source, run_id: batch.runId });
+    await session.runScript(sqlFile(`transform/${spec.dataset}.sql`));
+    await assertCuratedColumns(session, spec.dataset);
+
+    await session.run('CREATE OR REPLACE TEMP TABLE bad AS SELECT ord, reason FROM checked WHERE reason IS NOT NULL');
+    const quarantinePath = join(work, 'rejects.jsonl');
+    const quarantined = await writeQuarantine(session, staged, file, quarantinePath);
+
+    const curatedPath = join(work, 'curated.parquet');
+    await session.run(`COPY (SELECT * FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, { out: curatedPath });
+    const { n: rowsOut } = await session.one<{ n: number }>('SELECT count(*) AS n FROM read_parquet($out)', { out: curatedPath });
+    const { n: badRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM bad');
+
+    const rowsIn = staged.rows + staged.rejects.length;
+    const duplicates = staged.rows - badRows - rowsOut;
+    if (duplicates < 0 || quarantined !== badRows + staged.rejects.length || rowsIn !== rowsOut + duplicates + quarantined) {
+      throw new TransformError(
+        `${file}: counts do not reconcile (in ${rowsIn}, out ${rowsOut}, duplicates ${duplicates}, quarantined ${quarantined}). This is a bug in lambdas/sql/transform/${spec.dataset}.sql.`,
+      );
+    }
+
+    const curated = curatedKey(batch);
+    await ports.lake.putFile(curated, curatedPath, { contentType: 'application/vnd.apache.parquet' });
+    const qKey = quarantineKey(batch);
+    if (quarantined > 0) await ports.lake.putFile(qKey, quarantinePath, { contentType: 'application/x-ndjson' });
+    else await ports.lake.delete(qKey); // a re-run under a changed rule must not leave stale rejects
+
+    const result: TransformOutput = {
+      runId: batch.runId,
+      date: batch.date,
+      source: batch.source,
+      dataset: batch.dataset,
+      rawKey: batch.rawKey,
+      curatedKeys: [curated],
+      quarantineKey: quarantined > 0 ? qKey : null,
+      rowsIn,
+      rowsOut,
+      duplicates,
+      quarantined,
+    };
+    ports.log.info('transformed', { ...result, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) });
+    return result;
+  } finally {
+    session.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function stage(session: TransformSession, batch: Batch, spec: TransformSpec, rawPath: string): Promise<StagedRaw> {
+  if (batch.format === 'csv') {
+    if (spec.dataset !== 'meter_readings') {
+      throw new TransformError(`${batch.rawKey}: CSV input is only supported for meter_readings, not ${spec.dataset}; write JSON lines (.jsonl.gz).`);
+    }
+    return stageMeterCsv(session, rawPath, batch.rawKey, {
+      columnMap: stringOption(batch, 'columnMap'),
+      meterId: stringOption(batch, 'meterId'),
+    });
+  }
+  // JSONL readings carry `kwh`; the readings SQL reads it as `value` (factor 1).
+  return stageJsonl(session, rawPath, batch.rawKey, spec, (f) => (spec.dataset === 'meter_readings' && f === 'value' ? 'kwh' : f));
+}
+
+async function datasetVariables(session: TransformSession, batch: Batch, ports: StepPorts, work: string, staged: StagedRaw): Promise<Params> {
+  switch (batch.dataset) {
+    case 'meter_readings': {
+      const timezone = stringOption(batch, 'timezone') ?? ports.config.meters.defaultTimezone;
+      const { known } = await session.one<{ known: number }>('SELECT count(*) AS known FROM pg_timezone_names() WHERE name = $tz', { tz: timezone });
+      if (!known) throw new TransformError(`${batch.rawKey}: batch option timezone "${timezone}" is not an IANA timezone; use a name such as Europe/London.`);
+      const hasRegistry = await loadMeterRegistry(session, ports.lake, stringOption(batch, 'metersKey'), work);
+      return {
+        unit_factor: staged.layout?.unitFactor ?? 1,
+        value_field: staged.layout?.valueField ?? 'kwh',
+        default_tz: timezone,
+        max_kwh: ports.config.meters.maxIntervalKwh,
+        interval_minutes: ports.config.meters.intervalMinutes,
+        has_registry: hasRegistry,
+      };
+    }
+    case 'utility_usage': {
+      await session.run('CREATE OR REPLACE TEMP TABLE emission_factors (energy_type VARCHAR, factor DOUBLE)');
+      for (const [energyType, factor] of Object.entries(ports.config.utilities.emissionFactors)) {
+        await session.run('INSERT INTO emission_factors VALUES ($t, $f)', { t: energyType, f: factor });
+      }
+      return {};
+    }
+    default:
+      return {};
+  }
+}
+
+/** The curated view must have exactly the warehouse table's columns, in order (the load matches by name). */
+async function assertCuratedColumns(session: TransformSession, dataset: string): Promise<void> {
+  const got = (await session.rows<{ column_name: string }>('DESCRIBE curated')).map((r) => r.column_name);
+  const want = tableColumns(dataset);
+  if (got.join(',') !== want.join(',')) {
+    throw new TransformError(
+      `lambdas/sql/transform/${dataset}.sql: view curated has columns (${got.join(', ')}) but table ${dataset} has (${want.join(', ')}). Make them match.`,
+    );
+  }
+}
+
+function stringOption(batch: Batch, name: string): string | undefined {
+  const v = batch.options[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new TransformError(`${batch.rawKey}: batch option ${name} must be a string, got ${JSON.stringify(v)}.`);
+  return v;
+}

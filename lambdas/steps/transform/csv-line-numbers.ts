@@ -1,0 +1,105 @@
+/**
+ * Physical line numbers (1-based, header = line 1) of CSV rows that DuckDB accepted, so quarantined
+ * rows can point at the line a person opens in an editor. DuckDB numbers the rows it rejects
+ * (wrong column count) but not the rows it accepts; an accepted row is known by its ordinal k (its
+ * position among accepted rows, = rowid + 1 of the raw table, which keeps file order).
+ *
+ * Fast path: a file without quotes and without blank lines has one record per line, so row k sits
+ * at line k + 1 + (rejected lines before it) — computed from the reject list alone. Otherwise
+ * (quoted fields may span lines; DuckDB skips blank lines) the file is scanned once, record by record.
+ */
+import { createReadStream } from 'node:fs';
+
+/** Maps each wanted ordinal (accepted-row position, 1-based) to its line number. */
+export async function csvLineNumbers(
+  path: string,
+  rejectedLines: readonly number[],
+  ordinals: readonly number[],
+): Promise<Map<number, number>> {
+  const rejected = [...new Set(rejectedLines)].sort((a, b) => a - b);
+  if (ordinals.length === 0) return new Map();
+  if (await isOneRecordPerLine(path)) return fromRejects(rejected, ordinals);
+  return scanRecords(path, new Set(rejected), ordinals);
+}
+
+/** k + 1 + #{rejected lines before row k}: the i-th rejected line has r_i - 1 - i accepted rows before it. */
+export function fromRejects(rejected: readonly number[], ordinals: readonly number[]): Map<number, number> {
+  const before = rejected.map((r, i) => r - 1 - (i + 1));
+  const out = new Map<number, number>();
+  for (const k of ordinals) {
+    let lo = 0;
+    let hi = before.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before[mid]! < k) lo = mid + 1;
+      else hi = mid;
+    }
+    out.set(k, k + 1 + lo);
+  }
+  return out;
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** True when the file has no `"` and no blank line between records (a native-speed byte search). */
+async function isOneRecordPerLine(path: string): Promise<boolean> {
+  let tail: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    if (chunk.indexOf(QUOTE) !== -1) return false;
+    const joined: Buffer = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+    if (joined.indexOf('\n\n') !== -1 || joined.indexOf('\n\r\n') !== -1) {
+      // A blank line at the very end of the file is harmless; anywhere else it shifts lines.
+      const trimmedEnd = trimTrailingNewlines(joined);
+      if (trimmedEnd.indexOf('\n\n') !== -1 || trimmedEnd.indexOf('\n\r\n') !== -1) return false;
+    }
+    tail = joined.subarray(Math.max(0, joined.length - 2));
+  }
+  return true;
+}
+
+function trimTrailingNewlines(b: Buffer): Buffer {
+  let end = b.length;
+  while (end > 0 && (b[end - 1] === LF || b[end - 1] === CR)) end--;
+  return b.subarray(0, Math.min(b.length, end + 1));
+}
+
+/** Walks records (quotes may hide line breaks), skipping the header, blank lines and rejected lines. */
+async function scanRecords(path: string, rejected: Set<number>, ordinals: readonly number[]): Promise<Map<number, number>> {
+  const wanted = [...ordinals].sort((a, b) => a - b);
+  const out = new Map<number, number>();
+  let next = 0;
+  let line = 1;
+  let recordStart = 1;
+  let recordHasContent = false;
+  let quoted = false;
+  let seenHeader = false;
+  let accepted = 0;
+  const endRecord = () => {
+    if (recordHasContent) {
+      if (!seenHeader) seenHeader = true;
+      else if (!rejected.has(recordStart)) {
+        accepted++;
+        while (next < wanted.length && wanted[next] === accepted) out.set(wanted[next++]!, recordStart);
+      }
+    }
+    recordHasContent = false;
+    recordStart = line;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (b === LF) {
+        line++;
+        if (!quoted) endRecord();
+        continue;
+      }
+      if (b === QUOTE) quoted = !quoted;
+      if (b !== CR) recordHasContent = true;
+    }
+    if (next >= wanted.length) return out;
+  }
+  endRecord();
+  return out;
+}

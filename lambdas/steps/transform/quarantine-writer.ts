@@ -1,0 +1,58 @@
+/**
+ * Writes the quarantine of one batch: one JSON object per rejected row,
+ * `{file, line, reason, record}`, in line order, where `record` holds the raw fields as written.
+ * Rows come from two places: lines the CSV reader could not split (wrong column count) and rows the
+ * dataset SQL rejected (temp table `bad(ord, reason)`). Rows are streamed, never all held in JS.
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { TransformSession } from './duckdb-session';
+import type { RejectedLine, StagedRaw } from './raw-input';
+
+export interface QuarantineLine {
+  file: string;
+  line: number;
+  reason: string;
+  record: Record<string, string | null>;
+}
+
+/** Returns the number of lines written to `path`. */
+export async function writeQuarantine(session: TransformSession, staged: StagedRaw, file: string, path: string): Promise<number> {
+  const { n: badRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM bad');
+  if (badRows + staged.rejects.length === 0) return 0;
+
+  // Line numbers need the ordinals up front (one pass over the file when lines are irregular).
+  const ordinals: number[] = [];
+  for await (const rows of session.stream('SELECT ord FROM bad ORDER BY ord')) for (const [ord] of rows) ordinals.push(ord as number);
+  const lines = await staged.lineNumbers(ordinals);
+
+  const out = createWriteStream(path);
+  let written = 0;
+  const write = async (q: QuarantineLine) => {
+    written++;
+    if (!out.write(JSON.stringify(q) + '\n')) await once(out, 'drain');
+  };
+  const rejects: RejectedLine[] = staged.rejects;
+  let r = 0;
+  const columns = staged.fieldNames.map((_, i) => `r.c${i}`).join(', ');
+  const sql = `SELECT b.ord, b.reason, ${columns} FROM bad b JOIN raw r ON r.rowid + 1 = b.ord ORDER BY b.ord`;
+  try {
+    for await (const rows of session.stream(sql)) {
+      for (const row of rows) {
+        const [ord, reason, ...values] = row as [number, string, ...(string | null)[]];
+        const line = lines.get(ord) ?? ord;
+        while (r < rejects.length && rejects[r]!.line < line) await write({ file, ...rejects[r++]! });
+        const record: Record<string, string | null> = {};
+        staged.fieldNames.forEach((name, i) => {
+          record[name] = values[i] ?? null;
+        });
+        await write({ file, line, reason, record });
+      }
+    }
+    while (r < rejects.length) await write({ file, ...rejects[r++]! });
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return written;
+}
