@@ -5,7 +5,9 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 export function encodeJsonlGz(records: readonly object[]): Uint8Array {
-  const text = records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
+  // String concatenation is several times faster than map + join for large files (ropes, no array).
+  let text = '';
+  for (const r of records) text += `${JSON.stringify(r)}\n`;
   return gzipSync(Buffer.from(text, 'utf8'), { level: 6 });
 }
 
