@@ -59,7 +59,9 @@ export class DataSource {
   private async fetchJson<T>(file: string): Promise<Loaded<T>> {
     let res: Response;
     try {
-      res = await fetch(this.base + file, { cache: 'no-cache' });
+      // The default cache mode honours the server's `Cache-Control: no-cache` (revalidate every time)
+      // and lets the browser reuse the <link rel=preload> responses of index.html.
+      res = await fetch(this.base + file);
     } catch (e) {
       return { status: 'error', file, message: `Network error: ${(e as Error).message}. Check the connection and reload.` };
     }
