@@ -5,9 +5,9 @@
 import type { SourceName } from '../config';
 import { createMarketSource, type MarketSourceDeps } from './market/source';
 import { meterSimulatorSource } from './meter-simulator';
+import { metersSource } from './meters';
 import type { SourceModule } from './source';
 import { utilitiesSource } from './utilities';
-// TODO: register metersSource from ./meters once lambdas/sources/meters/index.ts exists.
 
 export interface SourceDeps {
   market?: MarketSourceDeps;
@@ -26,7 +26,7 @@ export interface SourceRegistry {
 }
 
 export function sourceRegistry(deps: SourceDeps = {}): SourceRegistry {
-  const SOURCES: readonly SourceModule[] = [meterSimulatorSource, utilitiesSource, createMarketSource(deps.market)];
+  const SOURCES: readonly SourceModule[] = [metersSource, meterSimulatorSource, utilitiesSource, createMarketSource(deps.market)];
   return {
     SOURCES,
     sourceModule(name) {
