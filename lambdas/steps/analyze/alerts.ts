@@ -1,0 +1,72 @@
+/**
+ * Alerts: every high-severity anomaly and every threshold breach goes to the Notifier once. Pending
+ * alerts are the anomalies whose notified_at is NULL; each is marked right after its notification is
+ * accepted, so a failure part-way leaves the rest pending for the next run and nothing is sent twice
+ * (the notification id is the anomaly id, so channels can dedupe even a retried send).
+ * Runs after ./anomalies.ts. Meter ids leave the warehouse only as pseudonyms.
+ */
+import type { Notification, Severity } from '../../ports/notifier';
+import type { Row } from '../../ports/warehouse';
+import { sqlFile } from '../../sql/files';
+import type { Analysis, AnalysisContext } from './analysis';
+import { instantMs } from './anomalies';
+import { pseudonymise } from './pseudonym';
+
+const SEVERITY: Record<string, Severity> = { high: 'high', medium: 'warning', low: 'info' };
+
+const fmt = (v: unknown, digits = 3) => (v === null || v === undefined ? 'n/a' : String(Math.round(Number(v) * 10 ** digits) / 10 ** digits));
+
+/** The readable notification of one anomaly row (anomalies table columns). */
+export function notificationOf(ctx: AnalysisContext, r: Row): Notification {
+  const at = new Date(instantMs(r.occurred_at!, 'anomalies.occurred_at')).toISOString();
+  const rule = String(r.rule);
+  const details = { rule, value: r.value, expected: r.expected, score: r.score, occurredAt: at };
+  if (r.subject_type === 'household') {
+    const energy = rule.replace(/^threshold:/, '');
+    const month = at.slice(0, 7);
+    return {
+      id: String(r.anomaly_id),
+      kind: 'threshold',
+      severity: SEVERITY[String(r.severity)] ?? 'warning',
+      title: `Household ${r.subject_id}: ${energy} over threshold in ${month}`,
+      message: `Household ${r.subject_id} used ${fmt(r.value)} of ${energy} in ${month}, at or above the threshold of ${fmt(r.expected)} (${fmt(Number(r.score) * 100, 0)}% of it).`,
+      runId: String(r.detected_run),
+      details: { ...details, household: r.subject_id },
+    };
+  }
+  const customer = pseudonymise(ctx.ports.pseudonymKey, String(r.subject_id));
+  const when = `${at.slice(0, 16).replace('T', ' ')} UTC`;
+  const what: Record<string, string> = {
+    spike: `a reading of ${fmt(r.value)} kWh at ${when}, expected about ${fmt(r.expected)} kWh (robust z = ${fmt(r.score, 1)})`,
+    stuck: `the same reading (${fmt(r.value)} kWh) for ${fmt(r.score, 0)} intervals in a row from ${when}: the meter may be stuck`,
+    gap: `${fmt(r.score, 0)} missing intervals from ${when}: the meter or its link may be down`,
+  };
+  return {
+    id: String(r.anomaly_id),
+    kind: 'anomaly',
+    severity: SEVERITY[String(r.severity)] ?? 'warning',
+    title: `Customer ${customer}: ${rule} (${r.severity})`,
+    message: `Customer ${customer} shows ${what[rule] ?? `a ${rule} anomaly at ${when}`}.`,
+    runId: String(r.detected_run),
+    details: { ...details, customer },
+  };
+}
+
+export const alertsAnalysis: Analysis = {
+  name: 'alerts',
+  async run(ctx) {
+    const { warehouse, notifier, clock } = ctx.ports;
+    const pending = await warehouse.query({ name: 'alerts_pending', sql: sqlFile('analysis/alerts_pending.sql') });
+    let sent = 0;
+    for (const r of pending) {
+      await notifier.notify(notificationOf(ctx, r));
+      await warehouse.execute({
+        name: 'alerts_mark_notified',
+        sql: sqlFile('analysis/alerts_mark_notified.sql'),
+        params: { anomaly_id: String(r.anomaly_id), notified_at: clock.now().toISOString() },
+      });
+      sent++;
+    }
+    return { files: {}, counts: { sent } };
+  },
+};
