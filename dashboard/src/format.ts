@@ -35,11 +35,27 @@ export function signedPct(value: number | null | undefined, digits = 1): string 
 
 const dtf = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
+/**
+ * Milliseconds of an instant. The contract says ISO 8601; SQL-style text (`2026-01-05 13:30:00+00`)
+ * from a warehouse cast is accepted too, so a publish-side slip shows a time, not "stale".
+ */
+export function parseInstant(text: string | null | undefined): number {
+  if (!text) return NaN;
+  const direct = Date.parse(text);
+  if (Number.isFinite(direct)) return direct;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(text.trim());
+  if (!m) return NaN;
+  let zone = m[3] ?? 'Z';
+  if (/^[+-]\d{2}$/.test(zone)) zone += ':00';
+  else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  return Date.parse(`${m[1]}T${m[2]}${zone}`);
+}
+
 /** Instants are shown in UTC, labelled as such: the warehouse's time, the same for every reader. */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${dtf.format(d)} UTC`;
+  const t = parseInstant(iso);
+  return Number.isNaN(t) ? iso : `${dtf.format(new Date(t))} UTC`;
 }
 
 export function duration(ms: number | null): string {

@@ -4,6 +4,7 @@
  * has old readings, and recent readings with failing runs stop updating.
  */
 import type { Overview } from '../../lambdas/contract/results';
+import { parseInstant } from './format';
 
 export interface Freshness {
   stale: boolean;
@@ -19,7 +20,7 @@ export function freshnessOf(o: Overview, now: Date): Freshness {
   const limit = o.staleAfterHours;
   const ages: number[] = [];
   const check = (label: string, iso: string | null | undefined) => {
-    const t = iso ? Date.parse(iso) : NaN;
+    const t = parseInstant(iso);
     if (!Number.isFinite(t)) {
       reasons.push(`no ${label} yet`);
       ages.push(Infinity);

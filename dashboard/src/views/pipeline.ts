@@ -54,7 +54,7 @@ function runTable(ctx: ViewContext, runs: RunRow[]): HTMLElement {
         {},
         runs.map((r) => {
           const ok = r.rowsIn === r.rowsLoaded + r.duplicates + r.quarantined;
-          const ms = r.finishedAt ? Date.parse(r.finishedAt) - Date.parse(r.startedAt) : null;
+          const ms = r.finishedAt ? f.parseInstant(r.finishedAt) - f.parseInstant(r.startedAt) : null;
           return h(
             'tr',
             { 'data-run': r.runId, 'data-source': r.source },
