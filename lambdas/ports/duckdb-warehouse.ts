@@ -147,14 +147,15 @@ export class DuckDbWarehouse implements Warehouse {
         files.push(file);
       }
     }
-    // File paths are bound as a parameter list, not interpolated.
+    // File paths are bound as a parameter list, not interpolated. Curated keys contain dt=…/: without
+    // hive_partitioning = false DuckDB would add a `dt` column that the target table does not have.
     const params: Record<string, DuckDBValue> = {};
     const refs = files.map((f, i) => {
       params[`f${i}`] = f;
       return `$f${i}`;
     });
     try {
-      await this.conn.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_parquet([${refs.join(', ')}])`, params);
+      await this.conn.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_parquet([${refs.join(', ')}], hive_partitioning = false)`, params);
     } catch (e) {
       throw new WarehouseError(name, (e as Error).message, { cause: e });
     }
