@@ -102,7 +102,7 @@ export async function openFixture(o: FixtureOptions): Promise<Fixture> {
   writeFileSync(join(dir, 'usage.csv'), csv(usage));
   const prices: (string | number)[][] = [];
   for (const s of config.market.symbols) {
-    for (const b of simulatePrices(s, config.market.seed, addDays(o.asOfDay, -400), o.asOfDay)) {
+    for (const b of simulatePrices(s, config.market.seed, addDays(o.asOfDay, -500), o.asOfDay)) {
       prices.push([b.symbol, b.trade_date, b.open, b.high, b.low, b.close, b.adj_close, b.volume]);
     }
   }

@@ -4,10 +4,13 @@
  * same date replaces its results and sends no second alert.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Anomalies } from '../../lambdas/contract/results';
+import type { Anomalies, Emissions, Forecast, Market } from '../../lambdas/contract/results';
 import type { Analysis, AnalysisContext } from '../../lambdas/steps/analyze/analysis';
 import { alertsAnalysis } from '../../lambdas/steps/analyze/alerts';
 import { anomaliesAnalysis } from '../../lambdas/steps/analyze/anomalies';
+import { emissionsAnalysis } from '../../lambdas/steps/analyze/emissions';
+import { forecastsAnalysis } from '../../lambdas/steps/analyze/forecasts';
+import { marketAnalysis } from '../../lambdas/steps/analyze/market';
 import { openFixture, type Fixture } from './analysis-fixture';
 
 const AS_OF = '2026-02-20';
@@ -69,5 +72,73 @@ describe('anomalies and alerts on DuckDB', () => {
     expect(counts.alerts!.sent).toBe(0);
     expect(fx.notifier.sent.length).toBe(sent);
     expect(await dump('anomalies', 'anomaly_id')).toEqual(before);
+  });
+});
+
+describe('forecasts, market statistics and emissions on DuckDB', () => {
+  const all = () => [emissionsAnalysis, marketAnalysis, anomaliesAnalysis, alertsAnalysis, forecastsAnalysis];
+
+  it('publishes a 168-hour forecast for the fleet and each area, chosen by backtest', async () => {
+    const { files, counts } = await runAll(all());
+    const forecast = files['forecast.json'] as Forecast;
+    expect(forecast.issuedFor).toBe('2026-02-21T00:00:00.000Z');
+    expect(forecast.groups.map((g) => g.group)).toEqual(['fleet', 'area:a1', 'area:a2', 'area:a3', 'area:a4']);
+    for (const g of forecast.groups) {
+      expect(g.points.t.length).toBe(168);
+      expect(g.points.t[0]).toBe(forecast.issuedFor);
+      const best = Math.min(...g.backtest.map((b) => b.mase));
+      expect(g.backtest.find((b) => b.model === g.chosenModel)!.mase).toBe(best);
+      g.points.yhat.forEach((y, i) => {
+        expect(g.points.lo95[i]!).toBeLessThanOrEqual(g.points.lo80[i]!);
+        expect(g.points.lo80[i]!).toBeLessThanOrEqual(y + 1e-9);
+        expect(y).toBeLessThanOrEqual(g.points.hi80[i]! + 1e-9);
+        expect(g.points.hi80[i]!).toBeLessThanOrEqual(g.points.hi95[i]!);
+      });
+      expect(g.history.t.length).toBe(14 * 24);
+    }
+    // The fleet forecast sits near the fleet's recent level (150 meters, 0.1–0.6 kWh per half hour).
+    const fleet = forecast.groups[0]!;
+    const recent = fleet.history.kwh.slice(-168).reduce((a, b) => a + b, 0) / 168;
+    const ahead = fleet.points.yhat.reduce((a, b) => a + b, 0) / 168;
+    expect(Math.abs(ahead / recent - 1)).toBeLessThan(0.1);
+    const [{ n }] = (await fx.warehouse.query({ name: 'n', sql: "SELECT COUNT(*) AS n FROM forecasts WHERE issued_on = DATE '2026-02-20'" })) as { n: number }[];
+    expect(n).toBe(counts.forecasts!.points);
+    expect(n).toBe(5 * 168);
+
+    const market = files['market.json'] as Market;
+    expect(market.symbols.map((s) => s.symbol)).toEqual(['NG=F', 'SPY']);
+    for (const s of market.symbols) {
+      expect(s.series.date.at(-1)).toBe(AS_OF);
+      expect(s.series.ma50[0]).not.toBeNull();
+      expect(s.series.vol20[0]).not.toBeNull();
+      expect(s.maxDrawdown).toBeLessThanOrEqual(0);
+      expect(s.meanReturn!.lo95).toBeLessThan(s.meanReturn!.hi95);
+      expect(s.correlationWithConsumption).not.toBeNull();
+      expect(Math.abs(s.correlationWithConsumption!)).toBeLessThanOrEqual(1);
+    }
+    const stats = await fx.warehouse.query({ name: 'stats', sql: "SELECT * FROM market_stats WHERE symbol = 'SPY' ORDER BY trade_date DESC LIMIT 1" });
+    const spy = market.symbols.find((s) => s.symbol === 'SPY')!;
+    expect(String(stats[0]!.trade_date).slice(0, 10)).toBe(AS_OF);
+    expect(Number(stats[0]!.ma20)).toBeCloseTo(spy.series.ma20.at(-1)!, 3);
+
+    const emissions = files['emissions.json'] as Emissions;
+    expect(emissions.factors.find((f) => f.energyType === 'electricity')!.factor).toBe(0.4747);
+    expect(emissions.factors.every((f) => f.source.length > 20)).toBe(true);
+    const heating = emissions.rows.filter((r) => r.energyType === 'heating' && r.building === 1901);
+    expect(heating.length).toBe(4);
+    for (const r of heating) expect(r.emissionKg).toBeCloseTo(r.amount * 0.202, 2);
+  });
+
+  it('re-running the date replaces forecasts and market statistics and alerts nobody', async () => {
+    const tables = async () => ({
+      forecasts: await dump('forecasts', 'group_id, target_hour'),
+      market: await dump('market_stats', 'symbol, trade_date'),
+      anomalies: await dump('anomalies', 'anomaly_id'),
+    });
+    const before = await tables();
+    const sent = fx.notifier.sent.length;
+    await runAll(all());
+    expect(await tables()).toEqual(before);
+    expect(fx.notifier.sent.length).toBe(sent);
   });
 });
