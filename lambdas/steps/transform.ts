@@ -9,7 +9,7 @@
  * Counts reconcile: rowsIn = rowsOut + duplicates + quarantined (asserted before returning).
  * Rules (units, DST, maximum, reasons) are documented in docs/TRANSFORM.md.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Batch, TransformOutput } from '../contract/manifests';
 import { sqlFile, tableColumns } from '../sql/files';
@@ -35,6 +35,7 @@ export class TransformError extends Error {
 export async function transform(batch: Batch, ports: StepPorts, options: TransformOptions = {}): Promise<TransformOutput> {
   const spec = transformSpec(batch.dataset, batch.rawKey);
   const started = performance.now();
+  await mkdir(ports.tmpDir, { recursive: true });
   const work = await mkdtemp(join(ports.tmpDir, 'gridlake-transform-'));
   const session = await TransformSession.open({ tmpDir: work, memoryLimit: options.memoryLimit, threads: options.threads });
   try {

@@ -53,31 +53,45 @@ SELECT
   END AS pre_reason
 FROM readings_parsed;
 
--- Naive wall-clock times → instants, once per distinct (timezone, wall) rather than once per row.
--- Candidates are the instants the wall clock maps to under the offsets in force a day before and a
--- day after; those that map back to the same wall clock are valid. None: the time was skipped by a
--- spring-forward change (nonexistent). Two: it was repeated by a fall-back change (ambiguous).
+-- Naive wall-clock times → instants, once per distinct (timezone, wall) rather than once per row,
+-- and with ICU (slow for a per-row timezone) called per distinct local day, not per wall:
+-- the offsets in force 6 hours before the day and 6 hours after it are probed. Equal offsets (a
+-- steady day, nearly all of them) → instant = wall − offset. Different offsets (a DST change day)
+-- → both candidates wall − offset_before and wall − offset_after are checked: those that map back
+-- to the same wall clock are valid. None valid: the time was skipped by a spring-forward change
+-- (nonexistent). Two valid: it was repeated by a fall-back change (ambiguous: earlier and later).
 CREATE OR REPLACE TEMP TABLE local_walls AS
 WITH walls AS (
   SELECT DISTINCT tz, wall FROM readings_prechecked WHERE NOT has_offset AND wall IS NOT NULL
 ),
-guessed AS (
-  SELECT tz, wall, timezone(tz, wall) AS guess FROM walls
+days AS (
+  SELECT tz, day, timezone(tz, day - INTERVAL 6 HOUR) AS p0, timezone(tz, day + INTERVAL 30 HOUR) AS p1
+  FROM (SELECT DISTINCT tz, date_trunc('day', wall) AS day FROM walls)
 ),
-candidates AS (
-  SELECT tz, wall, unnest([
-    guess,
-    (wall - (timezone(tz, guess - INTERVAL 1 DAY) - (guess - INTERVAL 1 DAY)::TIMESTAMP))::TIMESTAMPTZ,
-    (wall - (timezone(tz, guess + INTERVAL 1 DAY) - (guess + INTERVAL 1 DAY)::TIMESTAMP))::TIMESTAMPTZ
-  ]) AS instant
-  FROM guessed
+day_offsets AS (
+  SELECT tz, day, timezone(tz, p0) - p0::TIMESTAMP AS offset_before, timezone(tz, p1) - p1::TIMESTAMP AS offset_after
+  FROM days
+),
+classified AS (
+  SELECT w.tz, w.wall, d.offset_before, d.offset_after, d.offset_before = d.offset_after AS steady
+  FROM walls w
+  JOIN day_offsets d ON d.tz = w.tz AND d.day = date_trunc('day', w.wall)
+),
+change_day_candidates AS (
+  SELECT tz, wall, unnest([(wall - offset_before)::TIMESTAMPTZ, (wall - offset_after)::TIMESTAMPTZ]) AS instant
+  FROM classified
+  WHERE NOT steady
 )
+SELECT tz, wall, (wall - offset_before)::TIMESTAMPTZ AS earlier, (wall - offset_before)::TIMESTAMPTZ AS later
+FROM classified
+WHERE steady
+UNION ALL
 SELECT
   tz,
   wall,
   min(instant) FILTER (WHERE timezone(tz, instant) = wall) AS earlier,
   max(instant) FILTER (WHERE timezone(tz, instant) = wall) AS later
-FROM candidates
+FROM change_day_candidates
 GROUP BY tz, wall;
 
 CREATE OR REPLACE TEMP VIEW readings_resolved AS
@@ -85,9 +99,10 @@ SELECT
   p.*,
   w.earlier,
   w.later,
-  coalesce(w.earlier < w.later, false) AS ambiguous
+  (NOT p.has_offset AND coalesce(w.earlier < w.later, false)) AS ambiguous
 FROM readings_prechecked p
-LEFT JOIN local_walls w ON NOT p.has_offset AND w.tz = p.tz AND w.wall = p.wall;
+-- Equality only in the join condition (keeps it a hash join); offset rows ignore the match.
+LEFT JOIN local_walls w ON w.tz = p.tz AND w.wall = p.wall;
 
 -- In a repeated (fall-back) hour the first reading of a meter at a wall time, in file order, is the
 -- earlier instant and any later one the later instant. Only those few rows go through the window.

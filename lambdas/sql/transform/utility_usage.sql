@@ -20,7 +20,7 @@ SELECT
   s.*,
   f.factor AS emission_factor,
   CASE
-    WHEN household_id IS NULL OR energy_type IS NULL OR month_text IS NULL OR amount_text IS NULL OR unit IS NULL THEN 'missing field'
+    WHEN household_id IS NULL OR s.energy_type IS NULL OR month_text IS NULL OR amount_text IS NULL OR unit IS NULL THEN 'missing field'
     WHEN length(household_id) > 16 OR length(unit) > 8 THEN 'household_id or unit too long'
     WHEN f.factor IS NULL THEN 'unknown energy type (no emission factor configured)'
     WHEN month IS NULL THEN 'unparseable month (expected YYYY-MM or YYYY-MM-01)'

@@ -1,0 +1,70 @@
+/**
+ * Collect for the meters source: move every complete landing import into this run's raw prefix,
+ * then emit batches for every import the run holds. Moving is copy-then-delete (landing files
+ * last, manifest very last), and batches are built from raw, not from landing: a re-run of the same
+ * run (landing already emptied) emits the same batches for the same raw keys.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Batch, CollectInput } from '../../contract/manifests';
+import { getJson, listKeys } from '../../ports/object-store';
+import type { StepPorts } from '../../steps/ports';
+import { encodeJsonlGz } from '../jsonl-gz';
+import { rawPrefix } from '../source';
+import { ImportManifestSchema, LANDING_PREFIX, MANIFEST, type ImportManifest } from './manifest';
+
+export async function collectMeters(input: CollectInput, ports: StepPorts): Promise<Batch[]> {
+  const runPrefix = rawPrefix('meters', input.date, input.runId);
+  const landing = await listKeys(ports.lake, LANDING_PREFIX);
+  const complete = [...new Set(landing.filter((k) => k.endsWith(`/${MANIFEST}`)).map((k) => k.slice(LANDING_PREFIX.length, -MANIFEST.length - 1)))].sort();
+  for (const importId of complete) await moveImport(importId, landing, runPrefix, ports);
+
+  const manifests = (await listKeys(ports.lake, runPrefix)).filter((k) => k.endsWith(`/${MANIFEST}`)).sort();
+  const batches: Batch[] = [];
+  for (const key of manifests) batches.push(...(await batchesOf(await readManifest(ports, key), key.slice(0, -MANIFEST.length), input, ports)));
+  ports.log.info('meters collected', { date: input.date, imports: manifests.length, batches: batches.length });
+  return batches;
+}
+
+async function moveImport(importId: string, landing: string[], runPrefix: string, ports: StepPorts): Promise<void> {
+  const from = `${LANDING_PREFIX}${importId}/`;
+  const keys = landing.filter((k) => k.startsWith(from));
+  const manifestKey = `${from}${MANIFEST}`;
+  const dataKeys = keys.filter((k) => k !== manifestKey);
+  const scratch = join(ports.tmpDir, `gridlake-meters-${process.pid}-${importId}`);
+  for (const key of [...dataKeys, manifestKey]) {
+    // Streamed through a scratch file: a CSV can be larger than memory.
+    await ports.lake.getFile(key, scratch);
+    await ports.lake.putFile(`${runPrefix}${importId}/${key.slice(from.length)}`, scratch);
+  }
+  await rm(scratch, { force: true });
+  for (const key of dataKeys) await ports.lake.delete(key);
+  await ports.lake.delete(manifestKey);
+}
+
+async function readManifest(ports: StepPorts, key: string): Promise<ImportManifest> {
+  const parsed = ImportManifestSchema.safeParse(await getJson(ports.lake, key));
+  if (!parsed.success) {
+    throw new Error(`${ports.lake.location}/${key} is not a meters import manifest (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}). Re-import the files with \`gridlake import meters\`.`);
+  }
+  return parsed.data;
+}
+
+async function batchesOf(m: ImportManifest, prefix: string, input: CollectInput, ports: StepPorts): Promise<Batch[]> {
+  const base = { runId: input.runId, date: input.date, source: 'meters' as const };
+  const batches: Batch[] = [];
+  let metersKey: string | undefined;
+  if (m.meters) {
+    metersKey = `${prefix}meters.jsonl.gz`;
+    await ports.lake.put(metersKey, encodeJsonlGz(m.meters), { contentType: 'application/gzip' });
+    batches.push({ ...base, dataset: 'meters', rawKey: metersKey, format: 'jsonl.gz', options: {} });
+  }
+  for (const f of m.files) {
+    const options: Batch['options'] = { timezone: m.timezone };
+    if (metersKey) options.metersKey = metersKey;
+    if (f.columnMap) options.columnMap = f.columnMap;
+    if (f.meterId) options.meterId = f.meterId;
+    batches.push({ ...base, dataset: 'meter_readings', rawKey: `${prefix}${f.path}`, format: 'csv', options });
+  }
+  return batches;
+}

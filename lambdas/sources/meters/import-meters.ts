@@ -1,0 +1,134 @@
+/**
+ * `gridlake import meters PATH`: puts meter CSVs into the landing zone, bytes unchanged, for the next
+ * run to collect. PATH is one CSV file, a folder of CSV files, or the seed energy app's export
+ * folder as is (`user_data.csv` = `id,area,tariff` beside `consumption/<meter_id>.csv` =
+ * `datetime,consumption` in Wh per 30 minutes, naive local times).
+ * Everything is validated before anything is written, so a bad path leaves the landing zone untouched.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { putJson } from '../../ports/object-store';
+import type { StepPorts } from '../../steps/ports';
+import { parseCsvLine } from '../../steps/transform/csv-header';
+import { LANDING_PREFIX, MANIFEST, type ImportFile, type ImportManifest, type ImportMeter } from './manifest';
+
+export interface ImportOptions {
+  /** IANA timezone of naive timestamps. Default: config.meters.defaultTimezone. */
+  timezone?: string;
+  /** Folder name in the landing zone. Default: `imp-<UTC time>-<content hash>`. */
+  importId?: string;
+}
+
+export interface ImportResult {
+  importId: string;
+  layout: ImportManifest['layout'];
+  files: number;
+  bytes: number;
+  meters: number | null;
+  timezone: string;
+  landingPrefix: string;
+}
+
+export class MeterImportError extends Error {
+  override readonly name = 'MeterImportError';
+}
+
+/** The seed app's export names the reading columns differently and keeps the meter in the file name. */
+const EXPORT_COLUMN_MAP = 'datetime=timestamp,consumption=wh';
+
+export async function importMeters(path: string, options: ImportOptions, ports: StepPorts): Promise<ImportResult> {
+  const root = resolve(path);
+  const timezone = options.timezone ?? ports.config.meters.defaultTimezone;
+  if (!isIanaTimezone(timezone)) throw new MeterImportError(`--timezone "${timezone}" is not an IANA timezone: use a name such as Asia/Tokyo.`);
+  if (options.importId !== undefined && !/^[A-Za-z0-9._-]+$/.test(options.importId)) {
+    throw new MeterImportError(`Import id "${options.importId}" may only contain letters, digits, ".", "_" and "-".`);
+  }
+  const info = await stat(root).catch(() => null);
+  if (!info) throw new MeterImportError(`${root} does not exist: give a meter CSV file, a folder of CSV files, or an export folder (user_data.csv + consumption/).`);
+
+  let base: string;
+  let layout: ImportManifest['layout'] = 'csv';
+  let files: ImportFile[];
+  let meters: ImportMeter[] | undefined;
+  if (info.isFile()) {
+    if (!/\.csv$/i.test(root)) throw new MeterImportError(`${root} is not a .csv file: meter imports are CSV files with a header meter_id,timestamp,kwh (or wh).`);
+    base = resolve(root, '..');
+    files = [{ path: basename(root) }];
+  } else if (existsSync(join(root, 'user_data.csv')) && existsSync(join(root, 'consumption'))) {
+    base = root;
+    layout = 'smap-export';
+    const csvs = await csvFilesUnder(join(root, 'consumption'));
+    if (csvs.length === 0) throw new MeterImportError(`${join(root, 'consumption')} has no .csv files: the export folder needs consumption/<meter_id>.csv.`);
+    files = csvs.map((p) => ({ path: toPosix(relative(root, p)), meterId: basename(p).replace(/\.csv$/i, ''), columnMap: EXPORT_COLUMN_MAP }));
+    meters = await readUserData(join(root, 'user_data.csv'), timezone);
+  } else {
+    base = root;
+    const csvs = await csvFilesUnder(root);
+    if (csvs.length === 0) throw new MeterImportError(`${root} has no .csv files: put meter CSVs (meter_id,timestamp,kwh) in it, or point at one file.`);
+    files = csvs.map((p) => ({ path: toPosix(relative(root, p)) }));
+  }
+
+  const sources = files.map((f) => join(base, f.path));
+  if (layout === 'smap-export') sources.push(join(base, 'user_data.csv'));
+  let bytes = 0;
+  const hash = createHash('sha256');
+  for (const s of sources) {
+    const st = await stat(s);
+    bytes += st.size;
+    hash.update(`${toPosix(relative(base, s))}\0${st.size}\0${st.mtimeMs}\n`);
+  }
+  const now = ports.clock.now();
+  const importId = options.importId ?? `imp-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.digest('hex').slice(0, 8)}`;
+  const prefix = `${LANDING_PREFIX}${importId}/`;
+
+  for (const s of sources) await ports.lake.putFile(`${prefix}${toPosix(relative(base, s))}`, s, { contentType: 'text/csv' });
+  const manifest: ImportManifest = { importId, layout, timezone, importedAt: now.toISOString(), files, meters };
+  // Written last: collect only takes imports whose manifest exists, so it never sees half an import.
+  await putJson(ports.lake, `${prefix}${MANIFEST}`, manifest);
+  ports.log.info('meters imported', { importId, layout, files: files.length, bytes });
+  return { importId, layout, files: files.length, bytes, meters: meters?.length ?? null, timezone, landingPrefix: prefix };
+}
+
+/** Every .csv below `dir`, sorted (stable batch order). */
+async function csvFilesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (d: string) => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) await visit(full);
+      else if (entry.isFile() && /\.csv$/i.test(entry.name)) out.push(full);
+    }
+  };
+  await visit(dir);
+  return out.sort();
+}
+
+/** user_data.csv: `id,area,tariff` (any order) → the import's meter list in `timezone`. */
+async function readUserData(path: string, timezone: string): Promise<ImportMeter[]> {
+  let text = await readFile(path, 'utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = parseCsvLine(lines[0] ?? '').map((h) => h.trim().toLowerCase());
+  const col = (name: string) => header.indexOf(name);
+  if (col('id') === -1) throw new MeterImportError(`${path} has no "id" column (found: ${header.join(', ')}): the export's user_data.csv starts with "id,area,tariff".`);
+  return lines.slice(1).map((line, i) => {
+    const f = parseCsvLine(line);
+    const id = f[col('id')]?.trim();
+    if (!id) throw new MeterImportError(`${path} line ${i + 2}: empty id.`);
+    const pick = (name: string) => (col(name) === -1 ? null : (f[col(name)]?.trim() || null));
+    return { meter_id: id, timezone, area: pick('area'), tariff: pick('tariff') };
+  });
+}
+
+function isIanaTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz.includes('/') || tz === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+const toPosix = (p: string) => p.split(sep).join('/');

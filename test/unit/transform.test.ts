@@ -1,0 +1,270 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { transform } from '../../lambdas/steps/transform';
+import { batchTag } from '../../lambdas/steps/transform/object-keys';
+import { fromRejects } from '../../lambdas/steps/transform/csv-line-numbers';
+import { batch, jsonlGz, parquetSchema, quarantineLines, readParquet, testLake, type TestLake } from './transform-helpers';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'meters');
+const RAW = 'raw/source=meters/dt=2026-11-01/run=run-1/';
+
+let t: TestLake;
+afterEach(() => t?.cleanup());
+
+function putFixture(name: string, key = `${RAW}${name}`): string {
+  const path = t.lake.pathOf(key);
+  mkdirSync(dirname(path), { recursive: true });
+  copyFileSync(join(FIXTURES, name), path);
+  return key;
+}
+
+/** A full naive local day of 30-minute readings for one meter, as a CSV (wall-clock times repeat in fall-back). */
+function naiveDayCsv(meter: string, instantsUtc: number[], timezone: string): string {
+  const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return 'meter_id,timestamp,kwh\n' + instantsUtc.map((ms, i) => `${meter},${fmt.format(new Date(ms))},${(i + 1) / 100}`).join('\n') + '\n';
+}
+
+function localDayInstants(day: string, timezone: string): number[] {
+  const fmtDay = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const out: number[] = [];
+  for (let ms = Date.parse(`${day}T00:00:00Z`) - 14 * 3600e3; ms < Date.parse(`${day}T00:00:00Z`) + 38 * 3600e3; ms += 1800e3) {
+    if (fmtDay.format(new Date(ms)) === day) out.push(ms);
+  }
+  return out;
+}
+
+describe('transform: meter readings CSV', () => {
+  it('quarantines every malformed row with its line and reason, dedupes, and reconciles', async () => {
+    t = testLake();
+    const rawKey = putFixture('malformed.csv');
+    const out = await transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
+
+    expect(out).toMatchObject({ rowsIn: 15, rowsOut: 3, duplicates: 2, quarantined: 10 });
+    expect(out.rowsIn).toBe(out.rowsOut + out.duplicates + out.quarantined);
+    expect(out.curatedKeys).toEqual(['curated/meter_readings/dt=2026-11-01/run-1-malformed.parquet']);
+    expect(out.quarantineKey).toBe('quarantine/meters/dt=2026-11-01/run=run-1/malformed-rejects.jsonl');
+
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q.map((l) => [l.line, l.reason])).toEqual([
+      [4, 'unparseable number in kwh'],
+      [5, 'negative reading'],
+      [6, 'above the per-interval maximum of 25 kWh'],
+      [7, 'off the 30-minute interval grid'],
+      [8, 'unparseable or impossible timestamp'],
+      [9, 'unparseable or impossible timestamp'],
+      [10, 'missing field: meter_id'],
+      [11, expect.stringMatching(/^wrong column count/)],
+      [12, expect.stringMatching(/^wrong column count/)],
+      [13, 'missing field: kwh'],
+    ]);
+    expect(q[0]).toMatchObject({ file: rawKey, record: { timestamp: '2026-11-01T01:00:00Z', meter_id: 'M1', kwh: 'abc' } });
+
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'meter_id, interval_start');
+    expect(rows).toEqual([
+      { meter_id: 'M 2, quoted', interval_start: '2026-11-01 04:30:00+00', interval_minutes: 30, kwh: 1.5, source: 'meters', run_id: 'run-1' },
+      // the re-sent reading (line 16) replaces line 2; the exact duplicate (line 15) is dropped
+      { meter_id: 'M1', interval_start: '2026-11-01 00:00:00+00', interval_minutes: 30, kwh: 0.75, source: 'meters', run_id: 'run-1' },
+      { meter_id: 'M1', interval_start: '2026-11-01 00:30:00+00', interval_minutes: 30, kwh: 0.25, source: 'meters', run_id: 'run-1' },
+    ]);
+    expect(await parquetSchema(t.lake, out.curatedKeys[0]!)).toEqual([
+      'meter_id VARCHAR',
+      'interval_start TIMESTAMP WITH TIME ZONE',
+      'interval_minutes INTEGER',
+      'kwh DOUBLE',
+      'source VARCHAR',
+      'run_id VARCHAR',
+    ]);
+  });
+
+  it('is idempotent: the same batch writes the same keys and rows', async () => {
+    t = testLake();
+    const rawKey = putFixture('malformed.csv');
+    const a = await transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
+    const rowsA = await readParquet(t.lake, a.curatedKeys[0]!, 'meter_id, interval_start');
+    const b = await transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
+    expect(b).toEqual(a);
+    expect(await readParquet(t.lake, b.curatedKeys[0]!, 'meter_id, interval_start')).toEqual(rowsA);
+  });
+
+  it('converts wh to kwh and naive local times to UTC in the batch timezone', async () => {
+    t = testLake();
+    const rawKey = putFixture('csv-folder/wh-readings.csv', `${RAW}wh-readings.csv`);
+    const out = await transform(batch({ rawKey, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 2, rowsOut: 2, duplicates: 0, quarantined: 0, quarantineKey: null });
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start');
+    expect(rows.map((r) => [r.interval_start, r.kwh])).toEqual([
+      ['2026-10-31 15:00:00+00', 0.5],
+      ['2026-10-31 15:30:00+00', 1.5],
+    ]);
+  });
+
+  it('fails the batch when the file is not a meter CSV, naming the file and the missing columns', async () => {
+    t = testLake();
+    const rawKey = putFixture('not-a-meter.csv');
+    await expect(transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports)).rejects.toThrow(
+      /not-a-meter\.csv is not a meter readings CSV: missing column\(s\) meter_id, timestamp, kwh \(or wh\).*Expected a header "meter_id,timestamp,kwh"/,
+    );
+  });
+
+  it('accepts an empty file: an empty curated Parquet with the table schema and zero counts', async () => {
+    t = testLake();
+    await t.lake.put(`${RAW}empty.csv`, '');
+    const out = await transform(batch({ rawKey: `${RAW}empty.csv`, dataset: 'meter_readings' }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 0, rowsOut: 0, duplicates: 0, quarantined: 0, quarantineKey: null });
+    expect(await parquetSchema(t.lake, out.curatedKeys[0]!)).toHaveLength(6);
+  });
+
+  it('London fall-back day: a full naive day keeps 50 distinct intervals (first 01:xx = BST, second = GMT)', async () => {
+    t = testLake();
+    const instants = localDayInstants('2026-10-25', 'Europe/London');
+    expect(instants).toHaveLength(50);
+    await t.lake.put(`${RAW}fall.csv`, naiveDayCsv('L1', instants, 'Europe/London'));
+    const out = await transform(batch({ rawKey: `${RAW}fall.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 50, rowsOut: 50, duplicates: 0, quarantined: 0 });
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start');
+    expect(rows.map((r) => Date.parse(String(r.interval_start).replace(' ', 'T').replace('+00', 'Z')))).toEqual(instants);
+    // values follow file order: the reading written second at 01:00 belongs to 01:00 GMT
+    expect(rows.map((r) => r.kwh)).toEqual(instants.map((_, i) => (i + 1) / 100));
+  });
+
+  it('London spring-forward day: 46 intervals; a naive time in the skipped hour is quarantined', async () => {
+    t = testLake();
+    const instants = localDayInstants('2026-03-29', 'Europe/London');
+    expect(instants).toHaveLength(46);
+    const csv = naiveDayCsv('L1', instants, 'Europe/London') + 'L1,2026-03-29 01:30:00,0.9\n';
+    await t.lake.put(`${RAW}spring.csv`, csv);
+    const out = await transform(batch({ rawKey: `${RAW}spring.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 47, rowsOut: 46, duplicates: 0, quarantined: 1 });
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q).toEqual([
+      { file: `${RAW}spring.csv`, line: 48, reason: 'nonexistent local time (skipped by a DST change)', record: { meter_id: 'L1', timestamp: '2026-03-29 01:30:00', kwh: '0.9' } },
+    ]);
+  });
+
+  it('quarantines readings of meters missing from the batch registry, and uses each meter\'s timezone', async () => {
+    t = testLake();
+    await t.lake.put(`${RAW}meters.jsonl.gz`, jsonlGz([{ meter_id: 'T1', timezone: 'Asia/Tokyo' }, { meter_id: 'L1', timezone: 'Europe/London' }]));
+    await t.lake.put(`${RAW}r.csv`, 'meter_id,timestamp,kwh\nT1,2026-11-01 09:00:00,1\nL1,2026-11-01 09:00:00,2\nX9,2026-11-01 09:00:00,3\n');
+    const out = await transform(
+      batch({ rawKey: `${RAW}r.csv`, dataset: 'meter_readings', options: { timezone: 'UTC', metersKey: `${RAW}meters.jsonl.gz` } }),
+      t.ports,
+    );
+    expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, quarantined: 1 });
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'meter_id');
+    expect(rows.map((r) => [r.meter_id, r.interval_start])).toEqual([
+      ['L1', '2026-11-01 09:00:00+00'],
+      ['T1', '2026-11-01 00:00:00+00'],
+    ]);
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q.map((l) => [l.line, l.reason, l.record.meter_id])).toEqual([[4, 'unknown meter', 'X9']]);
+  });
+
+  it('reads the simulator JSONL.gz readings (offset timestamps)', async () => {
+    t = testLake();
+    const key = 'raw/source=meter-simulator/dt=2026-11-01/run=run-1/meter_readings-00000.jsonl.gz';
+    await t.lake.put(
+      key,
+      jsonlGz([
+        { meter_id: 'S1', timestamp: '2026-11-01T00:00:00.000Z', kwh: 0.3 },
+        { meter_id: 'S1', timestamp: '2026-11-01T00:00:00.000Z', kwh: 0.3 },
+        { meter_id: 'S1', timestamp: '2026-11-01T00:30:00+01:00', kwh: 0.4 },
+        { meter_id: 'S1', timestamp: '2026-11-01T00:45:00Z', kwh: 0.4 },
+      ]),
+    );
+    const out = await transform(batch({ rawKey: key, source: 'meter-simulator', dataset: 'meter_readings', format: 'jsonl.gz' }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 4, rowsOut: 2, duplicates: 1, quarantined: 1 });
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start');
+    expect(rows.map((r) => [r.interval_start, r.source])).toEqual([
+      ['2026-10-31 23:30:00+00', 'meter-simulator'],
+      ['2026-11-01 00:00:00+00', 'meter-simulator'],
+    ]);
+  });
+});
+
+describe('transform: JSONL datasets', () => {
+  const UT = 'raw/source=utilities/dt=2026-11-01/run=run-1/';
+
+  it('utility_usage: emissions from the configured factors; unknown types, negative amounts and bad months quarantined', async () => {
+    t = testLake();
+    const key = `${UT}utility_usage-00000.jsonl.gz`;
+    await t.lake.put(
+      key,
+      jsonlGz([
+        { household_id: '1901-0101', energy_type: 'electricity', month: '2026-11-01', amount: 300, unit: 'kWh' },
+        { household_id: '1901-0101', energy_type: 'heating', month: '2026-11', amount: 1000, unit: 'MJ' },
+        { household_id: '1901-0101', energy_type: 'gas', month: '2026-11-01', amount: 5, unit: 'm3' },
+        { household_id: '1901-0102', energy_type: 'water', month: '2026-11-01', amount: -1, unit: 'm3' },
+        { household_id: '1901-0102', energy_type: 'water', month: '2026-13-01', amount: 1, unit: 'm3' },
+        { household_id: '1901-0101', energy_type: 'electricity', month: '2026-11-01', amount: 310, unit: 'kWh' },
+      ]),
+    );
+    const out = await transform(batch({ rawKey: key, source: 'utilities', dataset: 'utility_usage', format: 'jsonl.gz' }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 6, rowsOut: 2, duplicates: 1, quarantined: 3 });
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'energy_type');
+    expect(rows).toEqual([
+      { household_id: '1901-0101', energy_type: 'electricity', month: '2026-11-01', amount: 310, unit: 'kWh', emission_factor: 0.4747, emission_kg: 310 * 0.4747, run_id: 'run-1' },
+      { household_id: '1901-0101', energy_type: 'heating', month: '2026-11-01', amount: 1000, unit: 'MJ', emission_factor: 0.202, emission_kg: 1000 * 0.202, run_id: 'run-1' },
+    ]);
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q.map((l) => [l.line, l.reason])).toEqual([
+      [3, 'unknown energy type (no emission factor configured)'],
+      [4, 'negative amount'],
+      [5, 'unparseable month (expected YYYY-MM or YYYY-MM-01)'],
+    ]);
+  });
+
+  it('market_prices: rejects high < low, non-positive prices and negative volume', async () => {
+    t = testLake();
+    const key = 'raw/source=market/dt=2026-11-01/run=run-1/market_prices-00000.jsonl.gz';
+    const bar = { symbol: 'SPY', trade_date: '2026-10-30', open: 10, high: 11, low: 9, close: 10.5, adj_close: 10.5, volume: 1000 };
+    await t.lake.put(
+      key,
+      jsonlGz([bar, { ...bar, trade_date: '2026-10-29', high: 8 }, { ...bar, trade_date: '2026-10-28', open: 0 }, { ...bar, trade_date: '2026-10-27', volume: -5 }]),
+    );
+    const out = await transform(batch({ rawKey: key, source: 'market', dataset: 'market_prices', format: 'jsonl.gz' }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 4, rowsOut: 1, quarantined: 3 });
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q.map((l) => l.reason)).toEqual(['high below low', 'non-positive price', 'negative volume']);
+    expect(await readParquet(t.lake, out.curatedKeys[0]!, 'symbol')).toEqual([{ ...bar, volume: '1000', trade_date: '2026-10-30', source: 'market', run_id: 'run-1' }]); // BIGINT reads back as text in JSON
+  });
+
+  it('meters, buildings and households: typed, validated, last record wins', async () => {
+    t = testLake();
+    const mk = `${RAW}meters.jsonl.gz`;
+    await t.lake.put(mk, jsonlGz([{ meter_id: 'A', timezone: 'Europe/London', area: 'a1', tariff: 't1' }, { meter_id: 'B', timezone: 'Mars/Olympus' }, { meter_id: 'A', timezone: 'Asia/Tokyo', area: 'a2' }]));
+    const m = await transform(batch({ rawKey: mk, dataset: 'meters', format: 'jsonl.gz' }), t.ports);
+    expect(m).toMatchObject({ rowsIn: 3, rowsOut: 1, duplicates: 1, quarantined: 1 });
+    expect(await readParquet(t.lake, m.curatedKeys[0]!, 'meter_id')).toEqual([
+      { meter_id: 'A', timezone: 'Asia/Tokyo', area: 'a2', tariff: null, source: 'meters', updated_run: 'run-1' },
+    ]);
+
+    const bk = `${UT}buildings-00000.jsonl.gz`;
+    await t.lake.put(bk, jsonlGz([{ building_id: 1901, floors: 20, units_per_floor: 4, households: 80 }, { building_id: 1911, floors: 20, units_per_floor: 2, households: 41 }]));
+    const b = await transform(batch({ rawKey: bk, source: 'utilities', dataset: 'buildings', format: 'jsonl.gz' }), t.ports);
+    expect(b).toMatchObject({ rowsIn: 2, rowsOut: 1, quarantined: 1 });
+
+    const hk = `${UT}households-00000.jsonl.gz`;
+    await t.lake.put(hk, jsonlGz([{ household_id: '1901-0101', building_id: 1901, floor: 1, unit: 1 }, { household_id: '1901-0102', building_id: 1901, floor: 'x', unit: 2 }]));
+    const h = await transform(batch({ rawKey: hk, source: 'utilities', dataset: 'households', format: 'jsonl.gz' }), t.ports);
+    expect(h).toMatchObject({ rowsIn: 2, rowsOut: 1, quarantined: 1 });
+    expect(await readParquet(t.lake, h.curatedKeys[0]!, 'household_id')).toEqual([{ household_id: '1901-0101', building_id: 1901, floor: 1, unit: 1 }]);
+  });
+});
+
+describe('transform helpers', () => {
+  it('batch tags are unique per raw object within a run', () => {
+    expect(batchTag('raw/source=meters/dt=2026-11-01/run=r/imp-1/consumption/3000.csv')).toBe('imp-1_consumption_3000');
+    expect(batchTag('raw/source=utilities/dt=2026-11-01/run=r/utility_usage-00000.jsonl.gz')).toBe('utility_usage-00000');
+  });
+
+  it('line numbers of accepted rows skip the rejected lines', () => {
+    // header = 1; lines 4 and 5 rejected: accepted rows 1, 2 are lines 2, 3; row 3 is line 6
+    expect([...fromRejects([4, 5], [1, 2, 3, 4]).entries()]).toEqual([
+      [1, 2],
+      [2, 3],
+      [3, 6],
+      [4, 7],
+    ]);
+  });
+});
