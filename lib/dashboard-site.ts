@@ -1,0 +1,138 @@
+/**
+ * The stakeholders' dashboard: a private bucket served by CloudFront through Origin Access Control,
+ * with a security-headers policy. The built site (dashboard/dist, `npm run build:dashboard`) is
+ * deployed by BucketDeployment; the publish step writes data/*.json next to it, so the deployment
+ * never prunes data/.
+ */
+import { existsSync } from 'node:fs';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards, LAMBDA_BASIC_EXECUTION, nagRef, S3_GRANT_ACTIONS } from './nag';
+
+export interface DashboardSiteProps {
+  /** Folder of the built dashboard. If it does not exist, a placeholder page is deployed. */
+  distDir: string;
+  /** Bucket for S3 and CloudFront access logs. */
+  accessLogs: s3.IBucket;
+  /** `destroy` removes the bucket with the stack. Default `retain`. */
+  removal?: 'destroy' | 'retain';
+}
+
+const PLACEHOLDER =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><title>gridlake</title>' +
+  '<p>The dashboard has not been built: run <code>npm run build:dashboard</code> and deploy again.</p></html>';
+
+export class DashboardSite extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: DashboardSiteProps) {
+    super(scope, id);
+    const destroy = props.removal === 'destroy';
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 'site/',
+      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      autoDeleteObjects: destroy,
+    });
+
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'gridlake dashboard: strict security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+          override: true,
+        },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, preload: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        xssProtection: { protection: true, modeBlock: true, override: true },
+      },
+    });
+
+    // One origin (one Origin Access Control) shared by both behaviours.
+    const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'gridlake dashboard',
+      defaultRootObject: 'index.html',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: props.accessLogs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: headers,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        compress: true,
+      },
+      additionalBehaviors: {
+        // Results change with every run: revalidate them instead of caching for a day.
+        'data/*': {
+          origin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          responseHeadersPolicy: headers,
+          cachePolicy: new cloudfront.CachePolicy(this, 'DataCache', {
+            comment: 'gridlake results: short TTL',
+            defaultTtl: Duration.minutes(5),
+            maxTtl: Duration.minutes(5),
+            minTtl: Duration.seconds(0),
+            enableAcceptEncodingGzip: true,
+            enableAcceptEncodingBrotli: true,
+          }),
+          compress: true,
+        },
+      },
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'The dashboard serves pseudonymised aggregates to stakeholders in any country; no geo restriction is wanted.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason: 'A static, read-only site behind OAC with no origin compute; WAF (≈$5+/month) can be added per stage if required.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason: 'Uses the default *.cloudfront.net certificate, which does not allow choosing the minimum TLS version; add a custom domain and certificate to enforce TLSv1.2_2021.',
+    });
+
+    new s3deploy.BucketDeployment(this, 'Deploy', {
+      destinationBucket: this.bucket,
+      sources: [existsSync(props.distDir) ? s3deploy.Source.asset(props.distDir) : s3deploy.Source.data('index.html', PLACEHOLDER)],
+      // data/*.json belongs to the publish step: never delete or overwrite it from a deploy.
+      prune: false,
+      exclude: ['data/*'],
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      memoryLimit: 512,
+    });
+
+    // BucketDeployment's singleton handler (CDK-provided code) lives at the stack root.
+    const handler = Stack.of(this).node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+    if (handler) {
+      acknowledgeWildcards(
+        handler,
+        {
+          actions: S3_GRANT_ACTIONS,
+          resources: ['*', `${nagRef(this, this.bucket.bucketArn)}/*`, 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*'],
+        },
+        'CDK BucketDeployment copies the site from the CDK assets bucket into the site bucket and invalidates CloudFront (no resource type for CreateInvalidation on this policy).',
+      );
+      Validations.of(handler).acknowledge({ id: LAMBDA_BASIC_EXECUTION, reason: 'CDK BucketDeployment handler writes only its own logs.' });
+    }
+
+    this.url = `https://${this.distribution.distributionDomainName}`;
+  }
+}

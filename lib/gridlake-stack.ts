@@ -1,0 +1,158 @@
+/**
+ * The gridlake stack: composes the data lake, warehouse, pipeline, dashboard site and monitoring
+ * for one stage. Every construct lives in its own file; this one only wires them and holds the
+ * stack-wide settings (alerts topic, secrets, outputs).
+ */
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+import { DashboardSite } from './dashboard-site';
+import { DataLake } from './data-lake';
+import { Monitoring } from './monitoring';
+import { Pipeline } from './pipeline';
+import { pipelineConfigJson, type StageConfig } from './stage-config';
+import { Warehouse } from './warehouse';
+import { LAMBDA_BASIC_EXECUTION } from './nag';
+
+export interface GridlakeStackProps extends StackProps {
+  stage: StageConfig;
+  /** Repository root. Default: the parent of lib/. */
+  projectRoot?: string;
+}
+
+/** CloudWatch Logs accepts only these retention values. */
+function retentionDays(days: number): logs.RetentionDays {
+  const allowed = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0).sort((a, b) => a - b);
+  const match = allowed.find((v) => v >= days);
+  return (match ?? allowed[allowed.length - 1]!) as logs.RetentionDays;
+}
+
+export class GridlakeStack extends Stack {
+  readonly lake: DataLake;
+  readonly warehouse: Warehouse;
+  readonly pipeline: Pipeline;
+  readonly site: DashboardSite;
+  readonly monitoring: Monitoring;
+  readonly alertTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: GridlakeStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    const projectRoot = props.projectRoot ?? join(__dirname, '..');
+    const removal = stage.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const name = `gridlake-${stage.name}`;
+
+    this.lake = new DataLake(this, 'Lake', {
+      removal: stage.removal,
+      rawInfrequentAccessDays: stage.rawInfrequentAccessDays,
+      rawGlacierDays: stage.rawGlacierDays,
+      quarantineExpiryDays: stage.quarantineExpiryDays,
+    });
+
+    this.warehouse = new Warehouse(this, 'Warehouse', {
+      curatedBucket: this.lake.curated,
+      name,
+      baseCapacityRpu: stage.baseCapacityRpu,
+      maxCapacityRpu: stage.maxCapacityRpu,
+      dailyRpuHoursLimit: stage.dailyRpuHoursLimit,
+      usageLimitBreachAction: stage.usageLimitBreachAction,
+      removal: stage.removal,
+    });
+
+    // A customer-managed key: CloudWatch alarms cannot publish to a topic encrypted with aws/sns.
+    const alertKey = new kms.Key(this, 'AlertKey', { enableKeyRotation: true, description: 'gridlake alerts topic', removalPolicy: removal });
+    alertKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.alertTopic = new sns.Topic(this, 'Alerts', { displayName: `gridlake ${stage.name} alerts`, masterKey: alertKey, enforceSSL: true });
+    this.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    if (stage.alertEmail) this.alertTopic.addSubscription(new subscriptions.EmailSubscription(stage.alertEmail));
+
+    const pseudonymSecret = new secretsmanager.Secret(this, 'PseudonymKey', {
+      description: 'gridlake: HMAC key that pseudonymises customer ids on the dashboard',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: removal,
+    });
+    Validations.of(pseudonymSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating the pseudonym key would change every published customer pseudonym; it is rotated deliberately, by hand.',
+    });
+    let slackWebhookSecret: secretsmanager.Secret | undefined;
+    if (stage.slackWebhook) {
+      slackWebhookSecret = new secretsmanager.Secret(this, 'SlackWebhook', {
+        description: 'gridlake: Slack incoming-webhook URL for alerts (put the URL as the secret value after deploy)',
+        removalPolicy: removal,
+      });
+      Validations.of(slackWebhookSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'A Slack webhook URL is issued by Slack and cannot be rotated by a Lambda; replace it in Slack and here together.',
+      });
+    }
+
+    this.site = new DashboardSite(this, 'Site', { distDir: join(projectRoot, 'dashboard', 'dist'), accessLogs: this.lake.accessLogs, removal: stage.removal });
+
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      projectRoot,
+      lake: this.lake,
+      siteBucket: this.site.bucket,
+      warehouse: this.warehouse,
+      alertTopic: this.alertTopic,
+      pseudonymSecret,
+      slackWebhookSecret,
+      configJson: pipelineConfigJson(stage),
+      schedule: { hour: stage.schedule.hour, minute: stage.schedule.minute, timezone: stage.timezone, enabled: stage.scheduleEnabled },
+      logRetention: retentionDays(stage.logRetentionDays),
+      removal: stage.removal,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stateMachine: this.pipeline.stateMachine,
+      functions: this.pipeline.functions,
+      alertTopic: this.alertTopic,
+      dashboardName: name,
+    });
+
+    this.acknowledgeFrameworkFindings();
+
+    new CfnOutput(this, 'DashboardUrl', { value: this.site.url, description: 'The stakeholders dashboard' });
+    new CfnOutput(this, 'StateMachineArn', { value: this.pipeline.stateMachine.stateMachineArn, description: 'aws stepfunctions start-execution --state-machine-arn …' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn });
+    new CfnOutput(this, 'WorkgroupName', { value: this.warehouse.workgroupName, description: 'Redshift Serverless workgroup (Query Editor v2)' });
+    new CfnOutput(this, 'RawBucket', { value: this.lake.raw.bucketName, description: 'Upload meter CSVs under landing/meters/' });
+    new CfnOutput(this, 'CloudWatchDashboard', { value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${name}` });
+  }
+
+  /**
+   * Findings on resources that CDK itself creates for BucketDeployment, autoDeleteObjects and
+   * AwsCustomResource (singleton Lambda functions with CDK-managed code and policies).
+   */
+  private acknowledgeFrameworkFindings(): void {
+    // AwsCustomResource's singleton function (the usage limit) sits at the stack root.
+    const sdkCall = this.node.children.find((c) => c.node.id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'));
+    if (sdkCall) {
+      Validations.of(sdkCall).acknowledge({ id: LAMBDA_BASIC_EXECUTION, reason: 'CDK AwsCustomResource handler writes only its own logs.' });
+    }
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'gridlake functions run Node.js 22 (the DuckDB linux-arm64 build is tested on it); CDK custom-resource runtimes are chosen by aws-cdk-lib.',
+    });
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The pipeline: one Lambda function per Task resource of statemachines/etl.asl.json (derived by
+ * convention in lib/asl-tasks.ts, never listed twice), the state machine built from that same file
+ * with `definitionSubstitutions`, and the daily EventBridge Scheduler trigger.
+ *
+ * Least privilege: each step declares what it touches in STEP_ACCESS; it gets exactly those grants
+ * and only the environment variables of those resources (lambdas/ports/aws-ports.ts turns a missing
+ * variable into an error that names it).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, Duration, RemovalPolicy, Size, TimeZone, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { aslTaskHandlers, type AslTaskHandler } from './asl-tasks';
+import type { DataLake } from './data-lake';
+import type { Warehouse } from './warehouse';
+import { acknowledgeWildcards, KMS_GRANT_ACTIONS, LAMBDA_BASIC_EXECUTION, nagRef, S3_GRANT_ACTIONS } from './nag';
+
+/** What a step may touch. `lake` zones are buckets; `duckdb` packs the native engine. */
+type Access =
+  | 'raw:read'
+  | 'raw:write'
+  | 'curated:read'
+  | 'curated:write'
+  | 'quarantine:write'
+  | 'results:read'
+  | 'results:write'
+  | 'site:write'
+  | 'warehouse'
+  | 'notify'
+  | 'pseudonym'
+  | 'duckdb';
+
+interface StepSpec {
+  /** Memory in MB (CPU scales with it). */
+  memoryMb: number;
+  access: Access[];
+}
+
+/**
+ * Per step: memory and the resources it uses (see lambdas/steps). A Task added to the ASL without
+ * an entry here still deploys, with DEFAULT_STEP (no data access) and a synth warning.
+ */
+export const STEP_ACCESS: Record<string, StepSpec> = {
+  // Derives dates, run ids and sources from the input and the clock: touches nothing.
+  plan: { memoryMb: 256, access: [] },
+  // Writes raw/ (reads landing/ and reference/ in the same bucket); the market source reads its watermark.
+  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'warehouse'] },
+  // DuckDB: raw → curated Parquet + quarantine rejects.
+  transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'duckdb'] },
+  // COPY (writes manifests under curated/_manifests/) → staging → MERGE; creates the schema on first run.
+  load: { memoryMb: 512, access: ['curated:read', 'curated:write', 'warehouse'] },
+  // SQL aggregates + models → results/*.json; pseudonymises customers; alerts on new anomalies.
+  analyze: { memoryMb: 1769, access: ['warehouse', 'results:read', 'results:write', 'pseudonym', 'notify'] },
+  // Copies results/ into the dashboard bucket's data/.
+  publish: { memoryMb: 512, access: ['results:read', 'site:write'] },
+  // Marks the run failed in etl_runs and sends the failure notification.
+  'notify-failure': { memoryMb: 256, access: ['warehouse', 'notify'] },
+};
+const DEFAULT_STEP: StepSpec = { memoryMb: 512, access: [] };
+
+export interface PipelineProps {
+  /** Repository root (handlers, ASL and lockfile paths are relative to it). */
+  projectRoot: string;
+  lake: DataLake;
+  siteBucket: s3.IBucket;
+  warehouse: Warehouse;
+  alertTopic: sns.ITopic;
+  /** Secret HMAC key for pseudonymising customer ids. */
+  pseudonymSecret: secretsmanager.ISecret;
+  /** Optional secret holding a Slack incoming-webhook URL. */
+  slackWebhookSecret?: secretsmanager.ISecret;
+  /** GRIDLAKE_CONFIG JSON (validated by lib/stage-config.ts). */
+  configJson: string;
+  /** Schedule time and IANA timezone. */
+  schedule: { hour: number; minute: number; timezone: string; enabled: boolean };
+  logRetention: logs.RetentionDays;
+  removal: 'destroy' | 'retain';
+  /** The ASL file, relative to projectRoot. Default `statemachines/etl.asl.json`. */
+  aslFile?: string;
+}
+
+export class Pipeline extends Construct {
+  readonly functions: Record<string, nodejs.NodejsFunction> = {};
+  readonly tasks: AslTaskHandler[];
+  readonly stateMachine: sfn.StateMachine;
+  readonly schedule: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const aslFile = join(props.projectRoot, props.aslFile ?? 'statemachines/etl.asl.json');
+    this.tasks = aslTaskHandlers(aslFile);
+    const removal = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const substitutions: Record<string, string> = {};
+    for (const task of this.tasks) {
+      const fn = this.stepFunction(task, props, removal);
+      this.functions[task.name] = fn;
+      substitutions[task.substitution] = fn.functionArn;
+    }
+
+    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: props.logRetention, removalPolicy: removal });
+    this.stateMachine = new sfn.StateMachine(this, 'Etl', {
+      comment: 'gridlake ETL (statemachines/etl.asl.json)',
+      definitionBody: sfn.DefinitionBody.fromFile(aslFile),
+      definitionSubstitutions: substitutions,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+      timeout: Duration.hours(6),
+    });
+    // The definition comes from a file, so CDK cannot infer the invoke grants: give exactly these ARNs.
+    for (const fn of Object.values(this.functions)) fn.grantInvoke(this.stateMachine);
+    acknowledgeWildcards(
+      this.stateMachine,
+      { resources: ['*', ...Object.values(this.functions).map((fn) => `${nagRef(this, fn.functionArn)}:*`)] },
+      'grantInvoke covers the function and its versions/aliases (<arn>:*) of exactly the step functions; Resource * is X-Ray and CloudWatch Logs delivery, which have no resource type.',
+    );
+
+    this.schedule = new scheduler.Schedule(this, 'Daily', {
+      description: `Daily gridlake run at ${String(props.schedule.hour).padStart(2, '0')}:${String(props.schedule.minute).padStart(2, '0')} ${props.schedule.timezone}`,
+      schedule: scheduler.ScheduleExpression.cron({
+        minute: String(props.schedule.minute),
+        hour: String(props.schedule.hour),
+        timeZone: TimeZone.of(props.schedule.timezone),
+      }),
+      // Plan turns the scheduled instant into the run date in the configured timezone.
+      target: new targets.StepFunctionsStartExecution(this.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+      }),
+      enabled: props.schedule.enabled,
+    });
+  }
+
+  private stepFunction(task: AslTaskHandler, props: PipelineProps, removal: RemovalPolicy): nodejs.NodejsFunction {
+    const spec = STEP_ACCESS[task.name];
+    if (!spec) {
+      Annotations.of(this).addWarningV2(
+        `gridlake:unknown-step:${task.name}`,
+        `Step "${task.name}" (\${${task.substitution}}) has no entry in STEP_ACCESS (lib/pipeline.ts): deployed with no data access.`,
+      );
+    }
+    const { memoryMb, access } = spec ?? DEFAULT_STEP;
+    const entry = join(props.projectRoot, task.handlerFile);
+    if (!existsSync(entry)) {
+      throw new Error(`${task.handlerFile} does not exist, but ${task.substitution} in the ASL needs it: write the handler (export const handler).`);
+    }
+    const id = task.name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+    const env = this.environment(access, props);
+    const duckdb = access.includes('duckdb');
+
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: props.logRetention, removalPolicy: removal });
+    const fn = new nodejs.NodejsFunction(this, id, {
+      entry,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: memoryMb,
+      // The Task state's TimeoutSeconds is the budget; Lambda's hard limit is 15 minutes.
+      timeout: Duration.seconds(Math.min(task.timeoutSeconds ?? 300, 900)),
+      // DuckDB spills and stages Parquet in /tmp: give it room beyond the default 512 MB.
+      ephemeralStorageSize: duckdb ? Size.gibibytes(4) : undefined,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      description: `gridlake ${task.name} step (${task.handlerFile})`,
+      environment: env,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      projectRoot: props.projectRoot,
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        // The SDK v3 ships with the Node 22 runtime; DuckDB is a native module: packed only where used,
+        // as an installed node_module for linux-arm64 (otherwise the host's x64 binary is packed).
+        externalModules: ['@aws-sdk/*'],
+        nodeModules: duckdb ? ['@duckdb/node-api'] : undefined,
+        // Elsewhere DuckDB is replaced by a stub that explains itself (lib/bundling/duckdb-not-packaged.ts).
+        esbuildArgs: duckdb ? undefined : { '--alias:@duckdb/node-api': join(props.projectRoot, 'lib', 'bundling', 'duckdb-not-packaged.ts') },
+        environment: duckdb ? { npm_config_cpu: 'arm64', npm_config_os: 'linux', npm_config_libc: 'glibc' } : undefined,
+      },
+    });
+    this.grant(fn, access, props);
+    return fn;
+  }
+
+  /** Environment of a step: the common settings plus the variables of exactly the resources it may use. */
+  private environment(access: Access[], props: PipelineProps): Record<string, string> {
+    const { lake, warehouse } = props;
+    const env: Record<string, string> = {
+      GRIDLAKE_MODE: 'aws',
+      GRIDLAKE_CONFIG: props.configJson,
+      POWERTOOLS_SERVICE_NAME: 'gridlake',
+      POWERTOOLS_METRICS_NAMESPACE: 'gridlake',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    if (access.some((a) => a.startsWith('raw:'))) env.RAW_BUCKET = lake.raw.bucketName;
+    if (access.some((a) => a.startsWith('curated:'))) env.CURATED_BUCKET = lake.curated.bucketName;
+    if (access.includes('quarantine:write')) env.QUARANTINE_BUCKET = lake.quarantine.bucketName;
+    if (access.some((a) => a.startsWith('results:'))) env.RESULTS_BUCKET = lake.results.bucketName;
+    if (access.includes('site:write')) env.SITE_BUCKET = props.siteBucket.bucketName;
+    if (access.includes('warehouse')) {
+      env.REDSHIFT_WORKGROUP = warehouse.workgroupName;
+      env.REDSHIFT_DATABASE = warehouse.databaseName;
+      env.REDSHIFT_SECRET_ARN = warehouse.adminSecretArn;
+      // Only the load COPYs; the others never need the role.
+      if (access.includes('curated:read')) env.COPY_ROLE_ARN = warehouse.copyRole.roleArn;
+    }
+    if (access.includes('notify')) {
+      env.ALERT_TOPIC_ARN = props.alertTopic.topicArn;
+      if (props.slackWebhookSecret) env.SLACK_WEBHOOK_SECRET_ARN = props.slackWebhookSecret.secretArn;
+    }
+    if (access.includes('pseudonym')) env.PSEUDONYM_SECRET_ARN = props.pseudonymSecret.secretArn;
+    return env;
+  }
+
+  private grant(fn: nodejs.NodejsFunction, access: Access[], props: PipelineProps): void {
+    const { lake } = props;
+    for (const a of access) {
+      switch (a) {
+        case 'raw:read':
+          lake.raw.grantRead(fn);
+          break;
+        case 'raw:write':
+          lake.raw.grantPut(fn);
+          break;
+        case 'curated:read':
+          lake.curated.grantRead(fn);
+          break;
+        case 'curated:write':
+          lake.curated.grantPut(fn);
+          break;
+        case 'quarantine:write':
+          lake.quarantine.grantPut(fn);
+          break;
+        case 'results:read':
+          lake.results.grantRead(fn);
+          break;
+        case 'results:write':
+          lake.results.grantPut(fn);
+          break;
+        case 'site:write':
+          props.siteBucket.grantReadWrite(fn, 'data/*');
+          break;
+        case 'warehouse':
+          props.warehouse.grantDataAccess(fn);
+          break;
+        case 'notify':
+          props.alertTopic.grantPublish(fn);
+          props.slackWebhookSecret?.grantRead(fn);
+          break;
+        case 'pseudonym':
+          props.pseudonymSecret.grantRead(fn);
+          break;
+        case 'duckdb':
+          break;
+      }
+    }
+    // The wildcards CDK's grants produce, named one by one (see lib/nag.ts).
+    const buckets: string[] = [];
+    if (access.some((a) => a.startsWith('raw:'))) buckets.push(`${nagRef(this, lake.raw.bucketArn)}/*`);
+    if (access.some((a) => a.startsWith('curated:'))) buckets.push(`${nagRef(this, lake.curated.bucketArn)}/*`);
+    if (access.includes('quarantine:write')) buckets.push(`${nagRef(this, lake.quarantine.bucketArn)}/*`);
+    if (access.some((a) => a.startsWith('results:'))) buckets.push(`${nagRef(this, lake.results.bucketArn)}/*`);
+    if (access.includes('site:write')) buckets.push(`${nagRef(this, props.siteBucket.bucketArn)}/data/*`);
+    acknowledgeWildcards(
+      fn,
+      { actions: [...S3_GRANT_ACTIONS, ...(access.includes('notify') ? KMS_GRANT_ACTIONS : [])], resources: ['*', ...buckets] },
+      'S3 object grants are <bucket>/* by nature (keys are written per source, date and run) and limited to the buckets this step uses; ' +
+        'Resource * is X-Ray PutTraceSegments (no resource type) and Data API DescribeStatement/GetStatementResult, scoped to the caller by condition; ' +
+        'kms wildcards are the data-key actions for the encrypted alerts topic, on that key only.',
+    );
+    Validations.of(fn).acknowledge({
+      id: LAMBDA_BASIC_EXECUTION,
+      reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
+    });
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Per-stage settings of the cloud deployment, read from CDK context and validated. `cdk.json` holds
+ * `stage` (which one to deploy, default `dev`) and `stages.<name>` objects; every field has the
+ * default documented here, so `cdk synth` with no context at all yields a working dev stack.
+ *
+ *   npx cdk deploy -c stage=prod
+ */
+import { z } from 'zod';
+import { parseConfig } from '../lambdas/config';
+
+const Timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA timezone such as Europe/London' },
+);
+
+export const StageConfigSchema = z
+  .object({
+    /** AWS account id; absent = environment-agnostic (the CLI's credentials decide). */
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+    /** AWS region; absent = environment-agnostic. */
+    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'must be a region such as us-east-1').optional(),
+    /** Daily run time, local to `timezone`. Default 06:00. */
+    schedule: z
+      .object({ hour: z.number().int().min(0).max(23).default(6), minute: z.number().int().min(0).max(59).default(0) })
+      .default({ hour: 6, minute: 0 }),
+    /** IANA timezone of the schedule (DST-aware, handled by EventBridge Scheduler). Default Europe/London. */
+    timezone: Timezone.default('Europe/London'),
+    /** Create the schedule enabled. Default true. */
+    scheduleEnabled: z.boolean().default(true),
+    /** Redshift Serverless base capacity in RPUs (4–512, steps of 8 above 8). Default 8. */
+    baseCapacityRpu: z.number().int().min(4).max(512).default(8),
+    /** Upper bound for autoscaling, in RPUs; caps the cost of a runaway query. Default 16. */
+    maxCapacityRpu: z.number().int().min(4).max(5632).default(16),
+    /** Daily usage limit in RPU-hours (CreateUsageLimit). Default 16 (two hours at 8 RPU). */
+    dailyRpuHoursLimit: z.number().int().positive().default(16),
+    /** What Redshift does at the limit: `log`, `emit-metric` or `deactivate`. Default `emit-metric`. */
+    usageLimitBreachAction: z.enum(['log', 'emit-metric', 'deactivate']).default('emit-metric'),
+    /** CloudWatch Logs retention of functions, state machine and warehouse logs, days. Default 30. */
+    logRetentionDays: z.number().int().positive().default(30),
+    /** Raw data moves to Infrequent Access after this many days. Default 30. */
+    rawInfrequentAccessDays: z.number().int().min(30).default(30),
+    /** Raw data moves to Glacier Flexible Retrieval after this many days. Default 90. */
+    rawGlacierDays: z.number().int().positive().default(90),
+    /** Quarantined records expire after this many days. Default 30. */
+    quarantineExpiryDays: z.number().int().positive().default(30),
+    /** `destroy` removes buckets, data and the warehouse with the stack; `retain` keeps them. Default: retain for prod, destroy otherwise. */
+    removal: z.enum(['destroy', 'retain']).optional(),
+    /** Market symbols to collect (overrides the config default). */
+    symbols: z.array(z.string().regex(/^[A-Z0-9.=^-]{1,16}$/)).optional(),
+    /** Email subscribed to the alerts topic (confirm the subscription mail). Default none. */
+    alertEmail: z.string().email().optional(),
+    /** Create a secret for a Slack incoming-webhook URL (fill it after deploy). Default false. */
+    slackWebhook: z.boolean().default(false),
+    /** Further pipeline configuration (lambdas/config.ts), passed to the functions as GRIDLAKE_CONFIG. */
+    pipeline: z.record(z.string(), z.unknown()).default({}),
+  })
+  .refine((s) => s.maxCapacityRpu >= s.baseCapacityRpu, { message: 'maxCapacityRpu must be ≥ baseCapacityRpu', path: ['maxCapacityRpu'] })
+  .refine((s) => s.rawGlacierDays >= s.rawInfrequentAccessDays + 30, {
+    message: 'rawGlacierDays must be at least 30 days after rawInfrequentAccessDays (S3 minimum storage duration)',
+    path: ['rawGlacierDays'],
+  });
+
+export type StageConfig = z.infer<typeof StageConfigSchema> & { name: string; removal: 'destroy' | 'retain' };
+
+export class StageConfigError extends Error {
+  override readonly name = 'StageConfigError';
+}
+
+/**
+ * The stage settings for `stage` from the context object `stages` (as cdk.json holds it).
+ * Unknown stages are an error unless no `stages` context exists at all (then defaults apply).
+ */
+export function stageConfig(stage: string, stages: unknown): StageConfig {
+  if (!/^[a-z][a-z0-9]{0,9}$/.test(stage)) {
+    throw new StageConfigError(`Context "stage" = "${stage}": use 1–10 lowercase letters/digits, e.g. dev or prod.`);
+  }
+  const all = (stages ?? {}) as Record<string, unknown>;
+  if (stages !== undefined && (typeof stages !== 'object' || stages === null)) {
+    throw new StageConfigError('Context "stages" must be an object of stage name → settings (see cdk.json).');
+  }
+  if (stages !== undefined && Object.keys(all).length > 0 && !(stage in all)) {
+    throw new StageConfigError(`Context "stages" has no "${stage}" entry (known: ${Object.keys(all).join(', ')}). Add it to cdk.json or pass -c stage=<known>.`);
+  }
+  const parsed = StageConfigSchema.safeParse(all[stage] ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  stages.${stage}.${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new StageConfigError(`Invalid CDK context for stage "${stage}":\n${problems}\nFix these fields in cdk.json (see docs/DEPLOY.md).`);
+  }
+  const removal = parsed.data.removal ?? (stage === 'prod' ? 'retain' : 'destroy');
+  return { ...parsed.data, name: stage, removal };
+}
+
+/** The pipeline configuration JSON the functions get (validated here, so a bad config fails synth, not a run). */
+export function pipelineConfigJson(stage: StageConfig): string {
+  const input: Record<string, unknown> = { ...stage.pipeline };
+  if (stage.symbols) input.market = { ...((input.market as object) ?? {}), symbols: stage.symbols };
+  try {
+    parseConfig(input);
+  } catch (e) {
+    throw new StageConfigError(`stages.${stage.name}.pipeline/symbols: ${(e as Error).message}`);
+  }
+  return JSON.stringify(input);
+}

@@ -1,0 +1,181 @@
+/**
+ * The warehouse: Redshift Serverless namespace + workgroup. The admin credentials are generated in
+ * Secrets Manager (JSON `username`/`password`, the shape the Data API reads); the pipeline reaches
+ * the database through the Data API with that secret. (Redshift's own `manageAdminPassword` secret
+ * is not used: CloudFormation exposes no attribute for its ARN.) Redshift reads Parquet for COPY through its own role that can
+ * read the curated bucket and nothing else. A daily RPU-hours usage limit (no CloudFormation type
+ * exists for it) is created with a custom resource calling CreateUsageLimit.
+ *
+ * Tables are created by the load step on its first run (idempotent DDL from lambdas/sql/tables with
+ * the DISTKEY/SORTKEY of lambdas/ports/redshift-data-warehouse.ts), not by the stack.
+ */
+import { Arn, ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as redshiftserverless from 'aws-cdk-lib/aws-redshiftserverless';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards, nagRef } from './nag';
+
+const ADMIN_USER = 'gridlake_admin';
+
+export interface WarehouseProps {
+  /** Bucket of the curated Parquet (and COPY manifests): the only bucket the COPY role may read. */
+  curatedBucket: s3.IBucket;
+  /** Name prefix of the namespace and workgroup (lowercase, digits, hyphens). */
+  name: string;
+  /** Database name. Default `gridlake`. */
+  databaseName?: string;
+  /** Base capacity in RPUs. Default 8. */
+  baseCapacityRpu?: number;
+  /** Maximum capacity in RPUs. Default 16. */
+  maxCapacityRpu?: number;
+  /** Daily RPU-hours usage limit. Default 16. */
+  dailyRpuHoursLimit?: number;
+  /** Action at the limit. Default `emit-metric`. */
+  usageLimitBreachAction?: 'log' | 'emit-metric' | 'deactivate';
+  /** `destroy` deletes the namespace (and its data) with the stack. Default `retain`. */
+  removal?: 'destroy' | 'retain';
+}
+
+export class Warehouse extends Construct {
+  readonly namespace: redshiftserverless.CfnNamespace;
+  readonly workgroup: redshiftserverless.CfnWorkgroup;
+  readonly copyRole: iam.Role;
+  readonly databaseName: string;
+  readonly workgroupName: string;
+  /** Admin credentials (username/password) the Data API uses. */
+  readonly adminSecret: secretsmanager.Secret;
+  readonly adminSecretArn: string;
+  readonly workgroupArn: string;
+
+  constructor(scope: Construct, id: string, props: WarehouseProps) {
+    super(scope, id);
+    this.databaseName = props.databaseName ?? 'gridlake';
+    const removal = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    this.copyRole = new iam.Role(this, 'CopyRole', {
+      assumedBy: new iam.CompositePrincipal(
+        new iam.ServicePrincipal('redshift.amazonaws.com'),
+        new iam.ServicePrincipal('redshift-serverless.amazonaws.com'),
+      ),
+      description: 'Assumed by Redshift Serverless for COPY of curated Parquet; reads the curated bucket only.',
+    });
+    props.curatedBucket.grantRead(this.copyRole);
+    acknowledgeWildcards(
+      this.copyRole,
+      { actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'], resources: [`${nagRef(this, props.curatedBucket.bucketArn)}/*`] },
+      'COPY reads any object of the curated bucket (keys are per dataset, date and run); no other bucket.',
+    );
+
+    this.adminSecret = new secretsmanager.Secret(this, 'AdminSecret', {
+      description: `gridlake: Redshift Serverless admin credentials (${props.name}); used by the pipeline through the Data API`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: ADMIN_USER }),
+        generateStringKey: 'password',
+        passwordLength: 32,
+        requireEachIncludedType: true,
+        // Redshift passwords may not contain these.
+        excludeCharacters: `"'\\/@ `,
+      },
+      removalPolicy: removal,
+    });
+    Validations.of(this.adminSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotation needs a rotation function with network access to the workgroup; the workgroup has no VPC attachment of its own here. Rotate by updating the secret and ALTER USER.',
+    });
+
+    this.namespace = new redshiftserverless.CfnNamespace(this, 'Namespace', {
+      namespaceName: props.name,
+      dbName: this.databaseName,
+      adminUsername: ADMIN_USER,
+      adminUserPassword: this.adminSecret.secretValueFromJson('password').unsafeUnwrap(),
+      iamRoles: [this.copyRole.roleArn],
+      defaultIamRoleArn: this.copyRole.roleArn,
+      logExports: ['userlog', 'connectionlog', 'useractivitylog'],
+    });
+    this.namespace.applyRemovalPolicy(removal);
+
+    this.workgroupName = props.name;
+    this.workgroup = new redshiftserverless.CfnWorkgroup(this, 'Workgroup', {
+      workgroupName: this.workgroupName,
+      namespaceName: props.name,
+      baseCapacity: props.baseCapacityRpu ?? 8,
+      maxCapacity: props.maxCapacityRpu ?? 16,
+      // Reached only through the Data API (IAM-authenticated HTTPS): no public endpoint.
+      publiclyAccessible: false,
+      enhancedVpcRouting: false,
+    });
+    this.workgroup.node.addDependency(this.namespace);
+    this.workgroup.applyRemovalPolicy(removal);
+
+    this.workgroupArn = this.workgroup.attrWorkgroupWorkgroupArn;
+    this.adminSecretArn = this.adminSecret.secretArn;
+
+    this.addUsageLimit(props.dailyRpuHoursLimit ?? 16, props.usageLimitBreachAction ?? 'emit-metric');
+  }
+
+  /** Lets `grantee` run SQL through the Data API as the admin user and read its results. */
+  grantDataAccess(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
+        resources: [this.workgroupArn],
+      }),
+    );
+    // Statement ids are created per call; the Data API scopes these to statements of the caller.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
+      }),
+    );
+    this.adminSecret.grantRead(grantee);
+  }
+
+  private addUsageLimit(amount: number, breachAction: string): void {
+    const stack = Stack.of(this);
+    const usageLimitArns = Arn.format(
+      { service: 'redshift-serverless', resource: 'usagelimit', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+      stack,
+    );
+    const limit = new cr.AwsCustomResource(this, 'DailyUsageLimit', {
+      resourceType: 'Custom::RedshiftServerlessUsageLimit',
+      installLatestAwsSdk: false,
+      onCreate: {
+        service: 'RedshiftServerless',
+        action: 'createUsageLimit',
+        parameters: { resourceArn: this.workgroupArn, usageType: 'serverless-compute', amount, period: 'daily', breachAction },
+        physicalResourceId: cr.PhysicalResourceId.fromResponse('usageLimit.usageLimitId'),
+      },
+      onUpdate: {
+        service: 'RedshiftServerless',
+        action: 'updateUsageLimit',
+        parameters: { usageLimitId: new cr.PhysicalResourceIdReference(), amount, breachAction },
+        physicalResourceId: cr.PhysicalResourceId.fromResponse('usageLimit.usageLimitId'),
+      },
+      onDelete: {
+        service: 'RedshiftServerless',
+        action: 'deleteUsageLimit',
+        parameters: { usageLimitId: new cr.PhysicalResourceIdReference() },
+        ignoreErrorCodesMatching: 'ResourceNotFoundException',
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['redshift-serverless:CreateUsageLimit'], resources: [this.workgroupArn] }),
+        new iam.PolicyStatement({
+          actions: ['redshift-serverless:UpdateUsageLimit', 'redshift-serverless:DeleteUsageLimit'],
+          resources: [this.workgroupArn, usageLimitArns],
+        }),
+      ]),
+    });
+    limit.node.addDependency(this.workgroup);
+    acknowledgeWildcards(
+      limit,
+      { resources: ['arn:<AWS::Partition>:redshift-serverless:<AWS::Region>:<AWS::AccountId>:usagelimit/*'] },
+      'Usage limit ids are assigned by CreateUsageLimit, so update/delete can only name usagelimit/* in this account and region.',
+    );
+  }
+}

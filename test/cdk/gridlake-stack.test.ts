@@ -1,0 +1,324 @@
+/**
+ * The whole stack synthesised once (bundling skipped) and checked: every construct's key
+ * properties, least-privilege grants, the ASL substitutions, and cdk-nag AwsSolutions with zero
+ * unacknowledged findings. Built-in CloudFormation validation runs too (CDK_VALIDATION unset → on).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aslTaskHandlers } from '../../lib/asl-tasks';
+import { GridlakeStack } from '../../lib/gridlake-stack';
+import { STEP_ACCESS } from '../../lib/pipeline';
+import { stageConfig, StageConfigError } from '../../lib/stage-config';
+
+const root = process.cwd();
+const ASL = join(root, 'statemachines/etl.asl.json');
+let outdir: string;
+let stack: GridlakeStack;
+let template: Template;
+let resources: Record<string, { Type: string; Properties?: any; DependsOn?: unknown }>;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'gridlake-cdk-'));
+  const app = new App({
+    outdir,
+    context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:validateAgainstDefaultRules': true },
+  });
+  const stage = stageConfig('dev', { dev: { timezone: 'America/New_York', schedule: { hour: 5, minute: 30 }, slackWebhook: true, alertEmail: 'ops@example.com' } });
+  stack = new GridlakeStack(app, 'GridlakeTest', { stage, projectRoot: root });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Throws with the full report if cdk-nag or CloudFormation validation finds anything unacknowledged.
+  app.synth();
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+function ofType(type: string) {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+function logicalId(construct: { node: { defaultChild?: unknown } } | unknown): string {
+  return stack.getLogicalId((construct as any).node.defaultChild ?? construct);
+}
+/** Every policy statement attached to a function's role, resolved. */
+function statementsOf(fnName: string): Array<{ Action: string | string[]; Resource: unknown }> {
+  const fn = stack.pipeline.functions[fnName]!;
+  const roleId = stack.getLogicalId(fn.role!.node.defaultChild as any);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('synth', () => {
+  it('passes cdk-nag AwsSolutions and CloudFormation validation (app.synth() threw nothing)', () => {
+    const report = join(outdir, 'policy-validation-report.json');
+    let text = '';
+    try {
+      text = readFileSync(report, 'utf8');
+    } catch {
+      // no report file means no findings at all
+    }
+    if (text) {
+      const parsed = JSON.parse(text);
+      const failures = (parsed.pluginReports ?? []).flatMap((r: any) => r.violations ?? []).filter((v: any) => v.severity === 'error');
+      expect(failures).toEqual([]);
+    }
+  });
+});
+
+describe('data lake', () => {
+  it('has encrypted, private, TLS-only, logged buckets', () => {
+    const buckets = ofType('AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThanOrEqual(6); // raw, curated, quarantine, results, access logs, site
+    for (const [id, b] of buckets) {
+      expect(b.Properties.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm, id).toBe('AES256');
+      expect(b.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+    const accessLogs = logicalId(stack.lake.accessLogs);
+    for (const bucket of [stack.lake.raw, stack.lake.curated, stack.lake.quarantine, stack.lake.results, stack.site.bucket]) {
+      expect(resources[logicalId(bucket)]!.Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: accessLogs });
+    }
+    // TLS only: every bucket policy denies aws:SecureTransport=false.
+    const policies = ofType('AWS::S3::BucketPolicy');
+    for (const bucket of [stack.lake.raw, stack.lake.curated, stack.lake.quarantine, stack.lake.results, stack.site.bucket, stack.lake.accessLogs]) {
+      const policy = policies.find(([, p]) => p.Properties.Bucket.Ref === logicalId(bucket));
+      expect(policy, logicalId(bucket)).toBeDefined();
+      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('versions raw data and ages it to IA then Glacier; quarantine expires', () => {
+    const raw = resources[logicalId(stack.lake.raw)]!.Properties;
+    expect(raw.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const rule = raw.LifecycleConfiguration.Rules[0];
+    expect(rule.Transitions).toEqual([
+      { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+      { StorageClass: 'GLACIER', TransitionInDays: 90 },
+    ]);
+    const quarantine = resources[logicalId(stack.lake.quarantine)]!.Properties;
+    expect(quarantine.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 30, Status: 'Enabled' });
+  });
+
+  it('removes data with the stack in dev (auto-delete) and nothing is retained', () => {
+    expect(resources[logicalId(stack.lake.raw)]).toMatchObject({ DeletionPolicy: 'Delete' });
+    expect(ofType('Custom::S3AutoDeleteObjects').length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('warehouse', () => {
+  it('is a private Redshift Serverless workgroup with 8 base RPU, capped max, and the COPY role', () => {
+    template.hasResourceProperties('AWS::RedshiftServerless::Workgroup', {
+      BaseCapacity: 8,
+      MaxCapacity: 16,
+      PubliclyAccessible: false,
+      WorkgroupName: 'gridlake-dev',
+      NamespaceName: 'gridlake-dev',
+    });
+    const copyRole = logicalId(stack.warehouse.copyRole);
+    template.hasResourceProperties('AWS::RedshiftServerless::Namespace', {
+      DbName: 'gridlake',
+      AdminUsername: 'gridlake_admin',
+      AdminUserPassword: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+      IamRoles: [{ 'Fn::GetAtt': [copyRole, 'Arn'] }],
+      DefaultIamRoleArn: { 'Fn::GetAtt': [copyRole, 'Arn'] },
+    });
+  });
+
+  it('lets the COPY role read the curated bucket and nothing else', () => {
+    const roleId = logicalId(stack.warehouse.copyRole);
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const curated = logicalId(stack.lake.curated);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const s of statements) {
+      expect(actionsOf(s).every((a) => a.startsWith('s3:Get') || a.startsWith('s3:List'))).toBe(true);
+      expect(JSON.stringify(s.Resource)).toContain(curated);
+      for (const other of [stack.lake.raw, stack.lake.quarantine, stack.lake.results]) expect(JSON.stringify(s.Resource)).not.toContain(logicalId(other));
+    }
+  });
+
+  it('sets a daily RPU-hours usage limit through CreateUsageLimit', () => {
+    const [, limit] = ofType('Custom::RedshiftServerlessUsageLimit')[0]!;
+    const create = JSON.stringify(limit.Properties.Create);
+    expect(create).toContain('createUsageLimit');
+    expect(create).toContain('serverless-compute');
+    expect(create).toContain('\\"period\\":\\"daily\\"');
+    expect(create).toContain('\\"amount\\":16');
+  });
+});
+
+describe('pipeline', () => {
+  const tasks = aslTaskHandlers(ASL);
+
+  it('derives one Node 22 ARM64 traced function per ASL task, with per-step memory and the Task timeout', () => {
+    expect(Object.keys(stack.pipeline.functions).sort()).toEqual(tasks.map((t) => t.name).sort());
+    for (const task of tasks) {
+      const props = resources[logicalId(stack.pipeline.functions[task.name])]!.Properties;
+      expect(props.Runtime, task.name).toBe('nodejs22.x');
+      expect(props.Architectures, task.name).toEqual(['arm64']);
+      expect(props.TracingConfig, task.name).toEqual({ Mode: 'Active' });
+      expect(props.MemorySize, task.name).toBe(STEP_ACCESS[task.name]!.memoryMb);
+      expect(props.Timeout, task.name).toBe(Math.min(task.timeoutSeconds!, 900));
+      expect(props.Environment.Variables).toMatchObject({ GRIDLAKE_MODE: 'aws', POWERTOOLS_SERVICE_NAME: 'gridlake' });
+      expect(() => JSON.parse(props.Environment.Variables.GRIDLAKE_CONFIG)).not.toThrow();
+    }
+  });
+
+  it('gives each function only the environment of its resources', () => {
+    const env = (name: string) => resources[logicalId(stack.pipeline.functions[name])]!.Properties.Environment.Variables;
+    expect(Object.keys(env('plan')).sort()).toEqual(['GRIDLAKE_CONFIG', 'GRIDLAKE_MODE', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
+    expect(env('transform')).toMatchObject({ RAW_BUCKET: expect.anything(), CURATED_BUCKET: expect.anything(), QUARANTINE_BUCKET: expect.anything() });
+    expect(env('transform').REDSHIFT_WORKGROUP).toBeUndefined();
+    expect(env('load')).toMatchObject({ REDSHIFT_WORKGROUP: 'gridlake-dev', REDSHIFT_DATABASE: 'gridlake', COPY_ROLE_ARN: expect.anything() });
+    expect(env('analyze')).toMatchObject({ PSEUDONYM_SECRET_ARN: expect.anything(), RESULTS_BUCKET: expect.anything(), ALERT_TOPIC_ARN: expect.anything() });
+    expect(env('analyze').COPY_ROLE_ARN).toBeUndefined();
+    expect(env('publish')).toMatchObject({ SITE_BUCKET: { Ref: logicalId(stack.site.bucket) } });
+    expect(env('notify-failure')).toMatchObject({ ALERT_TOPIC_ARN: { Ref: logicalId(stack.alertTopic) }, SLACK_WEBHOOK_SECRET_ARN: expect.anything() });
+  });
+
+  it('grants least privilege: no * resource except the actions that have no resource type', () => {
+    // X-Ray trace upload and Data API statement reads (conditioned on the caller) cannot name a resource.
+    const allowedStar = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement']);
+    for (const name of Object.keys(stack.pipeline.functions)) {
+      for (const s of statementsOf(name)) {
+        if (s.Resource === '*') expect(actionsOf(s).every((a) => allowedStar.has(a)), `${name}: ${actionsOf(s)}`).toBe(true);
+        expect(actionsOf(s).some((a) => a === '*' || a.endsWith(':*')), `${name}: ${actionsOf(s)}`).toBe(false);
+      }
+    }
+    const touches = (name: string, construct: unknown) => JSON.stringify(statementsOf(name)).includes(logicalId(construct));
+    expect(touches('plan', stack.lake.raw)).toBe(false);
+    expect(touches('transform', stack.lake.raw) && touches('transform', stack.lake.curated)).toBe(true);
+    expect(touches('transform', stack.lake.results) || touches('transform', stack.site.bucket)).toBe(false);
+    expect(touches('publish', stack.site.bucket) && touches('publish', stack.lake.results)).toBe(true);
+    expect(touches('publish', stack.lake.raw)).toBe(false);
+    expect(touches('load', stack.warehouse.workgroup)).toBe(true);
+    expect(touches('collect', stack.lake.curated)).toBe(false);
+    // The site grant is limited to data/*.
+    const site = statementsOf('publish').filter((s) => JSON.stringify(s.Resource).includes(logicalId(stack.site.bucket)));
+    expect(JSON.stringify(site)).toContain('/data/*');
+  });
+
+  it('builds the state machine from the ASL file with a substitution for every ${…}', () => {
+    const [, sm] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    expect(sm.Properties.DefinitionS3Location).toBeDefined();
+    expect(sm.Properties.DefinitionString).toBeUndefined();
+    const used = [...readFileSync(ASL, 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!);
+    expect(Object.keys(sm.Properties.DefinitionSubstitutions).sort()).toEqual([...new Set(used)].sort());
+    for (const task of tasks) {
+      expect(sm.Properties.DefinitionSubstitutions[task.substitution]).toEqual({ 'Fn::GetAtt': [logicalId(stack.pipeline.functions[task.name]), 'Arn'] });
+    }
+    expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(sm.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+  });
+
+  it('lets the state machine invoke exactly the step functions', () => {
+    const smRole = stack.getLogicalId(stack.pipeline.stateMachine.role.node.defaultChild as any);
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === smRole))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .filter((s: any) => actionsOf(s).includes('lambda:InvokeFunction'));
+    const invoked = JSON.stringify(statements);
+    for (const fn of Object.values(stack.pipeline.functions)) expect(invoked).toContain(logicalId(fn));
+    expect(statements.every((s: any) => s.Resource !== '*')).toBe(true);
+  });
+
+  it('schedules a daily run in the configured IANA timezone with the scheduled time as input', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 5 * * ? *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { Ref: logicalId(stack.pipeline.stateMachine) },
+        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+      }),
+    });
+  });
+
+  it('declares DuckDB for the transform step only, and gives it scratch space', () => {
+    // Bundling is skipped here, so the packed node_modules are checked by `npm run synth` instead.
+    expect(Object.entries(STEP_ACCESS).filter(([, s]) => s.access.includes('duckdb')).map(([n]) => n)).toEqual(['transform']);
+    expect(resources[logicalId(stack.pipeline.functions.transform)]!.Properties.EphemeralStorage).toEqual({ Size: 4096 });
+  });
+});
+
+describe('dashboard site', () => {
+  it('serves a private bucket through CloudFront with OAC, security headers and index.html', () => {
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const [, dist] = ofType('AWS::CloudFront::Distribution')[0]!;
+    const config = dist.Properties.DistributionConfig;
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toBeDefined();
+    expect(config.Origins[0].OriginAccessControlId).toBeDefined();
+    expect(config.Origins[0].S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(config.Logging).toBeDefined();
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({ Override: true }),
+          ContentSecurityPolicy: Match.objectLike({ Override: true }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      }),
+    });
+    // Only CloudFront (this distribution) may read the site bucket.
+    const sitePolicy = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === logicalId(stack.site.bucket))!;
+    expect(JSON.stringify(sitePolicy[1].Properties.PolicyDocument)).toContain('cloudfront.amazonaws.com');
+  });
+
+  it('deploys the built site without pruning the published data/', () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: false, Exclude: ['data/*'] });
+    template.hasOutput('DashboardUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.site.distribution), 'DomainName'] }]] } });
+  });
+});
+
+describe('monitoring and alerts', () => {
+  it('alarms on failed and timed-out executions, stale data and each function, into the alerts topic', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const topic = { Ref: logicalId(stack.alertTopic) };
+    for (const a of alarms) expect(a.AlarmActions).toEqual([topic]);
+    const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
+    expect(byMetric('ExecutionsFailed')).toHaveLength(1);
+    expect(byMetric('ExecutionsTimedOut')).toHaveLength(1);
+    expect(byMetric('Errors')).toHaveLength(Object.keys(stack.pipeline.functions).length);
+    const [fresh] = byMetric('ExecutionsSucceeded');
+    expect(fresh).toMatchObject({ Period: 3600, EvaluationPeriods: 26, DatapointsToAlarm: 26, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('encrypts the alerts topic with a rotating key CloudWatch may use, and subscribes the email', () => {
+    const topic = resources[logicalId(stack.alertTopic)]!.Properties;
+    expect(topic.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+});
+
+describe('stage configuration', () => {
+  it('defaults every field, validates and names bad context', () => {
+    const dev = stageConfig('dev', undefined);
+    expect(dev).toMatchObject({ baseCapacityRpu: 8, timezone: 'Europe/London', removal: 'destroy', schedule: { hour: 6, minute: 0 } });
+    expect(stageConfig('prod', undefined).removal).toBe('retain');
+    expect(() => stageConfig('dev', { dev: { timezone: 'Mars/Olympus' } })).toThrow(/stages\.dev\.timezone: must be an IANA timezone/);
+    expect(() => stageConfig('dev', { dev: { baseCapacityRpu: 32, maxCapacityRpu: 16 } })).toThrow(/stages\.dev\.maxCapacityRpu/);
+    expect(() => stageConfig('qa', { dev: {}, prod: {} })).toThrow(StageConfigError);
+    const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8'));
+    for (const name of Object.keys(cdkJson.context.stages)) expect(() => stageConfig(name, cdkJson.context.stages)).not.toThrow();
+  });
+});
