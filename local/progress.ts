@@ -38,9 +38,16 @@ export function summarise(state: string, output: unknown): string | null {
   }
 }
 
-export function progressPrinter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')) {
+export interface ProgressPrinter {
+  (e: StateEvent): void;
+  /** The first error any state reported: the root cause, not the outer Map's echo of it. */
+  firstError(): string | undefined;
+}
+
+export function progressPrinter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): ProgressPrinter {
   const entered = new Map<string, number>();
-  return (e: StateEvent) => {
+  let first: string | undefined;
+  const printer = (e: StateEvent) => {
     const key = `${e.state}#${e.index ?? ''}`;
     if (e.kind === 'entered') {
       entered.set(key, e.at);
@@ -52,6 +59,13 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
       const line = summarise(e.state, e.output);
       if (line !== null) write(`  ✓ ${e.state.padEnd(16)} ${line}   ${seconds}s`);
     } else if (e.kind === 'retried') write(`  ↻ ${e.state.padEnd(16)} retrying after a transient error`);
-    else if (e.kind === 'failed' || e.kind === 'caught') write(`  ✗ ${e.state.padEnd(16)} ${e.error ?? 'failed'}   ${seconds}s`);
+    else if (e.kind === 'failed' || e.kind === 'caught') {
+      // A failure surfaces once per enclosing Map; print its message only the first time.
+      const repeated = first !== undefined && e.error !== undefined && e.error === first;
+      if (e.kind === 'caught') write(`  ✗ ${e.state.padEnd(16)} failed → NotifyFailure   ${seconds}s`);
+      else if (!repeated && e.state !== 'Failed') write(`  ✗ ${e.state.padEnd(16)} ${e.error ?? 'failed'}   ${seconds}s`);
+      if (e.kind === 'failed' && e.error && e.state !== 'Failed') first ??= e.error;
+    }
   };
+  return Object.assign(printer, { firstError: () => first });
 }

@@ -62,8 +62,11 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   process.env.GRIDLAKE_DATA_DIR = resolve(options.dataDir);
   process.env.GRIDLAKE_CONFIG = JSON.stringify(options.config ?? {});
 
-  const definition = JSON.parse(readFileSync(ASL_PATH, 'utf8')) as StateMachineDefinition;
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  // Fill the ${…} substitutions as Step Functions does with DefinitionSubstitutions; the Task
+  // states are then overridden by the local handlers, so these ARNs are never called.
+  const text = readFileSync(ASL_PATH, 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => `arn:aws:lambda:local-1:000000000000:function:gridlake-${name}`);
+  const definition = JSON.parse(text) as StateMachineDefinition;
+  const machine = new StateMachine(definition);
   const handlers = { ...(await taskHandlers()), ...(options.taskOverrides ?? {}) };
   const retryIntervalOverrides =
     options.retryIntervalMs === undefined ? undefined : Object.fromEntries(Object.keys(handlers).map((s) => [s, options.retryIntervalMs!]));
