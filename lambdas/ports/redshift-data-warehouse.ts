@@ -285,8 +285,8 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
-    // The Data API is stateless HTTP: nothing to close but the client's sockets.
-    this.options.client.destroy();
+    // The Data API is stateless HTTP, and a warm Lambda container reuses this warehouse (and its
+    // client) across invocations: there is nothing to release.
   }
 
   /** The COPY text for a CopyStatement, after writing its manifest to the lake. */
