@@ -70,8 +70,15 @@ export const emissionsView: View = {
         ),
       ),
       h('h2', {}, 'Emission factors'),
-      tableWrap('Emission factors', simpleTable('Emission factors used', ['Energy type', 'kg CO₂e per unit', 'Unit', 'Source'], e.factors.map((x) => [x.energyType, f.num(x.factor, 4), x.unit, x.source]), [false, true, false, false])),
+      tableWrap('Emission factors', factorTable(e)),
     );
     return root;
   },
 };
+
+/** The factors with their (long) source notes, which wrap instead of widening the table. */
+function factorTable(e: Emissions): HTMLTableElement {
+  const t = simpleTable('Emission factors used', ['Energy type', 'kg CO₂e per unit', 'Unit', 'Source'], e.factors.map((x) => [x.energyType, f.num(x.factor, 4), x.unit, x.source]), [false, true, false, false]);
+  t.classList.add('factors');
+  return t;
+}

@@ -74,13 +74,13 @@ function backtest(g: ForecastGroup): HTMLElement {
       { 'data-chosen-model': g.chosenModel },
       `Chosen model: `,
       h('strong', {}, g.chosenModel),
-      chosen ? ` — MAPE ${f.num(chosen.mape, 2)}, MASE ${f.num(chosen.mase, 2)} (below 1 beats the seasonal naive forecast).` : '.',
+      chosen ? ` — MAPE ${f.num(chosen.mape, 2)}%, MASE ${f.num(chosen.mase, 2)} (below 1 beats the seasonal naive forecast).` : '.',
     ),
     tableWrap(
       'Backtest errors',
       simpleTable(
         'Backtest error by model (lower is better)',
-        ['Model', 'MAPE', 'MASE'],
+        ['Model', 'MAPE (%)', 'MASE'],
         rows.map((b) => [b.model === g.chosenModel ? `${b.model} (chosen)` : b.model, f.num(b.mape, 2), f.num(b.mase, 3)]),
         [false, true, true],
       ),
