@@ -187,6 +187,12 @@ export class Pipeline extends Construct {
         // Elsewhere DuckDB is replaced by a stub that explains itself (lib/bundling/duckdb-not-packaged.ts).
         esbuildArgs: duckdb ? undefined : { '--alias:@duckdb/node-api': join(props.projectRoot, 'lib', 'bundling', 'duckdb-not-packaged.ts') },
         environment: duckdb ? { npm_config_cpu: 'arm64', npm_config_os: 'linux', npm_config_libc: 'glibc' } : undefined,
+        // The steps read their SQL from .sql files at run time (lambdas/sql/files.ts looks in ./sql).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [`cp -r "${inputDir}/lambdas/sql" "${outputDir}/sql"`],
+        },
       },
     });
     this.grant(fn, access, props);

@@ -83,13 +83,26 @@ export const TransformOutputSchema = z.object({
 });
 export type TransformOutput = z.infer<typeof TransformOutputSchema>;
 
+/** A batch whose raw file was unusable as a whole (the BatchRejected state of the workflow). */
+export const RejectedBatchSchema = z.object({
+  rejected: z.literal(true),
+  runId: z.string(),
+  date: IsoDate,
+  source: SourceNameSchema,
+  dataset: z.string(),
+  rawKey: z.string(),
+  /** The error as Step Functions reports it (Cause: JSON with errorMessage, or text). */
+  error: z.string(),
+});
+export type RejectedBatch = z.infer<typeof RejectedBatchSchema>;
+
 export const LoadInputSchema = z.object({
   runId: z.string(),
   date: IsoDate,
   sources: z.array(SourceNameSchema),
   startedAt: z.string(),
   /** As the Transform map returns it: one array of batch results per source. */
-  transformed: z.array(z.array(TransformOutputSchema)),
+  transformed: z.array(z.array(z.union([TransformOutputSchema, RejectedBatchSchema]))),
 });
 export type LoadInput = z.infer<typeof LoadInputSchema>;
 

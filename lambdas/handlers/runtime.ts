@@ -7,7 +7,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { configFromJson, type Config } from '../config';
-import { localPorts } from '../ports/local-ports';
 import { systemClock } from '../ports/clock';
 import { silentLog, type Log, type StepPorts } from '../steps/ports';
 
@@ -36,5 +35,7 @@ export async function portsFromEnv(step: string, env: NodeJS.ProcessEnv = proces
     return { ...(await awsPorts), config: cfg, clock: systemClock, log: powertoolsLog(step), tmpDir: '/tmp' };
   }
   const log = env.GRIDLAKE_LOG === 'json' ? powertoolsLog(step) : silentLog;
+  // Imported lazily: the local adapters pull in DuckDB, which only the transform Lambda packs.
+  const { localPorts } = await import('../ports/local-ports');
   return localPorts({ dataDir: env.GRIDLAKE_DATA_DIR ?? '.gridlake', config: cfg, log });
 }

@@ -6,7 +6,14 @@
  * leaves nothing half-loaded.
  */
 import type { SourceName } from '../config';
-import { parseInput, LoadInputSchema, type LoadInput, type LoadOutput, type TransformOutput } from '../contract/manifests';
+import {
+  parseInput,
+  LoadInputSchema,
+  type LoadInput,
+  type LoadOutput,
+  type RejectedBatch,
+  type TransformOutput,
+} from '../contract/manifests';
 import { assertIdentifier, type BatchItem, type Statement } from '../ports/warehouse';
 import { sourceModule } from '../sources/registry';
 import { sqlFile, tableColumns } from '../sql/files';
@@ -26,7 +33,9 @@ interface SourceTally {
 export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOutput> {
   const input: LoadInput = parseInput(LoadInputSchema, rawInput, 'load');
   await ensureSchema(ports.warehouse);
-  const transformed = input.transformed.flat();
+  const all = input.transformed.flat();
+  const rejected = all.filter((t): t is RejectedBatch => 'rejected' in t);
+  const transformed = all.filter((t): t is TransformOutput => !('rejected' in t));
   const tallies = new Map<SourceName, SourceTally>();
   for (const source of input.sources) tallies.set(source, { source, rowsIn: 0, duplicates: 0, quarantined: 0 });
   for (const t of transformed) {
@@ -67,6 +76,7 @@ export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOut
         quarantined: tally.quarantined,
         started_at: input.startedAt,
         finished_at: finishedAt,
+        ...rejectionOf(rejected, tally.source),
       },
     });
   }
@@ -88,7 +98,35 @@ export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOut
     };
   });
   ports.log.info('load finished', { runId: input.runId, date: input.date, counts });
+  if (rejected.length > 0) {
+    // The good batches are loaded and recorded; the run still fails so the bad file is noticed.
+    throw new BatchRejectedError(rejected.map((r) => `${r.rawKey}: ${causeText(r.error)}`));
+  }
   return { runId: input.runId, date: input.date, counts };
+}
+
+/** Thrown after a load in which some raw files were rejected whole; names each file and why. */
+export class BatchRejectedError extends Error {
+  override readonly name = 'BatchRejectedError';
+  constructor(readonly problems: string[]) {
+    super(`${problems.length} input file(s) could not be read and were not loaded (the other files were): ${problems.join(' | ')}`);
+  }
+}
+
+function rejectionOf(rejected: RejectedBatch[], source: SourceName): { status: string; error: string | null } {
+  const mine = rejected.filter((r) => r.source === source);
+  if (mine.length === 0) return { status: 'succeeded', error: null };
+  return { status: 'failed', error: mine.map((r) => `${r.rawKey}: ${causeText(r.error)}`).join(' | ').slice(0, 4000) };
+}
+
+/** Step Functions reports a Lambda error's Cause as JSON ({errorMessage, …}); locally it is text. */
+function causeText(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
+    return parsed.errorMessage ?? parsed.message ?? cause;
+  } catch {
+    return cause;
+  }
 }
 
 function curatedKeys(transformed: TransformOutput[], source: SourceName, table: string): string[] {
