@@ -46,7 +46,10 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
     await session.runScript(sqlFile(`transform/${spec.dataset}.sql`));
     await assertCuratedColumns(session, spec.dataset);
 
-    await session.run('CREATE OR REPLACE TEMP TABLE bad AS SELECT ord, reason FROM checked WHERE reason IS NOT NULL');
+    // Evaluate the checks once: both the quarantine and the curated output read the materialised rows.
+    await session.run('CREATE OR REPLACE TEMP TABLE checked_rows AS SELECT * FROM checked');
+    await session.run('CREATE OR REPLACE TEMP VIEW checked AS SELECT * FROM checked_rows');
+    await session.run('CREATE OR REPLACE TEMP TABLE bad AS SELECT ord, reason FROM checked_rows WHERE reason IS NOT NULL');
     const quarantinePath = join(work, 'rejects.jsonl');
     const quarantined = await writeQuarantine(session, staged, file, quarantinePath);
 

@@ -1,0 +1,141 @@
+/**
+ * Transform bench: a 2M- and a 10M-row readings CSV (~0.5% exact duplicates, ~0.2% re-sent
+ * readings, ~0.1% bad rows; naive Europe/London times, so the DST path runs) through the transform
+ * step, side by side with the engine floor — a plain DuckDB
+ * `COPY (SELECT * FROM read_csv(f, all_varchar = true)) TO 'x.parquet'` of the same file.
+ * Each measurement runs in its own child process so its peak RSS is its own (goal ≤ 1 GiB at 10M);
+ * goal for time: transform ≤ 1.4× floor.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const CHILD_FLAG = '--transform-bench-child';
+const METERS = 1000;
+
+/** Readings CSV with a known mix of duplicates, re-sends and bad rows, generated inside DuckDB. */
+export async function generateCsv(path: string, rows: number): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    // Row i is normally reading i (meter i % 1000, interval i / 1000); every 1000 rows, 5 repeat the
+    // reading just before the block exactly, 2 re-send it with another value and 1 is malformed.
+    await conn.run(
+      `COPY (
+         WITH g AS (SELECT i, i % 1000 AS c FROM range($rows) t(i)),
+         k AS (SELECT i, c, CASE WHEN c < 7 AND i > c THEN i - c - 1 ELSE i END AS j FROM g)
+         SELECT
+           'MTR' || lpad((j % ${METERS})::VARCHAR, 6, '0') AS meter_id,
+           strftime(TIMESTAMP '2026-01-01' + to_minutes(30 * (j // ${METERS})), '%Y-%m-%d %H:%M:%S') AS timestamp,
+           CASE
+             WHEN c = 7 THEN (CASE WHEN i % 3 = 0 THEN 'n/a' WHEN i % 3 = 1 THEN '-0.5' ELSE '99999' END)
+             WHEN c BETWEEN 5 AND 6 THEN round(((j * 7919) % 1000) / 1000.0 + 0.001, 3)::VARCHAR
+             ELSE round(((j * 7919) % 1000) / 1000.0, 3)::VARCHAR
+           END AS kwh
+         FROM k
+       ) TO '${path.replace(/'/g, "''")}' (HEADER, DELIMITER ',')`,
+      { rows },
+    );
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+interface ChildResult {
+  seconds: number;
+  maxRssMiB: number;
+  rowsIn?: number;
+  rowsOut?: number;
+  duplicates?: number;
+  quarantined?: number;
+}
+
+function runChild(mode: 'floor' | 'transform', csv: string, work: string): ChildResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, CHILD_FLAG, mode, csv, work], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`bench child (${mode}) failed: ${r.stderr || r.stdout}`);
+  const last = r.stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as ChildResult;
+}
+
+async function child(mode: string, csv: string, work: string): Promise<void> {
+  const started = performance.now();
+  let counts: Partial<ChildResult> = {};
+  if (mode === 'floor') {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    await conn.run(`COPY (SELECT * FROM read_csv($f, all_varchar = true)) TO $o (FORMAT parquet)`, { f: csv, o: join(work, 'floor.parquet') });
+    conn.closeSync();
+    instance.closeSync();
+  } else {
+    const { transform } = await import('../lambdas/steps/transform');
+    const { LocalFolderStore } = await import('../lambdas/ports/local-folder-store');
+    const { parseConfig } = await import('../lambdas/config');
+    const { fixedClock } = await import('../lambdas/ports/clock');
+    const { silentLog } = await import('../lambdas/steps/ports');
+    const lake = new LocalFolderStore(join(work, 'lake'));
+    const rawKey = 'raw/source=meters/dt=2026-11-01/run=bench/readings.csv';
+    mkdirSync(join(work, 'lake', 'raw/source=meters/dt=2026-11-01/run=bench'), { recursive: true });
+    // The raw object is the generated file itself (hard link: no copy in the timing).
+    spawnSync('ln', [csv, lake.pathOf(rawKey)]);
+    const unused = () => {
+      throw new Error('not used by the transform');
+    };
+    const out = await transform(
+      { runId: 'bench', date: '2026-11-01', source: 'meters', dataset: 'meter_readings', rawKey, format: 'csv', options: { timezone: 'Europe/London' } },
+      {
+        config: parseConfig({}),
+        lake,
+        site: lake,
+        warehouse: { dialect: 'duckdb', query: unused, execute: unused, transaction: unused, close: unused } as never,
+        notifier: { notify: unused },
+        clock: fixedClock('2026-11-02T00:00:00Z'),
+        log: silentLog,
+        pseudonymKey: 'bench',
+        tmpDir: join(work, 'tmp'),
+      },
+    );
+    counts = { rowsIn: out.rowsIn, rowsOut: out.rowsOut, duplicates: out.duplicates, quarantined: out.quarantined };
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ seconds, maxRssMiB, ...counts }));
+}
+
+export async function benchTransform(sizes: number[] = [2_000_000, 10_000_000]): Promise<Record<string, number | string>> {
+  const figures: Record<string, number | string> = {};
+  const dir = mkdtempSync(join(tmpdir(), 'gridlake-bench-transform-'));
+  try {
+    for (const rows of sizes) {
+      const label = `${rows / 1e6}M`;
+      const csv = join(dir, `readings-${label}.csv`);
+      await generateCsv(csv, rows);
+      const floor = runChild('floor', csv, mkdtempSync(join(dir, 'floor-')));
+      const tr = runChild('transform', csv, mkdtempSync(join(dir, 'transform-')));
+      figures[`${label}: file size (MiB)`] = +(statSync(csv).size / 2 ** 20).toFixed(0);
+      figures[`${label}: floor read_csv → Parquet (s)`] = +floor.seconds.toFixed(2);
+      figures[`${label}: transform (s)`] = +tr.seconds.toFixed(2);
+      figures[`${label}: transform rows/s`] = Math.round(rows / tr.seconds);
+      figures[`${label}: ratio transform / floor (goal ≤ 1.4)`] = +(tr.seconds / floor.seconds).toFixed(2);
+      figures[`${label}: peak RSS transform (MiB; goal ≤ 1024 at 10M)`] = Math.round(tr.maxRssMiB);
+      figures[`${label}: peak RSS floor (MiB)`] = Math.round(floor.maxRssMiB);
+      figures[`${label}: in / out / duplicates / quarantined`] = `${tr.rowsIn} / ${tr.rowsOut} / ${tr.duplicates} / ${tr.quarantined}`;
+      rmSync(csv, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+if (process.argv[2] === CHILD_FLAG) {
+  void child(process.argv[3]!, process.argv[4]!, process.argv[5]!).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
