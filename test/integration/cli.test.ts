@@ -1,0 +1,66 @@
+/** The `gridlake` CLI as a user runs it: a child process, its output and its exit codes. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'gridlake-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function gridlake(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'gridlake-cli.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('gridlake CLI', () => {
+  it('--help lists every command and exits 0', () => {
+    const r = gridlake('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['run', 'import meters', 'sql', 'serve', 'demo']) expect(r.out).toContain(`gridlake ${c}`);
+  });
+
+  it('usage errors exit 2 with a message that says what to do', () => {
+    expect(gridlake('run', '--date', '2026-13-45x').code).toBe(2);
+    const r = gridlake('run', '--from', '2026-11-01');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--from and --to go together');
+    expect(gridlake('frobnicate').code).toBe(2);
+    expect(gridlake('sql', 'SELECT 1', '--format', 'xml').code).toBe(2);
+    expect(gridlake('run', '--sources', 'nope').err).toContain('unknown source');
+  });
+
+  it('run prints progress per state and the reconciliation, exits 0; sql --format json prints row objects', () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ simulator: { meters: 5 }, market: { symbols: ['SPY'] } }));
+    const r = gridlake('run', '--date', '2026-11-03', '--data-dir', join(dir, 'd'), '--config', config);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/✓ TransformBatch\s+meter-simulator\/meter_readings\s+in \d/);
+    expect(r.out).toMatch(/✓ Load/);
+    expect(r.out).toContain('rows_loaded');
+    expect(r.out).toMatch(/run succeeded in [\d.]+s/);
+
+    const q = gridlake('sql', 'SELECT source, rows_in, rows_loaded FROM etl_runs ORDER BY source', '--format', 'json', '--data-dir', join(dir, 'd'));
+    expect(q.code).toBe(0);
+    const rows = JSON.parse(q.out) as { source: string; rows_in: number }[];
+    expect(rows.map((x) => x.source)).toEqual(['market', 'meter-simulator', 'meters', 'utilities']);
+    expect(rows.find((x) => x.source === 'utilities')!.rows_in).toBe(11 + 840 + 840 * 3);
+
+    const csv = gridlake('sql', "SELECT 'a,b' AS x, 1 AS y", '--format', 'csv', '--data-dir', join(dir, 'd'));
+    expect(csv.out.trim()).toBe('x,y\n"a,b",1');
+  });
+
+  it('a bad SQL statement exits 1 naming the problem', () => {
+    const r = gridlake('sql', 'SELECT nope FROM meter_readings', '--data-dir', join(dir, 'd'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/nope/);
+  });
+
+  it('importing a path that does not exist exits 1 and says what to give', () => {
+    const r = gridlake('import', 'meters', join(dir, 'missing.csv'), '--data-dir', join(dir, 'd'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/does not exist/);
+  });
+});
