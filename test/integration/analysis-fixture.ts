@@ -90,7 +90,7 @@ export async function openFixture(o: FixtureOptions): Promise<Fixture> {
       // Every fifth household breaches the heating threshold (1,200) in every month.
       const heating = i % 5 === 0 ? 1300 + 10 * i : 800 + i;
       for (const [type, amount, unit, factor] of [
-        ['electricity', 300 + i, 'kWh', 0.4747],
+        ['electricity', 300 + (i % 150), 'kWh', 0.4747],
         ['heating', heating, 'kWh', 0.202],
         ['water', 20 + i, 'm3', 0.449],
       ] as const) {

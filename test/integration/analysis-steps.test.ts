@@ -11,6 +11,7 @@ import { anomaliesAnalysis } from '../../lambdas/steps/analyze/anomalies';
 import { emissionsAnalysis } from '../../lambdas/steps/analyze/emissions';
 import { forecastsAnalysis } from '../../lambdas/steps/analyze/forecasts';
 import { marketAnalysis } from '../../lambdas/steps/analyze/market';
+import { sqlFile } from '../../lambdas/sql/files';
 import { openFixture, type Fixture } from './analysis-fixture';
 
 const AS_OF = '2026-02-20';
@@ -72,6 +73,25 @@ describe('anomalies and alerts on DuckDB', () => {
     expect(counts.alerts!.sent).toBe(0);
     expect(fx.notifier.sent.length).toBe(sent);
     expect(await dump('anomalies', 'anomaly_id')).toEqual(before);
+  });
+});
+
+describe('alerts when a channel fails part-way', () => {
+  it('marks what was sent, surfaces the error, and sends only the rest on the next run', async () => {
+    await fx.warehouse.execute({ name: 'reset', sql: 'UPDATE anomalies SET notified_at = NULL' });
+    const pending = await fx.warehouse.query({ name: 'pending', sql: sqlFile('analysis/alerts_pending.sql') });
+    expect(pending.length).toBeGreaterThan(3);
+    const delivered: string[] = [];
+    const flaky = { async notify(n: { id: string }) { if (delivered.length === 2) throw new Error('webhook down'); delivered.push(n.id); } };
+    const original = ctx.ports.notifier;
+    ctx.ports.notifier = flaky as typeof original;
+    await expect(alertsAnalysis.run(ctx)).rejects.toThrow('webhook down');
+    ctx.ports.notifier = fx.notifier;
+    const before = fx.notifier.sent.length;
+    const { counts } = await alertsAnalysis.run(ctx);
+    expect(counts.sent).toBe(pending.length - 2);
+    const again = fx.notifier.sent.slice(before).map((n) => n.id);
+    expect(again.filter((id) => delivered.includes(id))).toEqual([]);
   });
 });
 

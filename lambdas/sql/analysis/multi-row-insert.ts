@@ -30,3 +30,32 @@ export function multiRowInserts(name: string, template: string, rows: readonly R
   }
   return statements;
 }
+
+/**
+ * `… IN (:ids)` for a list: the one placeholder becomes `:ids_0, :ids_1, …`, each bound, in statements
+ * of at most ROWS_PER_STATEMENT values.
+ */
+export function inListStatements(
+  name: string,
+  template: string,
+  listParam: string,
+  values: readonly SqlValue[],
+  params: Record<string, SqlValue> = {},
+): Statement[] {
+  const statements: Statement[] = [];
+  for (let from = 0; from < values.length; from += ROWS_PER_STATEMENT) {
+    const chunk = values.slice(from, from + ROWS_PER_STATEMENT);
+    const bound: Record<string, SqlValue> = { ...params };
+    const sql = rewriteNamedParams(template, (p) => {
+      if (p !== listParam) return `:${p}`;
+      return chunk
+        .map((v, i) => {
+          bound[`${p}_${i}`] = v;
+          return `:${p}_${i}`;
+        })
+        .join(', ');
+    });
+    statements.push({ name: `${name}_${from / ROWS_PER_STATEMENT}`, sql, params: bound });
+  }
+  return statements;
+}

@@ -1,12 +1,13 @@
 /**
  * Alerts: every high-severity anomaly and every threshold breach goes to the Notifier once. Pending
- * alerts are the anomalies whose notified_at is NULL; each is marked right after its notification is
- * accepted, so a failure part-way leaves the rest pending for the next run and nothing is sent twice
- * (the notification id is the anomaly id, so channels can dedupe even a retried send).
+ * alerts are the anomalies whose notified_at is NULL. Sent ones are marked in batches — and always
+ * before an error propagates — so a failure part-way leaves only the unsent pending for the next run
+ * and nothing is sent twice (the notification id is the anomaly id, so channels can dedupe as well).
  * Runs after ./anomalies.ts. Meter ids leave the warehouse only as pseudonyms.
  */
 import type { Notification, Severity } from '../../ports/notifier';
 import type { Row } from '../../ports/warehouse';
+import { inListStatements, ROWS_PER_STATEMENT } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
 import type { Analysis, AnalysisContext } from './analysis';
 import { instantMs } from './anomalies';
@@ -58,14 +59,26 @@ export const alertsAnalysis: Analysis = {
     const { warehouse, notifier, clock } = ctx.ports;
     const pending = await warehouse.query({ name: 'alerts_pending', sql: sqlFile('analysis/alerts_pending.sql') });
     let sent = 0;
-    for (const r of pending) {
-      await notifier.notify(notificationOf(ctx, r));
-      await warehouse.execute({
-        name: 'alerts_mark_notified',
-        sql: sqlFile('analysis/alerts_mark_notified.sql'),
-        params: { anomaly_id: String(r.anomaly_id), notified_at: clock.now().toISOString() },
-      });
-      sent++;
+    let unmarked: string[] = [];
+    const mark = async () => {
+      if (!unmarked.length) return;
+      const ids = unmarked;
+      unmarked = [];
+      for (const statement of inListStatements('alerts_mark_notified', sqlFile('analysis/alerts_mark_notified.sql'), 'anomaly_ids', ids, {
+        notified_at: clock.now().toISOString(),
+      })) {
+        await warehouse.execute(statement);
+      }
+    };
+    try {
+      for (const r of pending) {
+        await notifier.notify(notificationOf(ctx, r));
+        unmarked.push(String(r.anomaly_id));
+        sent++;
+        if (unmarked.length >= ROWS_PER_STATEMENT) await mark();
+      }
+    } finally {
+      await mark();
     }
     return { files: {}, counts: { sent } };
   },

@@ -9,7 +9,12 @@ import { listKeys, putJson } from '../../ports/object-store';
 import type { StepPorts } from '../ports';
 import { ensureSchema } from '../schema';
 import type { Analysis } from './analysis';
+import { alertsAnalysis } from './alerts';
+import { anomaliesAnalysis } from './anomalies';
 import { consumptionAnalysis } from './consumption';
+import { emissionsAnalysis } from './emissions';
+import { forecastsAnalysis } from './forecasts';
+import { marketAnalysis } from './market';
 import { overviewAnalysis } from './overview';
 import { runsAnalysis } from './runs';
 
@@ -18,6 +23,11 @@ import { runsAnalysis } from './runs';
  * Overview goes last: it counts this run's anomalies.
  */
 export const ANALYSES: Analysis[] = [
+  emissionsAnalysis,
+  marketAnalysis,
+  anomaliesAnalysis,
+  alertsAnalysis,
+  forecastsAnalysis,
   consumptionAnalysis,
   runsAnalysis,
   overviewAnalysis,
