@@ -69,11 +69,29 @@ export const ConfigSchema = z.object({
     .object({
       /** Symbols to collect (equities, ETFs, energy commodities). */
       symbols: z.array(z.string().regex(/^[A-Z0-9.=^-]{1,16}$/)).default(['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F']),
-      /** `simulator` (offline, default) or `http` (the live price API; see README). */
+      /** `simulator` (offline, default) or `http` (the live price API; see docs/MARKET_API.md). */
       provider: z.enum(['simulator', 'http']).default('simulator'),
       seed: z.number().int().default(11),
+      /** The live price API (provider `http`); the key comes from MARKET_API_KEY / a secret, never config. */
+      http: z
+        .object({
+          /** API origin. Default Polygon.io (Massive). */
+          baseUrl: z.string().url().default('https://api.polygon.io'),
+          /** Client-side rate limit. Default 5 per minute (the free tier). */
+          maxRequestsPerMinute: z.number().positive().default(5),
+          /** Days fetched for a symbol with nothing loaded yet. Default 7. */
+          backfillDays: z.number().int().positive().default(7),
+          /** Config symbol → API ticker where they differ. Default none. */
+          tickers: z.record(z.string(), z.string()).default({}),
+        })
+        .default({ baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, backfillDays: 7, tickers: {} }),
     })
-    .default({ symbols: ['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F'], provider: 'simulator', seed: 11 }),
+    .default({
+      symbols: ['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F'],
+      provider: 'simulator',
+      seed: 11,
+      http: { baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, backfillDays: 7, tickers: {} },
+    }),
   analysis: z
     .object({
       /** Days of history the analyze step reads. Default 90. */

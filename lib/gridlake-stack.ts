@@ -107,6 +107,18 @@ export class GridlakeStack extends Stack {
       });
     }
 
+    let marketApiKeySecret: secretsmanager.Secret | undefined;
+    if (stage.marketApi) {
+      marketApiKeySecret = new secretsmanager.Secret(this, 'MarketApiKey', {
+        description: 'gridlake: API key of the live market-price API (put the key as the secret value after deploy)',
+        removalPolicy: removal,
+      });
+      Validations.of(marketApiKeySecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'The market API key is issued by the price provider and cannot be rotated by a Lambda; rotate it at the provider and here together.',
+      });
+    }
+
     this.site = new DashboardSite(this, 'Site', { distDir: join(projectRoot, 'dashboard', 'dist'), accessLogs: this.lake.accessLogs, removal: stage.removal });
 
     this.pipeline = new Pipeline(this, 'Pipeline', {
@@ -117,6 +129,7 @@ export class GridlakeStack extends Stack {
       alertTopic: this.alertTopic,
       pseudonymSecret,
       slackWebhookSecret,
+      marketApiKeySecret,
       configJson: pipelineConfigJson(stage),
       schedule: { hour: stage.schedule.hour, minute: stage.schedule.minute, timezone: stage.timezone, enabled: stage.scheduleEnabled },
       logRetention: retentionDays(stage.logRetentionDays),

@@ -38,7 +38,8 @@ type Access =
   | 'warehouse'
   | 'notify'
   | 'pseudonym'
-  | 'duckdb';
+  | 'duckdb'
+  | 'market-api';
 
 interface StepSpec {
   /** Memory in MB (CPU scales with it). */
@@ -54,7 +55,7 @@ export const STEP_ACCESS: Record<string, StepSpec> = {
   // Derives dates, run ids and sources from the input and the clock: touches nothing.
   plan: { memoryMb: 256, access: [] },
   // Writes raw/ (reads landing/ and reference/ in the same bucket); the market source reads its watermark.
-  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'warehouse'] },
+  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'warehouse', 'market-api'] },
   // DuckDB: raw → curated Parquet + quarantine rejects.
   transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'duckdb'] },
   // COPY (writes manifests under curated/_manifests/) → staging → MERGE; creates the schema on first run.
@@ -79,6 +80,8 @@ export interface PipelineProps {
   pseudonymSecret: secretsmanager.ISecret;
   /** Optional secret holding a Slack incoming-webhook URL. */
   slackWebhookSecret?: secretsmanager.ISecret;
+  /** Optional secret holding the live market-price API key (read by collect only). */
+  marketApiKeySecret?: secretsmanager.ISecret;
   /** GRIDLAKE_CONFIG JSON (validated by lib/stage-config.ts). */
   configJson: string;
   /** Schedule time and IANA timezone. */
@@ -226,6 +229,7 @@ export class Pipeline extends Construct {
       if (props.slackWebhookSecret) env.SLACK_WEBHOOK_SECRET_ARN = props.slackWebhookSecret.secretArn;
     }
     if (access.includes('pseudonym')) env.PSEUDONYM_SECRET_ARN = props.pseudonymSecret.secretArn;
+    if (access.includes('market-api') && props.marketApiKeySecret) env.MARKET_API_KEY_SECRET_ARN = props.marketApiKeySecret.secretArn;
     return env;
   }
 
@@ -266,6 +270,9 @@ export class Pipeline extends Construct {
           break;
         case 'pseudonym':
           props.pseudonymSecret.grantRead(fn);
+          break;
+        case 'market-api':
+          props.marketApiKeySecret?.grantRead(fn);
           break;
         case 'duckdb':
           break;

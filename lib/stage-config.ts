@@ -58,6 +58,11 @@ export const StageConfigSchema = z
     alertEmail: z.string().email().optional(),
     /** Create a secret for a Slack incoming-webhook URL (fill it after deploy). Default false. */
     slackWebhook: z.boolean().default(false),
+    /**
+     * Collect live market prices (config.market.provider = "http"): creates a secret for the API key
+     * (fill it after deploy) that only the collect function may read. Default false (simulator).
+     */
+    marketApi: z.boolean().default(false),
     /** Further pipeline configuration (lambdas/config.ts), passed to the functions as GRIDLAKE_CONFIG. */
     pipeline: z.record(z.string(), z.unknown()).default({}),
   })
@@ -101,6 +106,7 @@ export function stageConfig(stage: string, stages: unknown): StageConfig {
 export function pipelineConfigJson(stage: StageConfig): string {
   const input: Record<string, unknown> = { ...stage.pipeline };
   if (stage.symbols) input.market = { ...((input.market as object) ?? {}), symbols: stage.symbols };
+  if (stage.marketApi) input.market = { ...((input.market as object) ?? {}), provider: 'http' };
   try {
     parseConfig(input);
   } catch (e) {

@@ -39,6 +39,7 @@ export interface LocalRunOptions {
 export interface LocalRunResult {
   status: 'SUCCEEDED' | 'FAILED';
   output?: unknown;
+  /** When failed: the first failing state, its error name and cause. */
   error?: string;
   seconds: number;
 }
@@ -75,20 +76,23 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides },
   });
+  let firstError: string | undefined;
   const events = (async () => {
     for await (const e of execution.eventLogs) {
       const ev = e as { type: string; timestamp: number; state?: { name: string; input?: unknown; output?: unknown }; index?: number; Error?: string; Cause?: unknown };
-      const kind = ({ StateEntered: 'entered', StateExited: 'exited', StateFailed: 'failed', StateRetried: 'retried', StateCaught: 'caught' } as const)[
-        ev.type as 'StateEntered'
-      ];
+      const kinds: Record<string, StateEvent['kind']> = { StateEntered: 'entered', StateExited: 'exited', StateFailed: 'failed', StateRetried: 'retried', StateCaught: 'caught' };
+      const kind = kinds[ev.type];
       if (!kind || !ev.state) continue;
+      if (kind === 'failed' && ev.Error && ev.state.name !== 'Failed') {
+        firstError ??= `${ev.state.name}: ${ev.Error}: ${causeText(ev.Cause)}`;
+      }
       options.onEvent?.({
         kind,
         state: ev.state.name,
         index: ev.index,
         input: ev.state.input,
         output: ev.state.output,
-        error: ev.Error ? `${ev.Error}: ${typeof ev.Cause === 'string' ? ev.Cause : JSON.stringify(ev.Cause)}` : undefined,
+        error: ev.Error ? `${ev.Error}: ${causeText(ev.Cause)}` : undefined,
         at: ev.timestamp,
       });
     }
@@ -99,7 +103,14 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
     return { status: 'SUCCEEDED', output, seconds: (Date.now() - started) / 1000 };
   } catch (e) {
     await events.catch(() => undefined);
-    const err = e as Error & { cause?: { name?: string; message?: string } };
-    return { status: 'FAILED', error: err.message, seconds: (Date.now() - started) / 1000 };
+    // The root cause (the first state that failed), not the Fail state's generic message.
+    return { status: 'FAILED', error: firstError ?? (e as Error).message, seconds: (Date.now() - started) / 1000 };
   }
+}
+
+/** A failed state's Cause: text, an Error (its message), or JSON. */
+function causeText(cause: unknown): string {
+  if (typeof cause === 'string') return cause;
+  if (cause instanceof Error) return cause.message;
+  return JSON.stringify(cause);
 }

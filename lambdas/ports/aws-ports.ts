@@ -18,6 +18,7 @@
  *   ALERT_TOPIC_ARN                   SNS topic for alerts and failures
  *   SLACK_WEBHOOK_SECRET_ARN          optional: a secret holding a Slack incoming-webhook URL
  *   PSEUDONYM_SECRET_ARN              secret HMAC key for pseudonymising customer ids
+ *   MARKET_API_KEY_SECRET_ARN         optional: the live market-price API key (collect only)
  */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -39,6 +40,7 @@ export interface AwsPorts {
   warehouse: Warehouse;
   notifier: Notifier;
   pseudonymKey: string;
+  marketApiKey?: string;
 }
 
 /** Clients are injectable so tests (and a future multi-region setup) can supply their own. */
@@ -135,7 +137,9 @@ export async function createAwsPorts(env: Env, clients: AwsClients = {}): Promis
           adaptDdl: redshiftDdl,
         });
 
-  const secrets = clients.secrets ?? (env.SLACK_WEBHOOK_SECRET_ARN || env.PSEUDONYM_SECRET_ARN ? new SecretsManagerClient({}) : undefined);
+  const secrets =
+    clients.secrets ??
+    (env.SLACK_WEBHOOK_SECRET_ARN || env.PSEUDONYM_SECRET_ARN || env.MARKET_API_KEY_SECRET_ARN ? new SecretsManagerClient({}) : undefined);
   const channels: Notifier[] = [];
   if (env.ALERT_TOPIC_ARN) channels.push(new SnsNotifier(clients.sns ?? new SNSClient({}), env.ALERT_TOPIC_ARN));
   if (env.SLACK_WEBHOOK_SECRET_ARN) {
@@ -147,5 +151,10 @@ export async function createAwsPorts(env: Env, clients: AwsClients = {}): Promis
   // Functions that never pseudonymise get no key (and no access to the secret): '' is never a valid key.
   const pseudonymKey = env.PSEUDONYM_SECRET_ARN ? (await readSecret(secrets!, env.PSEUDONYM_SECRET_ARN, 'PSEUDONYM_SECRET_ARN')).trim() : '';
 
-  return { lake, site, warehouse, notifier, pseudonymKey };
+  // Only the collect function gets the live market API key, and only when the stage enables it.
+  const marketApiKey = env.MARKET_API_KEY_SECRET_ARN
+    ? (await readSecret(secrets!, env.MARKET_API_KEY_SECRET_ARN, 'MARKET_API_KEY_SECRET_ARN')).trim()
+    : undefined;
+
+  return { lake, site, warehouse, notifier, pseudonymKey, marketApiKey };
 }

@@ -25,6 +25,8 @@ export interface LocalPortsOptions {
   clock?: Clock;
   /** Notified lines are echoed here (the CLI prints them). */
   echo?: (line: string) => void;
+  /** The live market API key (MARKET_API_KEY), only needed with config.market.provider = 'http'. */
+  marketApiKey?: string;
 }
 
 export function localPaths(dataDir: string) {
@@ -68,6 +70,7 @@ export function localPorts(options: LocalPortsOptions): Promise<StepPorts> {
         log: options.log,
         pseudonymKey: localPseudonymKey(paths.root),
         tmpDir: tmpdir(),
+        marketApiKey: options.marketApiKey,
       };
     })();
     ports.catch(() => cache.delete(paths.root));

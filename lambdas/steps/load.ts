@@ -18,7 +18,7 @@ import { assertIdentifier, type BatchItem, type Statement } from '../ports/wareh
 import { sourceModule } from '../sources/registry';
 import { sqlFile, tableColumns } from '../sql/files';
 import type { StepPorts } from './ports';
-import { ensureSchema } from './schema';
+import { ensureSchema } from '../sql/schema';
 
 /** Tables the load may write, in load order (meters before their readings). */
 export const LOADABLE_TABLES = ['meters', 'buildings', 'households', 'meter_readings', 'utility_usage', 'market_prices'] as const;

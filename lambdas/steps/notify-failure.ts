@@ -5,7 +5,7 @@
 import { FailureInputSchema, parseInput } from '../contract/manifests';
 import type { StepPorts } from './ports';
 import { failedRunRecord } from './load';
-import { ensureSchema } from './schema';
+import { ensureSchema } from '../sql/schema';
 
 export async function notifyFailure(rawInput: unknown, ports: StepPorts): Promise<{ notified: boolean; runs: number }> {
   const input = parseInput(FailureInputSchema, rawInput, 'notify-failure');

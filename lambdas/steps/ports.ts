@@ -28,6 +28,8 @@ export interface StepPorts {
   pseudonymKey: string;
   /** A writable scratch directory (Lambda: /tmp). */
   tmpDir: string;
+  /** Key of the live market-price API (config.market.provider = 'http'); absent otherwise. */
+  marketApiKey?: string;
 }
 
 export const silentLog: Log = { info() {}, warn() {}, error() {} };

@@ -14,7 +14,7 @@ import { LocalFolderStore } from '../../lambdas/ports/local-folder-store';
 import type { Notification, Notifier } from '../../lambdas/ports/notifier';
 import { simulatePrices } from '../../lambdas/sources/market/simulator';
 import { simulateDay, simulateFleet, type FaultLabel } from '../../lambdas/sources/meter-simulator/simulate';
-import { ensureSchema } from '../../lambdas/steps/schema';
+import { ensureSchema } from '../../lambdas/sql/schema';
 import { silentLog, type StepPorts } from '../../lambdas/steps/ports';
 import { addDays } from '../../lambdas/steps/analyze/window';
 

@@ -8,6 +8,8 @@ import type { StepPorts } from '../../steps/ports';
 import { encodeJsonlGz } from '../jsonl-gz';
 import { rawPrefix, type SourceModule } from '../source';
 import type { PriceBar, PriceProvider } from './provider';
+import { ensureSchema } from '../../sql/schema';
+import { createHttpPriceProvider } from './http-provider';
 import { simulatorProvider } from './simulator';
 import { incrementalRange, readWatermarks } from './watermark';
 
@@ -45,8 +47,19 @@ function rawRecord(b: PriceBar): PriceBar {
 export function providerFor(ports: StepPorts, deps: MarketSourceDeps): PriceProvider {
   const { provider, seed } = ports.config.market;
   if (provider === 'simulator') return simulatorProvider(seed);
-  if (!deps.httpProvider) throw new MarketProviderMissingError();
-  return deps.httpProvider(ports);
+  return (deps.httpProvider ?? defaultHttpProvider)(ports);
+}
+
+/** The documented live API (config.market.http) with the key the runtime put in the ports. */
+function defaultHttpProvider(ports: StepPorts): PriceProvider {
+  const http = ports.config.market.http;
+  return createHttpPriceProvider({
+    baseUrl: http.baseUrl,
+    apiKey: ports.marketApiKey ?? '',
+    maxRequestsPerMinute: http.maxRequestsPerMinute,
+    tickers: http.tickers,
+    log: ports.log,
+  });
 }
 
 /**
@@ -59,9 +72,11 @@ async function rangesFor(date: string, ports: StepPorts, deps: MarketSourceDeps)
   const { symbols, provider } = ports.config.market;
   const ranges = new Map(symbols.map((s) => [s, { from: date, to: date }]));
   if (provider !== 'http') return ranges;
+  // The first run may come before any load created the tables.
+  await ensureSchema(ports.warehouse);
   const watermarks = await readWatermarks(ports.warehouse, symbols);
   for (const symbol of symbols) {
-    const range = incrementalRange(watermarks.get(symbol) ?? null, date, deps.backfillDays ?? 7);
+    const range = incrementalRange(watermarks.get(symbol) ?? null, date, deps.backfillDays ?? ports.config.market.http.backfillDays);
     if (range) ranges.set(symbol, range);
   }
   return ranges;

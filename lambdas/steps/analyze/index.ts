@@ -7,7 +7,7 @@ import { AnalyzeInputSchema, parseInput, type AnalyzeOutput } from '../../contra
 import { CONTRACT_VERSION, RESULT_FILES, type Manifest } from '../../contract/results';
 import { listKeys, putJson } from '../../ports/object-store';
 import type { StepPorts } from '../ports';
-import { ensureSchema } from '../schema';
+import { ensureSchema } from '../../sql/schema';
 import type { Analysis } from './analysis';
 import { alertsAnalysis } from './alerts';
 import { anomaliesAnalysis } from './anomalies';

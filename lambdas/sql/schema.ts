@@ -3,7 +3,7 @@
  * per table in lambdas/sql/tables/, adapted to the dialect by the warehouse adapter.
  */
 import type { Warehouse } from '../ports/warehouse';
-import { sqlFile, warehouseTables } from '../sql/files';
+import { sqlFile, warehouseTables } from './files';
 
 const ready = new WeakSet<Warehouse>();
 
