@@ -11,6 +11,7 @@ import { anomaliesAnalysis } from '../../lambdas/steps/analyze/anomalies';
 import { emissionsAnalysis } from '../../lambdas/steps/analyze/emissions';
 import { forecastsAnalysis } from '../../lambdas/steps/analyze/forecasts';
 import { marketAnalysis } from '../../lambdas/steps/analyze/market';
+import { baselineColumns, seasonalBaseline } from '../../lambdas/analysis/seasonal-baseline';
 import { sqlFile } from '../../lambdas/sql/files';
 import { openFixture, type Fixture } from './analysis-fixture';
 
@@ -73,6 +74,36 @@ describe('anomalies and alerts on DuckDB', () => {
     expect(counts.alerts!.sent).toBe(0);
     expect(fx.notifier.sent.length).toBe(sent);
     expect(await dump('anomalies', 'anomaly_id')).toEqual(before);
+  });
+});
+
+describe('the SQL baseline and its in-memory twin', () => {
+  it('give the same expected values, history counts and log spread', async () => {
+    const params = {
+      history_from_ts: '2026-01-10T00:00:00Z',
+      spread_from_ts: '2026-01-10T00:00:00Z',
+      context_from_ts: '2026-02-19T00:00:00Z',
+      to_ts: '2026-02-21T00:00:00Z',
+      interval_minutes: 30,
+    };
+    const scored = await fx.warehouse.query({ name: 'scored', sql: sqlFile('analysis/meter_readings_scored.sql'), params });
+    for (const meter of ['M0001', 'M0077']) {
+      const raw = await fx.warehouse.query({
+        name: 'raw',
+        sql: 'SELECT interval_start, kwh FROM meter_readings WHERE meter_id = :m AND interval_start >= CAST(:f AS TIMESTAMPTZ) AND interval_start < CAST(:t AS TIMESTAMPTZ) ORDER BY interval_start',
+        params: { m: meter, f: params.history_from_ts, t: params.to_ts },
+      });
+      const base = seasonalBaseline(raw.map((r) => Date.parse(String(r.interval_start))), raw.map((r) => Number(r.kwh)), 'Europe/London');
+      const mine = scored.filter((r) => r.meter_id === meter);
+      expect(mine.length).toBeGreaterThan(90);
+      const t = mine.map((r) => Date.parse(String(r.interval_start)));
+      const cols = baselineColumns(base, t, 'Europe/London');
+      mine.forEach((r, i) => {
+        expect(Number(r.expected)).toBeCloseTo(cols.expected[i]!, 9);
+        expect(Number(r.history)).toBe(cols.history[i]);
+      });
+      expect(Number(mine[0]!.log_scale)).toBeCloseTo(base.logScale, 9);
+    }
   });
 });
 

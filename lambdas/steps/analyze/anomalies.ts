@@ -215,12 +215,12 @@ async function publish(ctx: AnalysisContext): Promise<Anomalies> {
   }
   const items: AnomalyItem[] = latest.map((r) => {
     const meter = r.subject_type === 'meter';
+    const occurred = iso(instantMs(r.occurred_at!, 'anomalies.occurred_at'));
     return {
       id: String(r.anomaly_id),
       subjectType: meter ? 'meter' : 'household',
       subject: meter ? pseudonymise(ctx.ports.pseudonymKey, String(r.subject_id)) : String(r.subject_id),
-      // Meters: the instant; utilities: the month start day.
-      time: meter ? iso(instantMs(r.occurred_at!, 'anomalies.occurred_at')) : iso(instantMs(r.occurred_at!, 'anomalies.occurred_at')).slice(0, 10),
+      time: meter ? occurred : occurred.slice(0, 10), // utilities: the month's first day
       rule: String(r.rule),
       severity: r.severity as AnomalySeverity,
       value: num(r.value),

@@ -47,8 +47,8 @@ function computeSymbol(symbol: string, prices: Row[], fromDay: string, consumpti
   const ma20 = movingAverage(close, 20);
   const ma50 = movingAverage(close, 50);
   const vol20 = rollingVolatility(returns, 20);
-  const first = Math.max(0, dates.findIndex((d) => d >= fromDay));
-  const shown = dates.findIndex((d) => d >= fromDay) < 0 ? [] : dates.slice(first).map((_, i) => first + i);
+  // Indices of the published days (the rows before them are warm-up).
+  const shown = dates.flatMap((d, i) => (d >= fromDay ? [i] : []));
   const dd = drawdowns(shown.map((i) => adj[i]!));
   // Log returns within the published range (the first published day's return needs the day before).
   const logs = logReturns(adj);
