@@ -10,7 +10,7 @@ import type { Warehouse } from '../../lambdas/ports/warehouse';
 import { decodeJsonlGz } from '../../lambdas/sources/jsonl-gz';
 import type { PriceBar, PriceProvider } from '../../lambdas/sources/market/provider';
 import { BASE_DATE, simulatePrices, simulatorParams } from '../../lambdas/sources/market/simulator';
-import { createMarketSource, marketSource, MarketProviderMissingError } from '../../lambdas/sources/market/source';
+import { createMarketSource, marketSource } from '../../lambdas/sources/market/source';
 import { SOURCES, sourceModule } from '../../lambdas/sources/registry';
 import { rawPrefix } from '../../lambdas/sources/source';
 import { silentLog, type StepPorts } from '../../lambdas/steps/ports';
@@ -153,10 +153,9 @@ describe('marketSource.collect', () => {
     expect(onDisk.length).toBeGreaterThan(0); // a valid (empty) gzip member, not a missing object
   });
 
-  it('fails clearly when the http provider is configured but none was injected', async () => {
+  it('fails clearly when the http provider is configured but no API key was given', async () => {
     const ports = await portsFor(parseConfig({ market: { provider: 'http' } }));
-    await expect(marketSource.collect({ runId: 'r3', date: '2026-03-10', source: 'market' }, ports)).rejects.toThrow(MarketProviderMissingError);
-    await expect(marketSource.collect({ runId: 'r3', date: '2026-03-10', source: 'market' }, ports)).rejects.toThrow(/createMarketSource/);
+    await expect(marketSource.collect({ runId: 'r3', date: '2026-03-10', source: 'market' }, ports)).rejects.toThrow(/MARKET_API_KEY/);
   });
 
   it('uses the injected http provider, incrementally from each symbol’s watermark in the warehouse', async () => {

@@ -1,7 +1,7 @@
 /**
  * The market source: daily OHLCV bars of the configured symbols for the run date, from the provider
- * that `config.market.provider` names. The offline simulator is built in; the live HTTP provider
- * needs secrets and an HTTP client, so whoever wires the cloud handler or the CLI injects it.
+ * that `config.market.provider` names: the offline simulator, or the live HTTP API (config.market.http,
+ * with the key the runtime puts in the ports; tests may inject another provider).
  */
 import type { Batch, CollectInput } from '../../contract/manifests';
 import type { StepPorts } from '../../steps/ports';
@@ -13,20 +13,10 @@ import { createHttpPriceProvider } from './http-provider';
 import { simulatorProvider } from './simulator';
 import { incrementalRange, readWatermarks } from './watermark';
 
-export class MarketProviderMissingError extends Error {
-  override readonly name = 'MarketProviderMissingError';
-  constructor() {
-    super(
-      'config.market.provider is "http", but no HTTP price provider was injected: build the source with ' +
-        'createMarketSource({ httpProvider }) in the handler or CLI, or set market.provider to "simulator".',
-    );
-  }
-}
-
 export interface MarketSourceDeps {
-  /** Builds the live provider for a run (read the API key etc. there). Required when provider = 'http'. */
+  /** Builds the live provider for a run. Default: the documented API of config.market.http with ports.marketApiKey. */
   httpProvider?: (ports: StepPorts) => PriceProvider;
-  /** HTTP only: days before the run date to fetch for a symbol with no rows loaded yet. Default 7. */
+  /** HTTP only: days before the run date to fetch for a symbol with no rows loaded yet. Default config.market.http.backfillDays. */
   backfillDays?: number;
 }
 
