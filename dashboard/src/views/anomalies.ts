@@ -54,7 +54,7 @@ export const anomaliesView: View = {
       .sort((x, y) => (dir === 'asc' ? 1 : -1) * compare(x, y, sort) || x.id.localeCompare(y.id));
 
     root.append(
-      h('p', { class: 'lead' }, `${f.num(a.items.length)} anomalies published (${a.totals.reduce((s, t) => s + t.count, 0)} in total). Select one to see its context.`),
+      h('p', { class: 'lead' }, `${f.num(a.items.length)} ${a.items.length === 1 ? 'anomaly' : 'anomalies'} published (${f.num(a.totals.reduce((s, t) => s + t.count, 0))} in total). Select one to see its context.`),
       totals(a),
       h(
         'form',
@@ -126,7 +126,7 @@ function list(ctx: ViewContext, items: AnomalyItem[], sort: SortKey, dir: 'asc' 
     h(
       'table',
       { id: 'anomaly-table' },
-      h('caption', {}, `${f.num(items.length)} matching anomalies${items.length > LIMIT ? `, first ${LIMIT} shown` : ''}`),
+      h('caption', {}, `${f.num(items.length)} matching ${items.length === 1 ? 'anomaly' : 'anomalies'}${items.length > LIMIT ? `, first ${LIMIT} shown` : ''}`),
       h('thead', {}, h('tr', {}, head)),
       h('tbody', {}, rows),
     ),
