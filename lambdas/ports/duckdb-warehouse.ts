@@ -124,7 +124,7 @@ export class DuckDbWarehouse implements Warehouse {
         return [];
       }
       const reader = await this.conn.runAndReadAll(sql, hasParams ? params : undefined);
-      return toRows(reader.columnNames(), reader.columnTypes().map((t) => t.typeId), reader.getRowsJS());
+      return toRows(reader.columnNames(), reader.columnTypes().map((t) => t.typeId), reader.getColumnsJS());
     } catch (e) {
       throw new WarehouseError(statement.name, (e as Error).message, { cause: e });
     }
@@ -176,15 +176,20 @@ const INSTANT_TYPES = new Set([
   DuckDBTypeId.TIMESTAMP_NS,
 ]);
 
-/** DuckDB JS values → the port's plain JSON values (numbers, strings, ISO dates, null). */
-function toRows(names: string[], types: DuckDBTypeId[], rows: unknown[][]): Row[] {
-  return rows.map((values) => {
-    const row: Row = {};
-    names.forEach((n, i) => {
-      row[n] = toSqlValue(values[i], types[i]!);
-    });
-    return row;
+/**
+ * DuckDB JS values → the port's plain JSON values (numbers, strings, ISO dates, null). Read column by
+ * column (DuckDB's columnar reader is the cheaper one for large results).
+ */
+function toRows(names: string[], types: DuckDBTypeId[], columns: unknown[][]): Row[] {
+  const n = columns[0]?.length ?? 0;
+  const rows: Row[] = new Array(n);
+  for (let r = 0; r < n; r++) rows[r] = {};
+  names.forEach((name, c) => {
+    const values = columns[c]!;
+    const type = types[c]!;
+    for (let r = 0; r < n; r++) rows[r]![name] = toSqlValue(values[r], type);
   });
+  return rows;
 }
 
 function toSqlValue(v: unknown, type: DuckDBTypeId): SqlValue {

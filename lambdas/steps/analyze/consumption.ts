@@ -13,7 +13,8 @@ import { windowEnding } from './window';
 /** Days of 30-minute profiles kept per customer file (bounds the published size). */
 export const PROFILE_DAYS = 7;
 
-const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** kWh to the watt-hour (3 decimals): the resolution meters report, and it bounds the published size. */
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export const consumptionAnalysis: Analysis = {
   name: 'consumption',
@@ -31,7 +32,7 @@ export const consumptionAnalysis: Analysis = {
     const profiles = await wh.query({
       name: 'meter_profiles',
       sql: sqlFile('results/meter_profiles.sql'),
-      params: { from_ts: recent.fromTs, to_ts: recent.toTs, from_day: recent.fromDay, to_day: recent.toDay },
+      params: { from_ts: recent.fromTs, to_ts: recent.toTs },
     });
 
     const pseudonyms = new Map<string, string>();
@@ -73,8 +74,8 @@ export const consumptionAnalysis: Analysis = {
     }
     for (const r of profiles) {
       const d = details.get(String(r.meter_id));
-      if (!d) continue;
       const day = String(r.day);
+      if (!d || day <= recent.fromDay || day > recent.toDay) continue;
       const p = (d.profiles[day] ??= { start: [], kwh: [] });
       p.start.push(`${String(r.hh).padStart(2, '0')}:${String(r.mi).padStart(2, '0')}`);
       p.kwh.push(round(Number(r.kwh)));
@@ -88,7 +89,7 @@ export const consumptionAnalysis: Analysis = {
       },
       loadProfile: {
         hour: profile.map((r) => Number(r.hour)),
-        avgIntervalKwh: profile.map((r) => round(Number(r.avg_interval_kwh))),
+        avgIntervalKwh: profile.map((r) => round(Number(r.avg_interval_kwh), 4)),
       },
       meters,
     };

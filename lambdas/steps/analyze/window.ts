@@ -8,7 +8,7 @@ export interface Window {
   fromDay: string;
   /** Inclusive upper bound day. */
   toDay: string;
-  /** Instant bounds wide enough for any timezone (±14 h), for index-friendly range filters. */
+  /** Instant bounds of those local days in any timezone (UTC−12 … UTC+14), for range filters. */
   fromTs: string;
   toTs: string;
 }
@@ -19,7 +19,9 @@ export function windowEnding(asOfDay: string, days: number): Window {
   return {
     fromDay,
     toDay: asOfDay,
-    fromTs: `${addDays(fromDay, 0)}T00:00:00Z`,
-    toTs: `${addDays(asOfDay, 2)}T00:00:00Z`,
+    // The first local day starts at fromDay+1 00:00 local, as early as fromDay 10:00 UTC (UTC+14);
+    // the last ends at asOfDay+1 00:00 local, as late as asOfDay+1 12:00 UTC (UTC−12).
+    fromTs: `${fromDay}T10:00:00Z`,
+    toTs: `${addDays(asOfDay, 1)}T12:00:00Z`,
   };
 }
