@@ -38,6 +38,8 @@ export const PlanOutputSchema = z.object({
   startedAt: z.string(),
   /** The last date's run: analyze and publish describe the warehouse as of this run. */
   latest: z.object({ runId: z.string(), date: IsoDate }),
+  /** The first date of the execution (= latest.date for a daily run; earlier for a backfill). */
+  firstDate: IsoDate,
 });
 export type PlanOutput = z.infer<typeof PlanOutputSchema>;
 
@@ -124,6 +126,8 @@ export const AnalyzeInputSchema = z.object({
   /** The last date of the execution: results describe the warehouse as of this date. */
   date: IsoDate,
   runId: z.string(),
+  /** The first date the execution loaded: anomalies are detected from here (capped) to `date`. */
+  fromDate: IsoDate.optional(),
 });
 export type AnalyzeInput = z.infer<typeof AnalyzeInputSchema>;
 

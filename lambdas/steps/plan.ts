@@ -28,7 +28,7 @@ export function plan(rawInput: unknown, ports: StepPorts): PlanOutput {
   }
   const runs: DateRun[] = dates.map((date) => ({ runId: runIdFor(date, input.attempt), date, sources, startedAt }));
   const last = runs[runs.length - 1]!;
-  return { runs, startedAt, latest: { runId: last.runId, date: last.date } };
+  return { runs, startedAt, latest: { runId: last.runId, date: last.date }, firstDate: runs[0]!.date };
 }
 
 export function dateRange(from: string, to: string): string[] {

@@ -97,6 +97,17 @@ describe('local workflow', () => {
   });
 });
 
+describe('anomalies over a backfill', () => {
+  it('examines every date the execution loaded (up to a week), not only the last', async () => {
+    const dir = dataDir();
+    const result = await runLocalWorkflow({ dataDir: dir, input: { from: '2026-11-01', to: '2026-11-05' }, config: { simulator: { meters: 40 }, sources: ['meter-simulator'] } });
+    expect(result.error).toBeUndefined();
+    const days = await sql(dir, "SELECT DISTINCT CAST(CAST(occurred_at AS DATE) AS VARCHAR) AS d FROM anomalies WHERE subject_type = 'meter' ORDER BY d");
+    expect(days.length).toBeGreaterThan(1);
+    expect(days[0]!.d < '2026-11-05').toBe(true);
+  });
+});
+
 describe('local workflow failures', () => {
   it('a throwing step fails the run through Catch → NotifyFailure, marks etl_runs failed, loads nothing', async () => {
     const dir = dataDir();

@@ -11,6 +11,11 @@ export interface AnalysisContext {
   ports: StepPorts;
   /** The run date (YYYY-MM-DD): results describe the warehouse as of the end of this day. */
   asOfDay: string;
+  /**
+   * First day of new data to examine (anomaly detection): the execution's first date, at most
+   * DETECTION_MAX_DAYS before asOfDay. A daily run: asOfDay itself.
+   */
+  fromDay: string;
 }
 
 export interface AnalysisResult {

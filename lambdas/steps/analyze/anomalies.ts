@@ -239,7 +239,7 @@ async function publish(ctx: AnalysisContext): Promise<Anomalies> {
 export const anomaliesAnalysis: Analysis = {
   name: 'anomalies',
   async run(ctx) {
-    const detectFrom = dayStartMs(ctx.asOfDay);
+    const detectFrom = dayStartMs(ctx.fromDay);
     const detectTo = dayStartMs(addDays(ctx.asOfDay, 1));
     const fromMonth = `${addDays(ctx.asOfDay, -ctx.ports.config.analysis.historyDays).slice(0, 7)}-01`;
     const meterRows = await detectMeters(ctx, detectFrom, detectTo);

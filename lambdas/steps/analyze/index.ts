@@ -17,6 +17,7 @@ import { forecastsAnalysis } from './forecasts';
 import { marketAnalysis } from './market';
 import { overviewAnalysis } from './overview';
 import { runsAnalysis } from './runs';
+import { addDays } from './window';
 
 /**
  * In order: the models first (they write their tables), then the summaries that read them.
@@ -35,10 +36,18 @@ export const ANALYSES: Analysis[] = [
 
 export const LATEST_PREFIX = 'results/latest/';
 
+/**
+ * A backfill examines at most its last 7 days for anomalies: detection pulls every reading of the
+ * window into the models, and alerts about last month are noise, not news.
+ */
+export const DETECTION_MAX_DAYS = 7;
+
 export async function analyze(rawInput: unknown, ports: StepPorts, analyses: Analysis[] = ANALYSES): Promise<AnalyzeOutput> {
   const input = parseInput(AnalyzeInputSchema, rawInput, 'analyze');
   await ensureSchema(ports.warehouse);
-  const ctx = { input, ports, asOfDay: input.date };
+  const earliest = addDays(input.date, -(DETECTION_MAX_DAYS - 1));
+  const from = input.fromDate && input.fromDate < input.date ? input.fromDate : input.date;
+  const ctx = { input, ports, asOfDay: input.date, fromDay: from < earliest ? earliest : from };
   const files = new Map<string, unknown>();
   const counts: Record<string, number> = {};
   for (const analysis of analyses) {
