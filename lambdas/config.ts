@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-const Timezone = z.string().refine(
+/** An IANA timezone name, checked against the runtime's tz database. */
+export const Timezone = z.string().refine(
   (tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });

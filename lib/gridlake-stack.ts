@@ -95,29 +95,26 @@ export class GridlakeStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'Rotating the pseudonym key would change every published customer pseudonym; it is rotated deliberately, by hand.',
     });
-    let slackWebhookSecret: secretsmanager.Secret | undefined;
-    if (stage.slackWebhook) {
-      slackWebhookSecret = new secretsmanager.Secret(this, 'SlackWebhook', {
-        description: 'gridlake: Slack incoming-webhook URL for alerts (put the URL as the secret value after deploy)',
-        removalPolicy: removal,
-      });
-      Validations.of(slackWebhookSecret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: 'A Slack webhook URL is issued by Slack and cannot be rotated by a Lambda; replace it in Slack and here together.',
-      });
-    }
-
-    let marketApiKeySecret: secretsmanager.Secret | undefined;
-    if (stage.marketApi) {
-      marketApiKeySecret = new secretsmanager.Secret(this, 'MarketApiKey', {
-        description: 'gridlake: API key of the live market-price API (put the key as the secret value after deploy)',
-        removalPolicy: removal,
-      });
-      Validations.of(marketApiKeySecret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: 'The market API key is issued by the price provider and cannot be rotated by a Lambda; rotate it at the provider and here together.',
-      });
-    }
+    /** A secret whose value a third party issues: filled by the operator after deploy, never rotated by AWS. */
+    const externalSecret = (id: string, description: string, rotation: string) => {
+      const secret = new secretsmanager.Secret(this, id, { description: `gridlake: ${description} (put it as the secret value after deploy)`, removalPolicy: removal });
+      Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: rotation });
+      return secret;
+    };
+    const slackWebhookSecret = stage.slackWebhook
+      ? externalSecret(
+          'SlackWebhook',
+          'Slack incoming-webhook URL for alerts',
+          'A Slack webhook URL is issued by Slack and cannot be rotated by a Lambda; replace it in Slack and here together.',
+        )
+      : undefined;
+    const marketApiKeySecret = stage.marketApi
+      ? externalSecret(
+          'MarketApiKey',
+          'API key of the live market-price API',
+          'The market API key is issued by the price provider and cannot be rotated by a Lambda; rotate it at the provider and here together.',
+        )
+      : undefined;
 
     this.site = new DashboardSite(this, 'Site', { distDir: join(projectRoot, 'dashboard', 'dist'), accessLogs: this.lake.accessLogs, removal: stage.removal });
 

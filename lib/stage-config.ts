@@ -6,19 +6,7 @@
  *   npx cdk deploy -c stage=prod
  */
 import { z } from 'zod';
-import { parseConfig } from '../lambdas/config';
-
-const Timezone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA timezone such as Europe/London' },
-);
+import { parseConfig, Timezone } from '../lambdas/config';
 
 export const StageConfigSchema = z
   .object({

@@ -28,7 +28,7 @@ beforeAll(() => {
     outdir,
     context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:validateAgainstDefaultRules': true },
   });
-  const stage = stageConfig('dev', { dev: { timezone: 'America/New_York', schedule: { hour: 5, minute: 30 }, slackWebhook: true, alertEmail: 'ops@example.com' } });
+  const stage = stageConfig('dev', { dev: { timezone: 'America/New_York', schedule: { hour: 5, minute: 30 }, slackWebhook: true, marketApi: true, alertEmail: 'ops@example.com' } });
   stack = new GridlakeStack(app, 'GridlakeTest', { stage, projectRoot: root });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Throws with the full report if cdk-nag or CloudFormation validation finds anything unacknowledged.
@@ -190,6 +190,10 @@ describe('pipeline', () => {
     expect(env('analyze').COPY_ROLE_ARN).toBeUndefined();
     expect(env('publish')).toMatchObject({ SITE_BUCKET: { Ref: logicalId(stack.site.bucket) } });
     expect(env('notify-failure')).toMatchObject({ ALERT_TOPIC_ARN: { Ref: logicalId(stack.alertTopic) }, SLACK_WEBHOOK_SECRET_ARN: expect.anything() });
+    // The live market API key: collect only, and the config switches to the http provider.
+    expect(env('collect')).toMatchObject({ MARKET_API_KEY_SECRET_ARN: expect.anything() });
+    for (const other of ['plan', 'transform', 'load', 'analyze', 'publish', 'notify-failure']) expect(env(other).MARKET_API_KEY_SECRET_ARN).toBeUndefined();
+    expect(JSON.parse(env('collect').GRIDLAKE_CONFIG).market.provider).toBe('http');
   });
 
   it('grants least privilege: no * resource except the actions that have no resource type', () => {
