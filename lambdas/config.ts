@@ -73,6 +73,11 @@ export const ConfigSchema = z.object({
       /** `simulator` (offline, default) or `http` (the live price API; see docs/MARKET_API.md). */
       provider: z.enum(['simulator', 'http']).default('simulator'),
       seed: z.number().int().default(11),
+      /**
+       * Days of history the first run collects for a symbol with nothing loaded yet (later runs
+       * continue from its last loaded trade date). Default 365: enough for 20/50-day statistics.
+       */
+      backfillDays: z.number().int().nonnegative().default(365),
       /** The live price API (provider `http`); the key comes from MARKET_API_KEY / a secret, never config. */
       http: z
         .object({
@@ -80,18 +85,17 @@ export const ConfigSchema = z.object({
           baseUrl: z.string().url().default('https://api.polygon.io'),
           /** Client-side rate limit. Default 5 per minute (the free tier). */
           maxRequestsPerMinute: z.number().positive().default(5),
-          /** Days fetched for a symbol with nothing loaded yet. Default 7. */
-          backfillDays: z.number().int().positive().default(7),
           /** Config symbol → API ticker where they differ. Default none. */
           tickers: z.record(z.string(), z.string()).default({}),
         })
-        .default({ baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, backfillDays: 7, tickers: {} }),
+        .default({ baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, tickers: {} }),
     })
     .default({
       symbols: ['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F'],
       provider: 'simulator',
       seed: 11,
-      http: { baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, backfillDays: 7, tickers: {} },
+      backfillDays: 365,
+      http: { baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, tickers: {} },
     }),
   analysis: z
     .object({

@@ -43,7 +43,7 @@ describe('market prices from the live HTTP API through the workflow', () => {
     const server = await startReplayServer(cassette, KEY);
     try {
       process.env.MARKET_API_KEY = KEY;
-      const config = { market: { symbols: ['SPY'], provider: 'http', http: { baseUrl: server.origin, maxRequestsPerMinute: 6000, backfillDays: 3 } } };
+      const config = { market: { symbols: ['SPY'], provider: 'http', backfillDays: 3, http: { baseUrl: server.origin, maxRequestsPerMinute: 6000 } } };
       const first = await runLocalWorkflow({ dataDir: dir, input: { date: '2024-01-05', sources: ['market'] }, config });
       expect(first.error).toBeUndefined();
       const second = await runLocalWorkflow({ dataDir: dir, input: { date: '2024-01-08', sources: ['market'] }, config });

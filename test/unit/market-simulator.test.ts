@@ -27,7 +27,7 @@ async function portsFor(config: Config, warehouse?: Warehouse): Promise<StepPort
   dirs.push(root);
   const noWarehouse = new Proxy({} as Warehouse, {
     get: () => {
-      throw new Error('the simulator path must not read the warehouse');
+      throw new Error('this test gave the source no warehouse');
     },
   });
   return {
@@ -125,11 +125,17 @@ describe('simulatePrices', () => {
 });
 
 describe('marketSource.collect', () => {
-  const config = parseConfig({ market: { symbols: ['SPY', 'XLE', 'NG=F'], provider: 'simulator', seed: 11 } });
+  // backfillDays 0: a symbol's first run collects only the run date (the backfill has its own test).
+  const config = parseConfig({ market: { symbols: ['SPY', 'XLE', 'NG=F'], provider: 'simulator', seed: 11, backfillDays: 0 } });
+  const memory = async () => {
+    const w = await DuckDbWarehouse.open(':memory:');
+    warehouses.push(w);
+    return w;
+  };
 
   it('writes the run date’s bar per symbol as jsonl.gz, the same bytes every time', async () => {
     const input = { runId: 'r1', date: '2026-03-10', source: 'market' as const };
-    const a = await portsFor(config);
+    const a = await portsFor(config, await memory());
     const batches = await marketSource.collect(input, a);
     const rawKey = `${rawPrefix('market', input.date, input.runId)}market_prices-00000.jsonl.gz`;
     expect(batches).toEqual([{ ...input, dataset: 'market_prices', rawKey, format: 'jsonl.gz', options: {} }]);
@@ -137,15 +143,31 @@ describe('marketSource.collect', () => {
     expect(bars).toEqual(['SPY', 'XLE', 'NG=F'].flatMap((s) => simulatePrices(s, 11, input.date, input.date)));
     expect(bars.map((b) => b.symbol)).toEqual(['SPY', 'XLE', 'NG=F']);
 
-    const b = await portsFor(config);
+    const b = await portsFor(config, await memory());
     await marketSource.collect(input, b);
     await marketSource.collect(input, b);
     expect(Buffer.from(await b.lake.get(rawKey)).equals(Buffer.from(await a.lake.get(rawKey)))).toBe(true);
     expect(marketSource.datasets).toEqual([{ name: 'market_prices', naturalKey: ['symbol', 'trade_date'], disposition: 'merge' }]);
   });
 
+  it('backfills a year of history on a symbol’s first run, from the warehouse watermark after', async () => {
+    const yearConfig = parseConfig({ market: { symbols: ['SPY'], provider: 'simulator', seed: 11 } });
+    const warehouse = await memory();
+    const ports = await portsFor(yearConfig, warehouse);
+    const [first] = await marketSource.collect({ runId: 'r1', date: '2026-03-10', source: 'market' }, ports);
+    const bars = decodeJsonlGz<PriceBar>(await ports.lake.get(first!.rawKey), first!.rawKey);
+    expect(bars).toEqual(simulatePrices('SPY', 11, '2025-03-10', '2026-03-10'));
+    // Once those are loaded, the next date fetches from the day after the last loaded one.
+    await warehouse.execute({
+      name: 'seed',
+      sql: "INSERT INTO market_prices (symbol, trade_date, open, high, low, close, adj_close, volume, source, run_id) VALUES ('SPY', DATE '2026-03-10', 1, 1, 1, 1, 1, 1, 'market', 'r1')",
+    });
+    const [next] = await marketSource.collect({ runId: 'r2', date: '2026-03-12', source: 'market' }, ports);
+    expect(decodeJsonlGz<PriceBar>(await ports.lake.get(next!.rawKey), next!.rawKey)).toEqual(simulatePrices('SPY', 11, '2026-03-11', '2026-03-12'));
+  });
+
   it('still writes an empty file and returns its batch on a weekend (0 rows reconcile)', async () => {
-    const ports = await portsFor(config);
+    const ports = await portsFor(config, await memory());
     const [batch] = await marketSource.collect({ runId: 'r2', date: '2026-03-08', source: 'market' }, ports);
     expect(batch).toBeDefined();
     expect(decodeJsonlGz(await ports.lake.get(batch!.rawKey), batch!.rawKey)).toEqual([]);

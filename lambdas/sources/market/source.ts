@@ -16,7 +16,7 @@ import { incrementalRange, readWatermarks } from './watermark';
 export interface MarketSourceDeps {
   /** Builds the live provider for a run. Default: the documented API of config.market.http with ports.marketApiKey. */
   httpProvider?: (ports: StepPorts) => PriceProvider;
-  /** HTTP only: days before the run date to fetch for a symbol with no rows loaded yet. Default config.market.http.backfillDays. */
+  /** Days before the run date to fetch for a symbol with no rows loaded yet. Default config.market.backfillDays. */
   backfillDays?: number;
 }
 
@@ -53,20 +53,19 @@ function defaultHttpProvider(ports: StepPorts): PriceProvider {
 }
 
 /**
- * What to fetch per symbol. The simulator serves exactly the run date (deterministic, no warehouse
- * read). The live API is incremental: from the day after the symbol's watermark (its last loaded
- * trade date) to the run date, so a missed day is caught up; a date at or before the watermark (a
- * re-run or a backfill) fetches just that date again, which the MERGE makes harmless.
+ * What to fetch per symbol, for either provider: incremental from the day after the symbol's
+ * watermark (its last loaded trade date) to the run date, so a missed day is caught up; with no
+ * watermark, `backfillDays` of history; a date at or before the watermark (a re-run or a backfill)
+ * fetches just that date again, which the MERGE makes harmless.
  */
 async function rangesFor(date: string, ports: StepPorts, deps: MarketSourceDeps): Promise<Map<string, { from: string; to: string }>> {
-  const { symbols, provider } = ports.config.market;
+  const { symbols } = ports.config.market;
   const ranges = new Map(symbols.map((s) => [s, { from: date, to: date }]));
-  if (provider !== 'http') return ranges;
   // The first run may come before any load created the tables.
   await ensureSchema(ports.warehouse);
   const watermarks = await readWatermarks(ports.warehouse, symbols);
   for (const symbol of symbols) {
-    const range = incrementalRange(watermarks.get(symbol) ?? null, date, deps.backfillDays ?? ports.config.market.http.backfillDays);
+    const range = incrementalRange(watermarks.get(symbol) ?? null, date, deps.backfillDays ?? ports.config.market.backfillDays);
     if (range) ranges.set(symbol, range);
   }
   return ranges;
