@@ -11,7 +11,16 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTypeId,
+  JSDuckDBValueConverter,
+  type DuckDBDataChunk,
+  type DuckDBMaterializedResult,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type { ObjectStore } from './object-store';
 import { LocalFolderStore } from './local-folder-store';
 import {
@@ -123,8 +132,7 @@ export class DuckDbWarehouse implements Warehouse {
         await this.conn.run(sql, hasParams ? params : undefined);
         return [];
       }
-      const reader = await this.conn.runAndReadAll(sql, hasParams ? params : undefined);
-      return toRows(reader.columnNames(), reader.columnTypes().map((t) => t.typeId), reader.getColumnsJS());
+      return toRows(await this.conn.run(sql, hasParams ? params : undefined));
     } catch (e) {
       throw new WarehouseError(statement.name, (e as Error).message, { cause: e });
     }
@@ -167,6 +175,77 @@ function returnsRows(sql: string): boolean {
   return /^\s*(--[^\n]*\n\s*)*(select|with)\b/i.test(sql);
 }
 
+/**
+ * DuckDB result → the port's plain JSON values: numbers (BIGINT as number), strings, booleans,
+ * 'YYYY-MM-DD' for DATE, ISO instants for timestamps, null. Read chunk by chunk and column by column
+ * with one converter chosen per column type: the common types skip the library's generic conversion
+ * (a Date object per timestamp, a type dispatch per value), which dominated large results; any other
+ * type still goes through it.
+ */
+function toRows(result: DuckDBMaterializedResult): Row[] {
+  const names = result.columnNames();
+  const converters = result.columnTypes().map(converterFor);
+  const chunks: DuckDBDataChunk[] = [];
+  let total = 0;
+  for (let i = 0; i < result.chunkCount; i++) {
+    const chunk = result.getChunk(i);
+    chunks.push(chunk);
+    total += chunk.rowCount;
+  }
+  const rows: Row[] = new Array(total);
+  let base = 0;
+  for (const chunk of chunks) {
+    const n = chunk.rowCount;
+    for (let r = 0; r < n; r++) rows[base + r] = {};
+    for (let c = 0; c < names.length; c++) {
+      const vector = chunk.getColumnVector(c);
+      const name = names[c]!;
+      const convert = converters[c]!;
+      for (let r = 0; r < n; r++) {
+        const v = vector.getItem(r);
+        rows[base + r]![name] = v === null ? null : convert(v);
+      }
+    }
+    base += n;
+  }
+  return rows;
+}
+
+type Converter = (v: DuckDBValue) => SqlValue;
+
+const asIs: Converter = (v) => v as SqlValue;
+const fromBigInt: Converter = (v) => Number(v as bigint);
+const fromDate: Converter = (v) => new Date((v as { days: number }).days * 86_400_000).toISOString().slice(0, 10);
+const fromMicros: Converter = (v) => new Date(Number((v as { micros: bigint }).micros / 1000n)).toISOString();
+
+function converterFor(type: DuckDBType): Converter {
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN:
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+    case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.VARCHAR:
+      return asIs;
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return fromBigInt;
+    case DuckDBTypeId.DATE:
+      return fromDate;
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return fromMicros;
+    default:
+      return (v) => toSqlValue(JSDuckDBValueConverter(v, type, JSDuckDBValueConverter), type.typeId);
+  }
+}
+
 const DATE_TYPES = new Set([DuckDBTypeId.DATE]);
 const INSTANT_TYPES = new Set([
   DuckDBTypeId.TIMESTAMP,
@@ -176,22 +255,7 @@ const INSTANT_TYPES = new Set([
   DuckDBTypeId.TIMESTAMP_NS,
 ]);
 
-/**
- * DuckDB JS values → the port's plain JSON values (numbers, strings, ISO dates, null). Read column by
- * column (DuckDB's columnar reader is the cheaper one for large results).
- */
-function toRows(names: string[], types: DuckDBTypeId[], columns: unknown[][]): Row[] {
-  const n = columns[0]?.length ?? 0;
-  const rows: Row[] = new Array(n);
-  for (let r = 0; r < n; r++) rows[r] = {};
-  names.forEach((name, c) => {
-    const values = columns[c]!;
-    const type = types[c]!;
-    for (let r = 0; r < n; r++) rows[r]![name] = toSqlValue(values[r], type);
-  });
-  return rows;
-}
-
+/** The library's JS value of a less common type → the port's value. */
 function toSqlValue(v: unknown, type: DuckDBTypeId): SqlValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);

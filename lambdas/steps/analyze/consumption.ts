@@ -13,6 +13,10 @@ import { windowEnding } from './window';
 /** Days of 30-minute profiles kept per customer file (bounds the published size). */
 export const PROFILE_DAYS = 7;
 
+/** Slots per row of results/meter_profiles.sql (its columns v0 … v11). */
+export const PROFILE_BLOCK = 12;
+const PROFILE_COLUMNS = Array.from({ length: PROFILE_BLOCK }, (_, j) => `v${j}`);
+
 /** kWh to the watt-hour (3 decimals): the resolution meters report, and it bounds the published size. */
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -29,11 +33,9 @@ export const consumptionAnalysis: Analysis = {
       await wh.query({ name: 'meter_daily_window', sql: sqlFile('results/meter_daily_window.sql'), params: dayParams }),
     ];
     const recent = windowEnding(asOfDay, PROFILE_DAYS);
-    const profiles = await wh.query({
-      name: 'meter_profiles',
-      sql: sqlFile('results/meter_profiles.sql'),
-      params: { from_ts: recent.fromTs, to_ts: recent.toTs },
-    });
+    const recentParams = { from_ts: recent.fromTs, to_ts: recent.toTs };
+    const slots = await wh.query({ name: 'meter_profile_slots', sql: sqlFile('results/meter_profile_slots.sql'), params: recentParams });
+    const profiles = await wh.query({ name: 'meter_profiles', sql: sqlFile('results/meter_profiles.sql'), params: recentParams });
 
     const pseudonyms = new Map<string, string>();
     const idOf = (meterId: string) => {
@@ -72,13 +74,31 @@ export const consumptionAnalysis: Analysis = {
       d.daily.intervals.push(Number(r.intervals));
       d.daily.peakKwh.push(round(Number(r.peak_kwh)));
     }
+    // Local clock time ('HH:MM') of each slot, per timezone and local day.
+    const clock = new Map<string, string[]>();
+    for (const s of slots) {
+      const key = `${s.timezone}|${s.day}`;
+      let times = clock.get(key);
+      if (!times) clock.set(key, (times = []));
+      times[Number(s.slot)] = `${String(s.hh).padStart(2, '0')}:${String(s.mi).padStart(2, '0')}`;
+    }
     for (const r of profiles) {
       const d = details.get(String(r.meter_id));
       const day = String(r.day);
       if (!d || day <= recent.fromDay || day > recent.toDay) continue;
       const p = (d.profiles[day] ??= { start: [], kwh: [] });
-      p.start.push(`${String(r.hh).padStart(2, '0')}:${String(r.mi).padStart(2, '0')}`);
-      p.kwh.push(round(Number(r.kwh)));
+      const times = clock.get(`${d.timezone}|${day}`) ?? [];
+      const first = Number(r.block) * PROFILE_BLOCK;
+      for (let j = 0; j < PROFILE_BLOCK; j++) {
+        const kwh = r[PROFILE_COLUMNS[j]!];
+        if (kwh === null || kwh === undefined) continue;
+        const start = times[first + j];
+        if (start === undefined) {
+          throw new Error(`meter_profiles returned slot ${first + j} of ${day} (${d.timezone}), which meter_profile_slots does not list: the two queries must number slots alike.`);
+        }
+        p.start.push(start);
+        p.kwh.push(round(Number(kwh)));
+      }
     }
 
     const consumption: Consumption = {
