@@ -1,11 +1,14 @@
 /**
- * The transform step: one raw object → curated Parquet + quarantine, in a fresh in-memory DuckDB.
+ * The transform step: one raw object → curated Parquet + quarantine, on a fresh DuckDB connection
+ * (one DuckDB instance per process, see transform/duckdb-session.ts).
  *
- *   raw object ─▶ temp table `raw` (text, file order) ─▶ <dataset>.sql: view `checked` (a reason per
- *   bad row) and view `curated` (typed, deduplicated on the natural key, the warehouse columns)
+ *   raw object ─▶ view `source_rows` (text, file order; a CSV is read in place) ─▶ <dataset>.sql:
+ *   view `checked` (one row per source row), view `rejected` (ord, reason, raw fields) and view
+ *   `curated` (typed, deduplicated on the natural key, the warehouse columns)
  *   ─▶ curated/<dataset>/dt=<date>/<runId>-<tag>.parquet   (always written, empty when no rows)
  *   ─▶ quarantine/<source>/dt=<date>/run=<runId>/<tag>-rejects.jsonl   (only when rows were rejected)
  *
+ * A dataset SQL file without a `rejected` view gets the default: `checked` rows with a reason.
  * Counts reconcile: rowsIn = rowsOut + duplicates + quarantined (asserted before returning).
  * Rules (units, DST, maximum, reasons) are documented in docs/TRANSFORM.md.
  */
@@ -20,7 +23,8 @@ import { localPathOf } from './transform/local-copy';
 import { loadMeterRegistry } from './transform/meter-registry';
 import { curatedKey, quarantineKey } from './transform/object-keys';
 import { writeQuarantine } from './transform/quarantine-writer';
-import { stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
+import { csvReaderRejects, stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
+import { runSqlScript } from './transform/sql-script';
 
 export interface TransformOptions {
   /** DuckDB memory_limit for this batch. Default 640MB (the process stays under 1 GiB). */
@@ -37,19 +41,23 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
   const started = performance.now();
   await mkdir(ports.tmpDir, { recursive: true });
   const work = await mkdtemp(join(ports.tmpDir, 'gridlake-transform-'));
-  const session = await TransformSession.open({ tmpDir: work, memoryLimit: options.memoryLimit, threads: options.threads });
+  const session = await TransformSession.open({
+    spillDir: join(ports.tmpDir, 'duckdb-spill'),
+    memoryLimit: options.memoryLimit,
+    threads: options.threads,
+  });
   try {
     const file = batch.rawKey;
     const rawPath = await localPathOf(ports.lake, batch.rawKey, work, 'raw');
-    const staged = await stage(session, batch, spec, rawPath);
+    let staged = await stage(session, batch, spec, rawPath);
     await session.setVariables({ ...(await datasetVariables(session, batch, ports, work, staged)), source: batch.source, run_id: batch.runId });
-    await session.runScript(sqlFile(`transform/${spec.dataset}.sql`));
+    await runDatasetSql(session, batch, spec, work);
+    // The CSV reader records the lines it could not split while the dataset SQL reads the file.
+    if (batch.format === 'csv' && staged.layout) staged = await csvReaderRejects(session, staged, rawPath);
     await assertCuratedColumns(session, spec.dataset);
 
-    // Evaluate the checks once: both the quarantine and the curated output read the materialised rows.
-    await session.run('CREATE OR REPLACE TEMP TABLE checked_rows AS SELECT * FROM checked');
-    await session.run('CREATE OR REPLACE TEMP VIEW checked AS SELECT * FROM checked_rows');
-    await session.run('CREATE OR REPLACE TEMP TABLE bad AS SELECT ord, reason FROM checked_rows WHERE reason IS NOT NULL');
+    await session.run('CREATE TEMP VIEW IF NOT EXISTS rejected AS SELECT ord, reason, NULL::VARCHAR[] AS raw_fields FROM checked WHERE reason IS NOT NULL');
+    await session.run('CREATE OR REPLACE TEMP TABLE bad AS SELECT ord, reason, raw_fields FROM rejected');
     const quarantinePath = join(work, 'rejects.jsonl');
     const quarantined = await writeQuarantine(session, staged, file, quarantinePath);
 
@@ -57,9 +65,10 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
     await session.run(`COPY (SELECT * FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, { out: curatedPath });
     const { n: rowsOut } = await session.one<{ n: number }>('SELECT count(*) AS n FROM read_parquet($out)', { out: curatedPath });
     const { n: badRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM bad');
+    const { n: sourceRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM checked');
 
-    const rowsIn = staged.rows + staged.rejects.length;
-    const duplicates = staged.rows - badRows - rowsOut;
+    const rowsIn = sourceRows + staged.rejects.length;
+    const duplicates = sourceRows - badRows - rowsOut;
     if (duplicates < 0 || quarantined !== badRows + staged.rejects.length || rowsIn !== rowsOut + duplicates + quarantined) {
       throw new TransformError(
         `${file}: counts do not reconcile (in ${rowsIn}, out ${rowsOut}, duplicates ${duplicates}, quarantined ${quarantined}). This is a bug in lambdas/sql/transform/${spec.dataset}.sql.`,
@@ -90,6 +99,21 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
   } finally {
     session.close();
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs lambdas/sql/transform/<dataset>.sql; a CSV is first read here, so reader errors surface here. */
+async function runDatasetSql(session: TransformSession, batch: Batch, spec: TransformSpec, work: string): Promise<void> {
+  try {
+    await runSqlScript(session, sqlFile(`transform/${spec.dataset}.sql`), work);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (batch.format === 'csv' && /CSV|UTF-?8|unicode/i.test(message)) {
+      throw new TransformError(`${batch.rawKey}: DuckDB could not read the CSV (${message}). Check it is UTF-8 text with a comma-separated header.`, {
+        cause: e,
+      });
+    }
+    throw e;
   }
 }
 

@@ -1,57 +1,98 @@
 -- meter_readings: validate, convert and deduplicate interval readings. DuckDB dialect: this runs in
 -- the transform step (DuckDB in Lambda and locally), not in the warehouse.
 --
--- Input: view source_rows(ord, meter_id, timestamp, value) — every field as written (VARCHAR), ord =
--- position in the file; table registry(meter_id, timezone) — the meters this batch may contain
--- (empty when the batch has no registry). Variables: unit_factor (1 for kwh, 0.001 for wh),
--- value_field, default_tz, max_kwh, interval_minutes, has_registry, source, run_id.
--- Output: view checked(ord, reason, ...) — reason NULL for a good row; view curated — the
+-- Input: view source_rows(meter_id, timestamp, value, raw_fields, c0..cN) — every field as written
+-- (VARCHAR), in file order; c0..cN are the raw fields one by one; table registry(meter_id, timezone) — the meters this batch may contain (empty when
+-- the batch has no registry). Variables: unit_factor (1 for kwh, 0.001 for wh), value_field,
+-- default_tz, max_kwh, interval_minutes, has_registry, source, run_id.
+-- Output: view checked(ord, reason) — one row per source row; view rejected(ord, reason, raw_fields)
+-- — every rejected row (raw_fields NULL where the row must be read again); view curated — the
 -- meter_readings table's columns, one row per (meter_id, interval_start).
 -- Rules (docs/TRANSFORM.md): a timestamp with an offset or Z is an instant; a naive one is a wall-clock
 -- time in the meter's timezone. The grid is checked on the written wall clock.
+--
+-- Cost model (10M rows): the file is scanned once; each row is parsed, typed and checked in that scan
+-- and written to a narrow Parquet file (ord = position), whose columns later statements read back.
+-- Raw text is kept only for rejected rows. Per-row work avoids ICU: timezones become integer ids, and
+-- naive times are converted through a small table of distinct (timezone id, wall) values.
 
-CREATE OR REPLACE TEMP VIEW readings_parsed AS
+-- Surrounding spaces are rare: trim only the values that have them (trim copies every string).
+CREATE OR REPLACE TEMP MACRO trimmed(v) AS CASE WHEN starts_with(v, ' ') OR ends_with(v, ' ') THEN trim(v) ELSE v END;
+CREATE OR REPLACE TEMP MACRO blank(v) AS v IS NULL OR trim(v) = '';
+
+CREATE OR REPLACE TEMP TABLE zones AS
+SELECT tz, (row_number() OVER (ORDER BY tz))::INTEGER AS tz_id
+FROM (SELECT getvariable('default_tz') AS tz UNION SELECT timezone FROM registry WHERE timezone IS NOT NULL);
+
+SET VARIABLE default_tz_id = (SELECT tz_id FROM zones WHERE tz = getvariable('default_tz'));
+
+CREATE OR REPLACE TEMP TABLE registry_zones AS
+SELECT g.meter_id, z.tz_id FROM registry g JOIN zones z ON z.tz = coalesce(g.timezone, getvariable('default_tz'));
+
+-- One scan of the raw rows: typed values and the first reason that applies (the DST check, which
+-- needs the distinct local times, comes after).
+CREATE OR REPLACE TEMP VIEW prechecked AS
 WITH s AS (
   SELECT
-    ord,
-    nullif(trim(meter_id), '') AS meter_id,
-    nullif(trim(timestamp), '') AS ts_text,
-    nullif(trim(value), '') AS value_text
+    COLUMNS('^c[0-9]+$'),
+    nullif(trimmed(meter_id), '') AS meter_id,
+    trimmed(timestamp) AS ts_text,
+    value AS value_text,
+    -- casts ignore surrounding spaces; an empty or blank value casts to NULL
+    TRY_CAST(value AS DOUBLE) * getvariable('unit_factor') AS kwh,
+    -- Casting to TIMESTAMP keeps the written wall clock (an offset, if any, is ignored here).
+    TRY_CAST(timestamp AS TIMESTAMP) AS wall
   FROM source_rows
-)
+),
+o AS (
+  SELECT
+    *,
+    -- An offset or Z follows the time part (from character 12 on: after 'YYYY-MM-DDT').
+    -- ('+' never appears in the date part.)
+    coalesce(ends_with(ts_text, 'Z') OR ends_with(ts_text, 'z') OR contains(ts_text, '+') OR contains(ts_text[12:], '-'), false) AS has_offset
+  FROM s
+),
+t AS (
+  SELECT
+    o.*,
+    CASE WHEN has_offset THEN TRY_CAST(ts_text AS TIMESTAMPTZ) END AS offset_instant,
+    coalesce(g.tz_id, getvariable('default_tz_id')) AS tz_id,
+    (g.meter_id IS NOT NULL OR NOT getvariable('has_registry')) AS known
+  FROM o
+  LEFT JOIN registry_zones g ON g.meter_id = o.meter_id
+),
+c AS (
+  SELECT
+    *,
+    CASE
+      WHEN meter_id IS NULL THEN 'missing field: meter_id'
+      WHEN wall IS NULL AND blank(ts_text) THEN 'missing field: timestamp'
+      WHEN kwh IS NULL AND blank(value_text) THEN 'missing field: ' || getvariable('value_field')
+      -- strlen (bytes) ≥ length (characters): the cheap test first
+      WHEN strlen(meter_id) > 64 AND length(meter_id) > 64 THEN 'meter_id longer than 64 characters'
+      WHEN kwh IS NULL OR NOT isfinite(kwh) THEN 'unparseable number in ' || getvariable('value_field')
+      WHEN kwh < 0 THEN 'negative reading'
+      WHEN kwh > getvariable('max_kwh') THEN 'above the per-interval maximum of ' || getvariable('max_kwh') || ' kWh'
+      WHEN wall IS NULL OR (has_offset AND offset_instant IS NULL) THEN 'unparseable or impossible timestamp'
+      WHEN epoch_us(wall) % (getvariable('interval_minutes') * 60000000) <> 0
+        THEN 'off the ' || getvariable('interval_minutes') || '-minute interval grid'
+      WHEN NOT known THEN 'unknown meter'
+    END AS reason
+  FROM t
+),
+r AS (SELECT *, reason IS NOT NULL AS rejected FROM c)
 SELECT
-  s.ord,
-  s.meter_id,
-  s.ts_text,
-  TRY_CAST(s.value_text AS DOUBLE) * getvariable('unit_factor') AS kwh,
-  -- Casting to TIMESTAMP keeps the written wall clock (an offset, if any, is ignored here).
-  TRY_CAST(s.ts_text AS TIMESTAMP) AS wall,
-  -- An offset or Z follows the time part (from character 12 on: after 'YYYY-MM-DDT').
-  coalesce(s.ts_text[-1:] IN ('Z', 'z') OR contains(s.ts_text[12:], '+') OR contains(s.ts_text[12:], '-'), false) AS has_offset,
-  coalesce(g.timezone, getvariable('default_tz')) AS tz,
-  (g.meter_id IS NOT NULL OR NOT getvariable('has_registry')) AS known,
-  s.value_text
-FROM s
-LEFT JOIN registry g ON g.meter_id = s.meter_id;
+  meter_id,
+  CASE WHEN NOT has_offset THEN wall END AS wall,
+  offset_instant,
+  kwh,
+  tz_id,
+  reason,
+  -- the raw text of rejected rows only (*COLUMNS cannot sit beside an operator: a plain flag)
+  CASE WHEN rejected THEN list_value(*COLUMNS('^c[0-9]+$')) END AS raw_fields
+FROM r;
 
-CREATE OR REPLACE TEMP VIEW readings_prechecked AS
-SELECT
-  *,
-  CASE WHEN has_offset THEN TRY_CAST(ts_text AS TIMESTAMPTZ) END AS offset_instant,
-  CASE
-    WHEN meter_id IS NULL THEN 'missing field: meter_id'
-    WHEN ts_text IS NULL THEN 'missing field: timestamp'
-    WHEN value_text IS NULL THEN 'missing field: ' || getvariable('value_field')
-    WHEN length(meter_id) > 64 THEN 'meter_id longer than 64 characters'
-    WHEN kwh IS NULL OR NOT isfinite(kwh) THEN 'unparseable number in ' || getvariable('value_field')
-    WHEN kwh < 0 THEN 'negative reading'
-    WHEN kwh > getvariable('max_kwh') THEN 'above the per-interval maximum of ' || getvariable('max_kwh') || ' kWh'
-    WHEN wall IS NULL OR (has_offset AND TRY_CAST(ts_text AS TIMESTAMPTZ) IS NULL) THEN 'unparseable or impossible timestamp'
-    WHEN epoch_us(wall) % (getvariable('interval_minutes') * 60000000) <> 0
-      THEN 'off the ' || getvariable('interval_minutes') || '-minute interval grid'
-    WHEN NOT known THEN 'unknown meter'
-  END AS pre_reason
-FROM readings_parsed;
+-- @materialize prechecked
 
 -- Naive wall-clock times → instants, once per distinct (timezone, wall) rather than once per row,
 -- and with ICU (slow for a per-row timezone) called per distinct local day, not per wall:
@@ -62,71 +103,64 @@ FROM readings_parsed;
 -- (nonexistent). Two valid: it was repeated by a fall-back change (ambiguous: earlier and later).
 CREATE OR REPLACE TEMP TABLE local_walls AS
 WITH walls AS (
-  SELECT DISTINCT tz, wall FROM readings_prechecked WHERE NOT has_offset AND wall IS NOT NULL
+  SELECT w.tz_id, z.tz, w.wall
+  FROM (SELECT DISTINCT tz_id, wall FROM prechecked_rows WHERE reason IS NULL AND wall IS NOT NULL) w
+  JOIN zones z ON z.tz_id = w.tz_id
 ),
 days AS (
-  SELECT tz, day, timezone(tz, day - INTERVAL 6 HOUR) AS p0, timezone(tz, day + INTERVAL 30 HOUR) AS p1
-  FROM (SELECT DISTINCT tz, date_trunc('day', wall) AS day FROM walls)
+  SELECT tz_id, tz, day, timezone(tz, day - INTERVAL 6 HOUR) AS p0, timezone(tz, day + INTERVAL 30 HOUR) AS p1
+  FROM (SELECT DISTINCT tz_id, tz, date_trunc('day', wall) AS day FROM walls)
 ),
 day_offsets AS (
-  SELECT tz, day, timezone(tz, p0) - p0::TIMESTAMP AS offset_before, timezone(tz, p1) - p1::TIMESTAMP AS offset_after
+  SELECT tz_id, day, timezone(tz, p0) - p0::TIMESTAMP AS offset_before, timezone(tz, p1) - p1::TIMESTAMP AS offset_after
   FROM days
 ),
 classified AS (
-  SELECT w.tz, w.wall, d.offset_before, d.offset_after, d.offset_before = d.offset_after AS steady
+  SELECT w.tz_id, w.tz, w.wall, d.offset_before, d.offset_after, d.offset_before = d.offset_after AS steady
   FROM walls w
-  JOIN day_offsets d ON d.tz = w.tz AND d.day = date_trunc('day', w.wall)
+  JOIN day_offsets d ON d.tz_id = w.tz_id AND d.day = date_trunc('day', w.wall)
 ),
 change_day_candidates AS (
-  SELECT tz, wall, unnest([(wall - offset_before)::TIMESTAMPTZ, (wall - offset_after)::TIMESTAMPTZ]) AS instant
+  SELECT tz_id, tz, wall, unnest([(wall - offset_before)::TIMESTAMPTZ, (wall - offset_after)::TIMESTAMPTZ]) AS instant
   FROM classified
   WHERE NOT steady
 )
-SELECT tz, wall, (wall - offset_before)::TIMESTAMPTZ AS earlier, (wall - offset_before)::TIMESTAMPTZ AS later
+SELECT tz_id, wall, (wall - offset_before)::TIMESTAMPTZ AS earlier, (wall - offset_before)::TIMESTAMPTZ AS later
 FROM classified
 WHERE steady
 UNION ALL
 SELECT
-  tz,
+  tz_id,
   wall,
   min(instant) FILTER (WHERE timezone(tz, instant) = wall) AS earlier,
   max(instant) FILTER (WHERE timezone(tz, instant) = wall) AS later
 FROM change_day_candidates
-GROUP BY tz, wall;
-
-CREATE OR REPLACE TEMP VIEW readings_resolved AS
-SELECT
-  p.*,
-  w.earlier,
-  w.later,
-  (NOT p.has_offset AND coalesce(w.earlier < w.later, false)) AS ambiguous
-FROM readings_prechecked p
--- Equality only in the join condition (keeps it a hash join); offset rows ignore the match.
-LEFT JOIN local_walls w ON w.tz = p.tz AND w.wall = p.wall;
+GROUP BY tz_id, tz, wall;
 
 -- In a repeated (fall-back) hour the first reading of a meter at a wall time, in file order, is the
 -- earlier instant and any later one the later instant. Only those few rows go through the window.
+CREATE OR REPLACE TEMP TABLE ambiguous_instants AS
+SELECT
+  p.ord,
+  CASE WHEN row_number() OVER (PARTITION BY p.meter_id, p.tz_id, p.wall ORDER BY p.ord) = 1 THEN w.earlier ELSE w.later END AS instant
+FROM prechecked_rows p
+JOIN (SELECT tz_id, wall, earlier, later FROM local_walls WHERE earlier < later) w ON w.tz_id = p.tz_id AND w.wall = p.wall
+WHERE p.reason IS NULL;
+
 CREATE OR REPLACE TEMP VIEW checked AS
-SELECT
-  ord,
-  meter_id,
-  kwh,
-  CASE WHEN has_offset THEN offset_instant ELSE earlier END AS interval_start,
-  coalesce(pre_reason, CASE WHEN NOT has_offset AND earlier IS NULL THEN 'nonexistent local time (skipped by a DST change)' END) AS reason
-FROM readings_resolved
-WHERE NOT ambiguous
+SELECT ord, reason FROM prechecked_rows;
+
+CREATE OR REPLACE TEMP VIEW rejected AS
+SELECT ord, reason, raw_fields FROM prechecked_rows WHERE reason IS NOT NULL
 UNION ALL
-SELECT
-  ord,
-  meter_id,
-  kwh,
-  CASE WHEN row_number() OVER (PARTITION BY meter_id, tz, wall ORDER BY ord) = 1 THEN earlier ELSE later END AS interval_start,
-  pre_reason AS reason
-FROM readings_resolved
-WHERE ambiguous;
+SELECT p.ord, 'nonexistent local time (skipped by a DST change)' AS reason, NULL::VARCHAR[] AS raw_fields
+FROM prechecked_rows p
+JOIN (SELECT tz_id, wall FROM local_walls WHERE earlier IS NULL) w ON w.tz_id = p.tz_id AND w.wall = p.wall
+WHERE p.reason IS NULL;
 
 -- Duplicates: rows of the same (meter, instant). The last one in file order wins: for an exact
--- duplicate that changes nothing, for a re-sent reading it is the correction.
+-- duplicate that changes nothing, for a re-sent reading it is the correction. Nonexistent local
+-- times have no instant and are left out (they are in `rejected`).
 CREATE OR REPLACE TEMP VIEW curated AS
 SELECT
   meter_id::VARCHAR AS meter_id,
@@ -135,6 +169,12 @@ SELECT
   arg_max(kwh, ord)::DOUBLE AS kwh,
   getvariable('source')::VARCHAR AS source,
   getvariable('run_id')::VARCHAR AS run_id
-FROM checked
-WHERE reason IS NULL
+FROM (
+  SELECT p.ord, p.meter_id, p.kwh, coalesce(p.offset_instant, a.instant, w.earlier) AS interval_start
+  FROM prechecked_rows p
+  LEFT JOIN local_walls w ON w.tz_id = p.tz_id AND w.wall = p.wall
+  LEFT JOIN ambiguous_instants a ON a.ord = p.ord
+  WHERE p.reason IS NULL
+)
+WHERE interval_start IS NOT NULL
 GROUP BY meter_id, interval_start;

@@ -9,6 +9,7 @@
  * (quoted fields may span lines; DuckDB skips blank lines) the file is scanned once, record by record.
  */
 import { createReadStream } from 'node:fs';
+import { parseCsvLine as parseCsvFields } from './csv-header';
 
 /** Maps each wanted ordinal (accepted-row position, 1-based) to its line number. */
 export async function csvLineNumbers(
@@ -101,5 +102,49 @@ async function scanRecords(path: string, rejected: Set<number>, ordinals: readon
     if (next >= wanted.length) return out;
   }
   endRecord();
+  return out;
+}
+
+/**
+ * The fields of the records that start at the given lines, split as written (quoted fields may span
+ * lines). For the few rejected rows whose raw text the dataset SQL did not keep: one sequential read
+ * of the file, line by line (a native byte search per line), stopping after the last wanted line.
+ */
+export async function csvRecordsAtLines(path: string, lines: readonly number[]): Promise<Map<number, string[]>> {
+  const wanted = new Set(lines);
+  const last = Math.max(0, ...lines);
+  const out = new Map<number, string[]>();
+  if (wanted.size === 0) return out;
+  let line = 0;
+  let quoted = false;
+  let recordStart = 0;
+  let record: string[] | null = null;
+  let carry: Buffer = Buffer.alloc(0);
+  const onLine = (bytes: Buffer) => {
+    line++;
+    if (!quoted) {
+      recordStart = line;
+      record = wanted.has(line) ? [] : null;
+    }
+    if (record) record.push(bytes.toString('utf8'));
+    for (let q = bytes.indexOf(QUOTE); q !== -1; q = bytes.indexOf(QUOTE, q + 1)) quoted = !quoted;
+    if (!quoted && record) {
+      let text = record.join('\n').replace(/\r$/, '');
+      if (recordStart === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      out.set(recordStart, parseCsvFields(text));
+      record = null;
+    }
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const buf: Buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buf.indexOf(LF); nl !== -1; nl = buf.indexOf(LF, start)) {
+      onLine(buf.subarray(start, nl));
+      start = nl + 1;
+      if (line >= last && !quoted) return out;
+    }
+    carry = Buffer.from(buf.subarray(start));
+  }
+  if (carry.length) onLine(carry);
   return out;
 }

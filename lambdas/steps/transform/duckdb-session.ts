@@ -1,15 +1,17 @@
 /**
- * A fresh in-memory DuckDB per transform call: no state leaks between batches (a warm Lambda runs
- * many), memory is bounded by `memory_limit`, and larger-than-memory work spills to `tmpDir`.
- * Extensions are never downloaded (the Lambda has no internet and the local mode is offline).
+ * One DuckDB instance per process (a warm Lambda container transforms many batches; creating an
+ * instance per batch cost ~0.3 s each), and a fresh connection per batch: temp tables, temp views,
+ * variables and DuckDB's `reject_errors` are connection-local, so nothing leaks between batches,
+ * and two batches may run at the same time in one process. Memory is bounded by the instance's
+ * `memory_limit` (shared by concurrent batches); larger-than-memory work spills to the spill
+ * directory. Extensions are never downloaded (the Lambda has no internet and the local mode is offline).
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 export interface SessionOptions {
-  /** Scratch directory: DuckDB spills here when the memory limit is reached. */
-  tmpDir: string;
+  /** Where DuckDB spills when the memory limit is reached; shared by the batches of the instance. */
+  spillDir: string;
   /** DuckDB memory_limit. Default 640MB: with Node itself the process stays under 1 GiB. */
   memoryLimit?: string;
   /** Worker threads. Default: DuckDB's own (the number of cores). */
@@ -18,28 +20,46 @@ export interface SessionOptions {
 
 export type Params = Record<string, DuckDBValue>;
 
-export class TransformSession {
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    readonly conn: DuckDBConnection,
-  ) {}
+const instances = new Map<string, Promise<DuckDBInstance>>();
 
-  static async open(options: SessionOptions): Promise<TransformSession> {
-    const spill = join(options.tmpDir, 'duckdb-spill');
-    await mkdir(spill, { recursive: true });
+function sharedInstance(options: SessionOptions): Promise<DuckDBInstance> {
+  const memoryLimit = options.memoryLimit ?? '640MB';
+  const key = JSON.stringify([options.spillDir, memoryLimit, options.threads ?? 0]);
+  let instance = instances.get(key);
+  if (!instance) {
     const config: Record<string, string> = {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'true',
-      memory_limit: options.memoryLimit ?? '640MB',
-      temp_directory: spill,
-      // Order matters: the temp table of raw rows keeps file order, so rowid = position in the file.
+      memory_limit: memoryLimit,
+      temp_directory: options.spillDir,
+      // Required: a table or Parquet file written from a scan keeps the file's row order, which is
+      // how rows get their ordinal (rowid / file_row_number) without a costly row_number() window.
       preserve_insertion_order: 'true',
     };
     if (options.threads) config.threads = String(options.threads);
-    const instance = await DuckDBInstance.create(':memory:', config);
-    const conn = await instance.connect();
+    instance = DuckDBInstance.create(':memory:', config);
+    instance.catch(() => instances.delete(key));
+    instances.set(key, instance);
+  }
+  return instance;
+}
+
+/** Closes the process-wide instances (tests and scripts that want a clean exit; Lambda never needs it). */
+export async function closeTransformInstances(): Promise<void> {
+  const all = [...instances.values()];
+  instances.clear();
+  for (const p of all) (await p.catch(() => null))?.closeSync();
+}
+
+export class TransformSession {
+  private constructor(readonly conn: DuckDBConnection) {}
+
+  static async open(options: SessionOptions): Promise<TransformSession> {
+    // The spill directory may have been removed since the instance was created (temp cleanup).
+    await mkdir(options.spillDir, { recursive: true });
+    const conn = await (await sharedInstance(options)).connect();
     await conn.run("SET TimeZone = 'UTC'");
-    return new TransformSession(instance, conn);
+    return new TransformSession(conn);
   }
 
   /** Sets DuckDB variables (read in the SQL files with getvariable('name')) from bound values. */
@@ -52,11 +72,6 @@ export class TransformSession {
 
   async run(sql: string, params?: Params): Promise<void> {
     await this.conn.run(sql, params && Object.keys(params).length ? params : undefined);
-  }
-
-  /** Runs each statement of a multi-statement SQL file (statements end with `;` at a line end). */
-  async runScript(sql: string): Promise<void> {
-    for (const statement of splitStatements(sql)) await this.conn.run(statement);
   }
 
   async rows<T extends Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
@@ -78,15 +93,7 @@ export class TransformSession {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
   }
-}
-
-export function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;[ \t]*(?:--[^\n]*)?$/m)
-    .map((s) => s.trim())
-    .filter((s) => s.replace(/--[^\n]*/g, '').trim().length > 0);
 }
 
 function normalise(row: Record<string, unknown>): Record<string, unknown> {

@@ -2,7 +2,7 @@
  * Writes the quarantine of one batch: one JSON object per rejected row,
  * `{file, line, reason, record}`, in line order, where `record` holds the raw fields as written.
  * Rows come from two places: lines the CSV reader could not split (wrong column count) and rows the
- * dataset SQL rejected (temp table `bad(ord, reason)`). Rows are streamed, never all held in JS.
+ * dataset SQL rejected (temp table `bad(ord, reason, raw_fields)`). Rows are streamed, never all held in JS.
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -23,8 +23,16 @@ export async function writeQuarantine(session: TransformSession, staged: StagedR
 
   // Line numbers need the ordinals up front (one pass over the file when lines are irregular).
   const ordinals: number[] = [];
-  for await (const rows of session.stream('SELECT ord FROM bad ORDER BY ord')) for (const [ord] of rows) ordinals.push(ord as number);
+  const withoutFields: number[] = [];
+  for await (const rows of session.stream('SELECT ord, raw_fields IS NULL FROM bad ORDER BY ord')) {
+    for (const [ord, missing] of rows) {
+      ordinals.push(ord as number);
+      if (missing) withoutFields.push(ord as number);
+    }
+  }
   const lines = await staged.lineNumbers(ordinals);
+  // Rows rejected after the first scan (e.g. a nonexistent local time) have no raw text kept.
+  const refetched = withoutFields.length ? await staged.rawFieldsAt(withoutFields, lines) : new Map<number, string[]>();
 
   const out = createWriteStream(path);
   let written = 0;
@@ -34,12 +42,11 @@ export async function writeQuarantine(session: TransformSession, staged: StagedR
   };
   const rejects: RejectedLine[] = staged.rejects;
   let r = 0;
-  const columns = staged.fieldNames.map((_, i) => `r.c${i}`).join(', ');
-  const sql = `SELECT b.ord, b.reason, ${columns} FROM bad b JOIN raw r ON r.rowid + 1 = b.ord ORDER BY b.ord`;
   try {
-    for await (const rows of session.stream(sql)) {
+    for await (const rows of session.stream('SELECT ord, reason, raw_fields FROM bad ORDER BY ord')) {
       for (const row of rows) {
-        const [ord, reason, ...values] = row as [number, string, ...(string | null)[]];
+        const [ord, reason, fields] = row as [number, string, (string | null)[] | null];
+        const values = fields ?? refetched.get(ord) ?? [];
         const line = lines.get(ord) ?? ord;
         while (r < rejects.length && rejects[r]!.line < line) await write({ file, ...rejects[r++]! });
         const record: Record<string, string | null> = {};

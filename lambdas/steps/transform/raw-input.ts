@@ -1,6 +1,11 @@
 /**
- * Stages a raw object in DuckDB as the temp table `raw` (columns c0..cN, every value as text, in
- * file order: rowid = position) and the view `source_rows(ord, <spec fields>)` the dataset SQL reads.
+ * Stages a raw object in DuckDB as the view `source_rows(<spec fields>, raw_fields, c0..cN)` the
+ * dataset SQL reads: every value as text, in file order; `raw_fields` = all fields of the row as
+ * written (for quarantine records), also available one by one as c0..cN so that SQL can build the
+ * list only for the rows it rejects (`list_value(*COLUMNS('^c[0-9]+$'))`; building it for every row
+ * costs as much as a check). A CSV is not copied into a table: the view reads the file, so the dataset
+ * SQL parses and checks it in the same scan. JSON lines (small collector output) are staged in the
+ * temp table `raw`, and their view also has `ord` (position in the file).
  * Column names in this SQL are generated here (c0, c1, … and the spec's fixed field names), never
  * taken from the file; the file path is a bound variable.
  */
@@ -8,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { assertIdentifier } from '../../ports/warehouse';
-import { csvLineNumbers } from './csv-line-numbers';
+import { csvLineNumbers, csvRecordsAtLines } from './csv-line-numbers';
 import { meterCsvLayout, NotAMeterCsvError, parseCsvLine, readHeaderLine, type MeterCsvLayout } from './csv-header';
 import type { TransformSession } from './duckdb-session';
 import type { TransformSpec } from './dataset-specs';
@@ -21,13 +26,14 @@ export interface RejectedLine {
 }
 
 export interface StagedRaw {
-  /** Field names as written in the raw file, for c0..cN (quarantine records use them). */
+  /** Field names as written in the raw file, one per element of `raw_fields` (quarantine records use them). */
   fieldNames: string[];
-  /** Rows in `raw` (accepted by the reader). */
-  rows: number;
+  /** Lines the reader could not split into the header's columns (not in `source_rows`). */
   rejects: RejectedLine[];
-  /** Line numbers of accepted rows, by ordinal (rowid + 1). */
+  /** Line numbers of accepted rows, by ordinal (position among the rows of `source_rows`, 1-based). */
   lineNumbers(ordinals: number[]): Promise<Map<number, number>>;
+  /** The raw fields of accepted rows, by ordinal (`lines` from lineNumbers): for rejected rows whose SQL kept none. */
+  rawFieldsAt(ordinals: number[], lines: Map<number, number>): Promise<Map<number, string[]>>;
   /** For meter CSVs: which column is which. */
   layout?: MeterCsvLayout;
 }
@@ -48,19 +54,22 @@ export async function stageMeterCsv(
   const cols = columnList(header.length);
   await session.setVariables({ raw_path: path, file_meter_id: options.meterId ?? null });
   const columns = `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
-  try {
-    await session.run(
-      `CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(getvariable('raw_path'), auto_detect = false, header = true,
-         delim = ',', quote = '"', escape = '"', store_rejects = true, columns = ${columns})`,
-    );
-  } catch (e) {
-    throw new Error(`${file}: DuckDB could not read the CSV (${(e as Error).message}). Check it is UTF-8 text with a comma-separated header.`, { cause: e });
-  }
   const meterExpr = layout.meterIdColumn === null ? `getvariable('file_meter_id')` : `c${layout.meterIdColumn}`;
   await session.run(
-    `CREATE OR REPLACE TEMP VIEW source_rows AS SELECT rowid + 1 AS ord, ${meterExpr} AS meter_id,
-       c${layout.timestampColumn} AS timestamp, c${layout.valueColumn} AS value FROM raw`,
+    `CREATE OR REPLACE TEMP VIEW source_rows AS SELECT ${meterExpr} AS meter_id, c${layout.timestampColumn} AS timestamp,
+       c${layout.valueColumn} AS value, [${cols.join(', ')}] AS raw_fields, ${cols.join(', ')}
+     FROM read_csv(getvariable('raw_path'), auto_detect = false, header = true,
+       delim = ',', quote = '"', escape = '"', store_rejects = true, columns = ${columns})`,
   );
+  return { fieldNames: header, layout, rejects: [], lineNumbers: async () => new Map(), rawFieldsAt: async () => new Map() };
+}
+
+/**
+ * After the dataset SQL has read `source_rows`: the lines DuckDB could not split (wrong column
+ * count), from its reject list, and the line numbers of accepted rows.
+ */
+export async function csvReaderRejects(session: TransformSession, staged: StagedRaw, path: string): Promise<StagedRaw> {
+  const header = staged.fieldNames;
   const rejectRows = await session.rows<{ line: number; error_type: string; csv_line: string; message: string }>(
     `SELECT line, first(error_type ORDER BY column_idx) AS error_type, first(csv_line) AS csv_line, first(error_message) AS message
        FROM reject_errors GROUP BY line ORDER BY line`,
@@ -70,14 +79,20 @@ export async function stageMeterCsv(
     reason: `wrong column count: ${r.message} (header has ${header.length} columns)`,
     record: recordOf(header, parseCsvLine(r.csv_line.replace(/^[\r\n]+/, ''))),
   }));
-  const { n } = await session.one<{ n: number }>('SELECT count(*) AS n FROM raw');
   const rejectedLines = rejects.map((r) => r.line);
   return {
-    fieldNames: header,
-    rows: n,
+    ...staged,
     rejects,
-    layout,
     lineNumbers: (ordinals) => csvLineNumbers(path, rejectedLines, ordinals),
+    rawFieldsAt: async (ordinals, lines) => {
+      const records = await csvRecordsAtLines(path, ordinals.map((o) => lines.get(o) ?? 0));
+      const out = new Map<number, string[]>();
+      for (const o of ordinals) {
+        const fields = records.get(lines.get(o) ?? 0);
+        if (fields) out.set(o, fields);
+      }
+      return out;
+    },
   };
 }
 
@@ -104,14 +119,19 @@ export async function stageJsonl(
     });
   }
   await createSourceRows(session, spec.fields);
-  const { n } = await session.one<{ n: number }>('SELECT count(*) AS n FROM raw');
   // One record per line, no header: the line number is the ordinal.
-  return { fieldNames: jsonFields, rows: n, rejects: [], lineNumbers: async (ords) => new Map(ords.map((o) => [o, o])) };
+  return {
+    fieldNames: jsonFields,
+    rejects: [],
+    lineNumbers: async (ords) => new Map(ords.map((o) => [o, o])),
+    rawFieldsAt: (ords) => rawTableFields(session, ords),
+  };
 }
 
 async function createSourceRows(session: TransformSession, fields: readonly string[]): Promise<void> {
   await session.run(
-    `CREATE OR REPLACE TEMP VIEW source_rows AS SELECT rowid + 1 AS ord, ${fields.map((f, i) => `c${i} AS "${assertIdentifier(f)}"`).join(', ')} FROM raw`,
+    `CREATE OR REPLACE TEMP VIEW source_rows AS SELECT rowid + 1 AS ord, ${fields.map((f, i) => `c${i} AS "${assertIdentifier(f)}"`).join(', ')},
+       [${columnList(fields.length).join(', ')}] AS raw_fields, ${columnList(fields.length).join(', ')} FROM raw`,
   );
 }
 
@@ -119,7 +139,19 @@ async function createSourceRows(session: TransformSession, fields: readonly stri
 async function emptyStage(session: TransformSession, fieldNames: string[], fields: readonly string[]): Promise<StagedRaw> {
   await session.run(`CREATE OR REPLACE TEMP TABLE raw (${columnList(fields.length).map((c) => `${c} VARCHAR`).join(', ')})`);
   await createSourceRows(session, fields);
-  return { fieldNames, rows: 0, rejects: [], lineNumbers: async () => new Map() };
+  return { fieldNames, rejects: [], lineNumbers: async () => new Map(), rawFieldsAt: async () => new Map() };
+}
+
+/** Fields of staged rows of the temp table `raw`, by ordinal (rowid + 1). */
+async function rawTableFields(session: TransformSession, ordinals: number[]): Promise<Map<number, string[]>> {
+  const wanted = new Set(ordinals);
+  const out = new Map<number, string[]>();
+  if (!wanted.size) return out;
+  // The wanted rows are the rejected ones without fields (temp table `bad`): a join, no value list.
+  for await (const rows of session.stream('SELECT s.ord, s.raw_fields FROM source_rows s JOIN bad b ON b.ord = s.ord WHERE b.raw_fields IS NULL')) {
+    for (const [ord, fields] of rows) if (wanted.has(ord as number)) out.set(ord as number, fields as string[]);
+  }
+  return out;
 }
 
 async function isEmptyJsonl(path: string): Promise<boolean> {
