@@ -192,4 +192,26 @@ describe('forecasts, market statistics and emissions on DuckDB', () => {
     expect(await tables()).toEqual(before);
     expect(fx.notifier.sent.length).toBe(sent);
   });
+
+  it('a re-run rewrites what differs from its results — changed, missing and stray rows — and nothing else', async () => {
+    const tables = async () => ({
+      forecasts: await dump('forecasts', 'group_id, target_hour'),
+      market: await dump('market_stats', 'symbol, trade_date'),
+      anomalies: await dump('anomalies', 'anomaly_id'),
+    });
+    const before = await tables();
+    const tamper = [
+      "UPDATE anomalies SET score = score + 1 WHERE anomaly_id = (SELECT MIN(anomaly_id) FROM anomalies WHERE subject_type = 'household')",
+      `INSERT INTO anomalies VALUES ('stray', 'meter', 'M0001', TIMESTAMPTZ '${AS_OF} 12:00:00+00', 'spike', 'low', 1, 1, 1, 'old', NULL)`,
+      "UPDATE market_stats SET ma20 = 0 WHERE symbol = 'SPY' AND trade_date = DATE '2025-09-01'",
+      "DELETE FROM market_stats WHERE symbol = 'NG=F' AND trade_date = DATE '2025-11-03'",
+      "UPDATE forecasts SET yhat = yhat + 1 WHERE group_id = 'fleet' AND target_hour = TIMESTAMPTZ '2026-02-23 05:00:00+00'",
+    ];
+    for (const [i, sql] of tamper.entries()) await fx.warehouse.execute({ name: `tamper_${i}`, sql });
+    expect(await tables()).not.toEqual(before);
+    const sent = fx.notifier.sent.length;
+    await runAll(all());
+    expect(await tables()).toEqual(before);
+    expect(fx.notifier.sent.length).toBe(sent);
+  });
 });

@@ -10,7 +10,7 @@ import type { Row } from '../../ports/warehouse';
 import { inListStatements, ROWS_PER_STATEMENT } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
 import type { Analysis, AnalysisContext } from './analysis';
-import { instantMs } from './anomalies';
+import { instantMs } from './instant';
 import { pseudonymise } from './pseudonym';
 
 const SEVERITY: Record<string, Severity> = { high: 'high', medium: 'warning', low: 'info' };

@@ -21,7 +21,9 @@ import type { Row, SqlValue, Statement } from '../../ports/warehouse';
 import { multiRowInserts } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
 import type { Analysis, AnalysisContext } from './analysis';
+import { firstDifference, type ColumnKind } from './first-difference';
 import { pseudonymise } from './pseudonym';
+import { instantMs } from './instant';
 import { addDays } from './window';
 
 /** Hours of readings before the detection range that are read as context (not reported). */
@@ -40,13 +42,7 @@ export function anomalyId(rule: string, subjectType: string, subjectId: string, 
   return createHash('sha256').update(`${rule}|${subjectType}|${subjectId}|${occurredAtIso}`).digest('hex').slice(0, 32);
 }
 
-/** Warehouse instants arrive as ISO strings (DuckDB) or `YYYY-MM-DD HH:MM:SS+00` (Redshift/Postgres). */
-export function instantMs(value: SqlValue, field: string): number {
-  const text = String(value);
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2} /.test(text) ? text.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00') : text);
-  if (Number.isNaN(ms)) throw new Error(`Warehouse returned "${text}" for ${field}, which is not an instant.`);
-  return ms;
-}
+export { instantMs } from './instant';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const dayStartMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
@@ -176,23 +172,50 @@ async function detectThresholds(ctx: AnalysisContext, fromMonth: string): Promis
   });
 }
 
-/** Replaces the ranges' anomalies with `rows` in one transaction, keeping notified_at of known ids. */
+/** Every column of the anomalies table, as compared when replacing a range. */
+const ANOMALY_COLUMNS: Record<keyof AnomalyRow, ColumnKind> = {
+  anomaly_id: 'text',
+  subject_type: 'text',
+  subject_id: 'text',
+  occurred_at: 'instant',
+  rule: 'text',
+  severity: 'text',
+  value: 'number',
+  expected: 'number',
+  score: 'number',
+  detected_run: 'text',
+  notified_at: 'instant',
+};
+
+/**
+ * Replaces the ranges' anomalies with `rows` in one transaction, keeping notified_at of known ids.
+ * Only the part of a range from its first difference on is rewritten (DELETE + INSERT): a re-run that
+ * finds the same anomalies writes nothing.
+ */
 async function replaceRanges(ctx: AnalysisContext, ranges: Range[], rows: AnomalyRow[]): Promise<void> {
   const wh = ctx.ports.warehouse;
-  const notified = new Map<string, string>();
+  const statements: Statement[] = [];
   for (const r of ranges) {
     const params = { subject_type: r.subjectType, from_ts: r.fromTs, to_ts: r.toTs };
-    for (const n of await wh.query({ name: 'anomalies_notified', sql: sqlFile('analysis/anomalies_notified.sql'), params })) {
-      notified.set(String(n.anomaly_id), iso(instantMs(n.notified_at!, 'anomalies.notified_at')));
+    const existing = await wh.query({ name: `anomalies_in_range_${r.subjectType}`, sql: sqlFile('analysis/anomalies_in_range.sql'), params });
+    const notified = new Map<string, string>();
+    for (const e of existing) {
+      if (e.notified_at !== null) notified.set(String(e.anomaly_id), iso(instantMs(e.notified_at!, 'anomalies.notified_at')));
     }
+    const wanted = rows
+      .filter((x) => x.subject_type === r.subjectType)
+      .map((x) => ({ ...x, notified_at: notified.get(x.anomaly_id) ?? null }));
+    const from = firstDifference(existing, wanted, ANOMALY_COLUMNS, 'occurred_at');
+    if (from === undefined) continue;
+    statements.push({
+      name: `anomalies_delete_${r.subjectType}`,
+      sql: sqlFile('analysis/anomalies_delete_range.sql'),
+      params: { ...params, from_ts: iso(Number(from)) },
+    });
+    const changed = wanted.filter((x) => Date.parse(x.occurred_at) >= Number(from));
+    statements.push(...multiRowInserts(`anomalies_insert_${r.subjectType}`, sqlFile('analysis/anomalies_insert.sql'), changed));
   }
-  const deletes: Statement[] = ranges.map((r) => ({
-    name: `anomalies_delete_${r.subjectType}`,
-    sql: sqlFile('analysis/anomalies_delete_range.sql'),
-    params: { subject_type: r.subjectType, from_ts: r.fromTs, to_ts: r.toTs },
-  }));
-  const withNotified = rows.map((r) => ({ ...r, notified_at: notified.get(r.anomaly_id) ?? null }));
-  await wh.transaction([...deletes, ...multiRowInserts('anomalies_insert', sqlFile('analysis/anomalies_insert.sql'), withNotified)]);
+  if (statements.length) await wh.transaction(statements);
 }
 
 /** anomalies.json: the newest 500 anomalies with a little context each, and totals over all. */

@@ -14,6 +14,7 @@ import type { SqlValue } from '../../ports/warehouse';
 import { multiRowInserts } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
 import type { Analysis, AnalysisContext } from './analysis';
+import { firstDifference, type ColumnKind } from './first-difference';
 import { addDays } from './window';
 
 export const HORIZON_HOURS = 168;
@@ -21,6 +22,19 @@ export const HORIZON_HOURS = 168;
 export const HISTORY_SHOWN_DAYS = 14;
 
 const HOUR = 3_600_000;
+
+/** Every column of forecasts, as compared when replacing an issue date (`day` = issued_on, as the insert names it). */
+const FORECAST_COLUMNS: Record<string, ColumnKind> = {
+  group_id: 'text',
+  day: 'day',
+  target_hour: 'instant',
+  model: 'text',
+  yhat: 'number',
+  lo80: 'number',
+  hi80: 'number',
+  lo95: 'number',
+  hi95: 'number',
+};
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 interface GroupSeries {
@@ -113,10 +127,14 @@ export const forecastsAnalysis: Analysis = {
         hi95: g.points.hi95[i]!,
       })),
     );
-    await ctx.ports.warehouse.transaction([
-      { name: 'forecasts_delete_issued', sql: sqlFile('analysis/forecasts_delete_issued.sql'), params: { day: ctx.asOfDay } },
-      ...multiRowInserts('forecasts_insert', sqlFile('analysis/forecasts_insert.sql'), rows),
-    ]);
+    // The issue date's rows are replaced, unless a re-run forecast exactly the same.
+    const existing = await ctx.ports.warehouse.query({ name: 'forecasts_issued', sql: sqlFile('analysis/forecasts_issued.sql'), params: { day: ctx.asOfDay } });
+    if (firstDifference(existing, rows, FORECAST_COLUMNS, 'target_hour') !== undefined) {
+      await ctx.ports.warehouse.transaction([
+        { name: 'forecasts_delete_issued', sql: sqlFile('analysis/forecasts_delete_issued.sql'), params: { day: ctx.asOfDay } },
+        ...multiRowInserts('forecasts_insert', sqlFile('analysis/forecasts_insert.sql'), rows),
+      ]);
+    }
     const forecast: Forecast = {
       generatedAt: ctx.ports.clock.now().toISOString(),
       issuedFor: groups.length ? new Date(issueAt).toISOString() : null,

@@ -5,7 +5,7 @@
  */
 import { AnalyzeInputSchema, parseInput, type AnalyzeOutput } from '../../contract/manifests';
 import { CONTRACT_VERSION, RESULT_FILES, type Manifest } from '../../contract/results';
-import { listKeys, putJson } from '../../ports/object-store';
+import { listKeys } from '../../ports/object-store';
 import type { StepPorts } from '../ports';
 import { ensureSchema } from '../../sql/schema';
 import type { Analysis } from './analysis';
@@ -35,6 +35,7 @@ export const ANALYSES: Analysis[] = [
 ];
 
 export const LATEST_PREFIX = 'results/latest/';
+const JSON_OBJECT = { contentType: 'application/json' };
 
 /**
  * A backfill examines at most its last 7 days for anomalies: detection pulls every reading of the
@@ -69,8 +70,10 @@ export async function analyze(rawInput: unknown, ports: StepPorts, analyses: Ana
 
   const written = new Set<string>();
   await mapLimit([...files.entries()], 16, async ([name, content]) => {
-    await putJson(ports.lake, `results/runs/${input.runId}/${name}`, content);
-    await putJson(ports.lake, LATEST_PREFIX + name, content);
+    // Serialised once, stored twice (as putJson would: JSON text, application/json).
+    const text = JSON.stringify(content);
+    await ports.lake.put(`results/runs/${input.runId}/${name}`, text, JSON_OBJECT);
+    await ports.lake.put(LATEST_PREFIX + name, text, JSON_OBJECT);
     written.add(LATEST_PREFIX + name);
   });
   for (const key of await listKeys(ports.lake, LATEST_PREFIX)) {

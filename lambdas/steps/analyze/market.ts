@@ -25,12 +25,24 @@ import type { Row, SqlValue } from '../../ports/warehouse';
 import { multiRowInserts } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
 import type { Analysis } from './analysis';
+import { firstDifference, type ColumnKind } from './first-difference';
 import { addDays } from './window';
 
 /** Calendar days published (and written to market_stats). */
 export const MARKET_DAYS = 365;
 /** Calendar days read before the published range: ≥ 50 trading days for MA50. */
 export const WARMUP_DAYS = 100;
+
+/** Every column of market_stats, as compared when replacing the published range. */
+const MARKET_STATS_COLUMNS: Record<string, ColumnKind> = {
+  symbol: 'text',
+  trade_date: 'day',
+  daily_return: 'number',
+  ma20: 'number',
+  ma50: 'number',
+  vol20: 'number',
+  drawdown: 'number',
+};
 
 const round = (x: number | null, digits = 6) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 
@@ -120,10 +132,16 @@ export const marketAnalysis: Analysis = {
       .sort((a, b) => a[0].localeCompare(b[0]))
       .map(([symbol, rows]) => computeSymbol(symbol, rows, fromDay, change));
     const rows = computed.flatMap((c) => c.rows);
-    await wh.transaction([
-      { name: 'market_stats_delete_range', sql: sqlFile('analysis/market_stats_delete_range.sql'), params: { from_day: fromDay, to_day: ctx.asOfDay } },
-      ...multiRowInserts('market_stats_insert', sqlFile('analysis/market_stats_insert.sql'), rows),
-    ]);
+    // The published range is replaced from its first difference on (nothing, when a re-run finds the same).
+    const range = { from_day: fromDay, to_day: ctx.asOfDay };
+    const existing = await wh.query({ name: 'market_stats_range', sql: sqlFile('analysis/market_stats_range.sql'), params: range });
+    const from = firstDifference(existing, rows, MARKET_STATS_COLUMNS, 'trade_date');
+    if (from !== undefined) {
+      await wh.transaction([
+        { name: 'market_stats_delete_range', sql: sqlFile('analysis/market_stats_delete_range.sql'), params: { ...range, from_day: String(from) } },
+        ...multiRowInserts('market_stats_insert', sqlFile('analysis/market_stats_insert.sql'), rows.filter((r) => String(r.trade_date) >= String(from))),
+      ]);
+    }
     const market: Market = { generatedAt: ctx.ports.clock.now().toISOString(), symbols: computed.map((c) => c.symbol) };
     return { files: { [RESULT_FILES.market]: market }, counts: { symbols: computed.length, rows: rows.length } };
   },
