@@ -4,7 +4,9 @@
  * step, side by side with the engine floor — a plain DuckDB
  * `COPY (SELECT * FROM read_csv(f, all_varchar = true)) TO 'x.parquet'` of the same file.
  * Each measurement runs in its own child process so its peak RSS is its own (goal ≤ 1 GiB at 10M);
- * goal for time: transform ≤ 1.4× floor.
+ * goal for time: transform ≤ 1.4× floor. The build machine is shared (2 cores, other jobs): wall
+ * times swing 2–3× between runs, so the CPU seconds of each child (user + system) are printed too —
+ * a second, load-independent view of how much work each side does.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -46,6 +48,7 @@ export async function generateCsv(path: string, rows: number): Promise<void> {
 
 interface ChildResult {
   seconds: number;
+  cpuSeconds: number;
   maxRssMiB: number;
   rowsIn?: number;
   rowsOut?: number;
@@ -65,6 +68,8 @@ function runChild(mode: 'floor' | 'transform', csv: string, work: string): Child
 
 async function child(mode: string, csv: string, work: string): Promise<void> {
   const started = performance.now();
+  const startUsage = process.resourceUsage();
+  const startCpu = (startUsage.userCPUTime + startUsage.systemCPUTime) / 1e6;
   let counts: Partial<ChildResult> = {};
   if (mode === 'floor') {
     const instance = await DuckDBInstance.create(':memory:');
@@ -103,8 +108,9 @@ async function child(mode: string, csv: string, work: string): Promise<void> {
     counts = { rowsIn: out.rowsIn, rowsOut: out.rowsOut, duplicates: out.duplicates, quarantined: out.quarantined };
   }
   const seconds = (performance.now() - started) / 1000;
-  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ seconds, maxRssMiB, ...counts }));
+  const usage = process.resourceUsage();
+  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6 - startCpu;
+  console.log(JSON.stringify({ seconds, cpuSeconds, maxRssMiB: usage.maxRSS / 1024, ...counts }));
 }
 
 export async function benchTransform(sizes: number[] = [2_000_000, 10_000_000]): Promise<Record<string, number | string>> {
@@ -122,6 +128,7 @@ export async function benchTransform(sizes: number[] = [2_000_000, 10_000_000]):
       figures[`${label}: transform (s)`] = +tr.seconds.toFixed(2);
       figures[`${label}: transform rows/s`] = Math.round(rows / tr.seconds);
       figures[`${label}: ratio transform / floor (goal ≤ 1.4)`] = +(tr.seconds / floor.seconds).toFixed(2);
+      figures[`${label}: CPU s floor / transform (ratio)`] = `${floor.cpuSeconds.toFixed(2)} / ${tr.cpuSeconds.toFixed(2)} (${(tr.cpuSeconds / floor.cpuSeconds).toFixed(2)})`;
       figures[`${label}: peak RSS transform (MiB; goal ≤ 1024 at 10M)`] = Math.round(tr.maxRssMiB);
       figures[`${label}: peak RSS floor (MiB)`] = Math.round(floor.maxRssMiB);
       figures[`${label}: in / out / duplicates / quarantined`] = `${tr.rowsIn} / ${tr.rowsOut} / ${tr.duplicates} / ${tr.quarantined}`;

@@ -20,9 +20,10 @@ import type { StepPorts } from './ports';
 import { transformSpec, type TransformSpec } from './transform/dataset-specs';
 import { TransformSession, type Params } from './transform/duckdb-session';
 import { localPathOf } from './transform/local-copy';
+import { knownTimezones } from './transform/known-timezones';
 import { loadMeterRegistry } from './transform/meter-registry';
 import { curatedKey, quarantineKey } from './transform/object-keys';
-import { writeQuarantine } from './transform/quarantine-writer';
+import { planQuarantine, writeQuarantine } from './transform/quarantine-writer';
 import { csvReaderRejects, stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
 import { runSqlScript } from './transform/sql-script';
 
@@ -58,11 +59,12 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
 
     await session.run('CREATE TEMP VIEW IF NOT EXISTS rejected AS SELECT ord, reason, NULL::VARCHAR[] AS raw_fields FROM checked WHERE reason IS NOT NULL');
     await session.run('CREATE OR REPLACE TEMP TABLE bad AS SELECT ord, reason, raw_fields FROM rejected');
-    const quarantinePath = join(work, 'rejects.jsonl');
-    const quarantined = await writeQuarantine(session, staged, file, quarantinePath);
+    const plan = await planQuarantine(session, staged);
 
     const curatedPath = join(work, 'curated.parquet');
     await session.run(`COPY (SELECT * FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, { out: curatedPath });
+    const quarantinePath = join(work, 'rejects.jsonl');
+    const quarantined = await writeQuarantine(session, staged, file, quarantinePath, plan);
     const { n: rowsOut } = await session.one<{ n: number }>('SELECT count(*) AS n FROM read_parquet($out)', { out: curatedPath });
     const { n: badRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM bad');
     const { n: sourceRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM checked');
@@ -135,8 +137,7 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
   switch (batch.dataset) {
     case 'meter_readings': {
       const timezone = stringOption(batch, 'timezone') ?? ports.config.meters.defaultTimezone;
-      const { known } = await session.one<{ known: number }>('SELECT count(*) AS known FROM pg_timezone_names() WHERE name = $tz', { tz: timezone });
-      if (!known) throw new TransformError(`${batch.rawKey}: batch option timezone "${timezone}" is not an IANA timezone; use a name such as Europe/London.`);
+      if (!(await knownTimezones(session)).has(timezone)) throw new TransformError(`${batch.rawKey}: batch option timezone "${timezone}" is not an IANA timezone; use a name such as Europe/London.`);
       const hasRegistry = await loadMeterRegistry(session, ports.lake, stringOption(batch, 'metersKey'), work);
       return {
         unit_factor: staged.layout?.unitFactor ?? 1,

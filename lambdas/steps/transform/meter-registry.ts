@@ -5,6 +5,7 @@
  */
 import type { ObjectStore } from '../../ports/object-store';
 import type { TransformSession } from './duckdb-session';
+import { knownTimezones } from './known-timezones';
 import { localPathOf } from './local-copy';
 
 export class MeterRegistryError extends Error {
@@ -41,10 +42,12 @@ export async function loadMeterRegistry(
       { cause: e },
     );
   }
-  const bad = await session.rows<{ timezone: string; meters: number }>(
-    `SELECT timezone, count(*) AS meters FROM registry
-      WHERE timezone IS NOT NULL AND timezone NOT IN (SELECT name FROM pg_timezone_names()) GROUP BY timezone ORDER BY timezone`,
-  );
+  const zones = await knownTimezones(session);
+  const bad = (
+    await session.rows<{ timezone: string; meters: number }>(
+      'SELECT timezone, count(*) AS meters FROM registry WHERE timezone IS NOT NULL GROUP BY timezone ORDER BY timezone',
+    )
+  ).filter((z) => !zones.has(z.timezone));
   if (bad.length) {
     throw new MeterRegistryError(
       `Meter registry ${lake.location}/${metersKey} has timezones that are not IANA names: ${bad.map((b) => `"${b.timezone}" (${b.meters} meters)`).join(', ')}. Use names such as Europe/London.`,

@@ -16,12 +16,19 @@ export interface QuarantineLine {
   record: Record<string, string | null>;
 }
 
-/** Returns the number of lines written to `path`. */
-export async function writeQuarantine(session: TransformSession, staged: StagedRaw, file: string, path: string): Promise<number> {
-  const { n: badRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM bad');
-  if (badRows + staged.rejects.length === 0) return 0;
+/** What the quarantine needs from the raw file; its file reads run while DuckDB writes the curated rows. */
+export interface QuarantinePlan {
+  rows: number;
+  lines: Promise<Map<number, number>>;
+  refetched: Promise<Map<number, string[]>>;
+}
 
-  // Line numbers need the ordinals up front (one pass over the file when lines are irregular).
+/**
+ * Reads the rejected ordinals (temp table `bad`) and starts, without awaiting, the JS scans of the raw
+ * file that find their line numbers and the raw text the SQL did not keep, so they overlap the next
+ * DuckDB statement.
+ */
+export async function planQuarantine(session: TransformSession, staged: StagedRaw): Promise<QuarantinePlan> {
   const ordinals: number[] = [];
   const withoutFields: number[] = [];
   for await (const rows of session.stream('SELECT ord, raw_fields IS NULL FROM bad ORDER BY ord')) {
@@ -30,9 +37,20 @@ export async function writeQuarantine(session: TransformSession, staged: StagedR
       if (missing) withoutFields.push(ord as number);
     }
   }
-  const lines = await staged.lineNumbers(ordinals);
+  const lines = ordinals.length ? staged.lineNumbers(ordinals) : Promise.resolve(new Map<number, number>());
   // Rows rejected after the first scan (e.g. a nonexistent local time) have no raw text kept.
-  const refetched = withoutFields.length ? await staged.rawFieldsAt(withoutFields, lines) : new Map<number, string[]>();
+  const refetched = withoutFields.length ? lines.then((l) => staged.rawFieldsAt(withoutFields, l)) : Promise.resolve(new Map<number, string[]>());
+  // Awaited in writeQuarantine; until then a failure must not surface as an unhandled rejection.
+  lines.catch(() => undefined);
+  refetched.catch(() => undefined);
+  return { rows: ordinals.length + staged.rejects.length, lines, refetched };
+}
+
+/** Returns the number of lines written to `path`. */
+export async function writeQuarantine(session: TransformSession, staged: StagedRaw, file: string, path: string, plan: QuarantinePlan): Promise<number> {
+  if (plan.rows === 0) return 0;
+  const lines = await plan.lines;
+  const refetched = await plan.refetched;
 
   const out = createWriteStream(path);
   let written = 0;
