@@ -142,6 +142,47 @@ describe('transform: meter readings CSV', () => {
     ]);
   });
 
+  it('reads back the raw record of a late (DST) reject from a quoted CRLF file with a multi-line field', async () => {
+    t = testLake();
+    const csv =
+      '\ufeffmeter_id,timestamp,kwh,note\r\n' +
+      'L1,2026-03-29 00:30:00,0.1,"two\r\nlines"\r\n' +
+      '"L,1",2026-03-29 01:30:00,0.2,"say ""hi"""\r\n' +
+      'L1,2026-03-29 02:00:00,0.3,\r\n';
+    await t.lake.put(`${RAW}quoted-spring.csv`, csv);
+    const out = await transform(batch({ rawKey: `${RAW}quoted-spring.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, duplicates: 0, quarantined: 1 });
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q).toEqual([
+      {
+        file: `${RAW}quoted-spring.csv`,
+        line: 4,
+        reason: 'nonexistent local time (skipped by a DST change)',
+        record: { meter_id: 'L,1', timestamp: '2026-03-29 01:30:00', kwh: '0.2', note: 'say "hi"' },
+      },
+    ]);
+  });
+
+  it('batches transformed at the same time in one process do not see each other (one DuckDB instance, a connection each)', async () => {
+    t = testLake();
+    await t.lake.put(`${RAW}a.csv`, 'meter_id,timestamp,kwh\nA1,2026-11-01T00:00:00Z,1\nA1,2026-11-01T00:30:00Z,-1\n');
+    await t.lake.put(`${RAW}b.csv`, 'timestamp,meter_id,wh\n2026-11-01 09:00:00,B1,500\n2026-11-01 09:00:00,B1,700\n2026-11-01 09:30:00,B1,x\n');
+    const run = () =>
+      Promise.all([
+        transform(batch({ rawKey: `${RAW}a.csv`, dataset: 'meter_readings' }), t.ports),
+        transform(batch({ rawKey: `${RAW}b.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports),
+      ]);
+    const [a, b] = await run();
+    expect(a).toMatchObject({ rowsIn: 2, rowsOut: 1, duplicates: 0, quarantined: 1 });
+    expect(b).toMatchObject({ rowsIn: 3, rowsOut: 1, duplicates: 1, quarantined: 1 });
+    expect((await readParquet(t.lake, b.curatedKeys[0]!, 'meter_id')).map((r) => [r.meter_id, r.interval_start, Number((r.kwh as number).toFixed(9))])).toEqual([
+      ['B1', '2026-11-01 00:00:00+00', 0.7], // the later reading wins; 700 Wh × 0.001
+    ]);
+    const qb = quarantineLines(Buffer.from(await t.lake.get(b.quarantineKey!)).toString());
+    expect(qb).toEqual([{ file: `${RAW}b.csv`, line: 4, reason: 'unparseable number in wh', record: { timestamp: '2026-11-01 09:30:00', meter_id: 'B1', wh: 'x' } }]);
+    expect(await run()).toEqual([a, b]);
+  });
+
   it('quarantines readings of meters missing from the batch registry, and uses each meter\'s timezone', async () => {
     t = testLake();
     await t.lake.put(`${RAW}meters.jsonl.gz`, jsonlGz([{ meter_id: 'T1', timezone: 'Asia/Tokyo' }, { meter_id: 'L1', timezone: 'Europe/London' }]));
