@@ -58,27 +58,34 @@ function initialState(y: Float64Array): State {
   return { level, daily, weekly, lastError: 0, sse: 0 };
 }
 
-/** Runs the filter over all of `y` (index 0 is week-hour 0 of the seasonal arrays). */
-function filter(y: Float64Array, p: HoltWintersParams): State {
-  const s = initialState(y);
-  const { daily, weekly } = s;
-  let level = s.level;
+/**
+ * Runs the filter over all of `y` (index 0 is week-hour 0 of the seasonal arrays), from `init` (the
+ * initial state of `y`, computed once when many parameter sets are tried; it is not modified).
+ */
+function filter(y: Float64Array, p: HoltWintersParams, init: State = initialState(y)): State {
+  const daily = init.daily.slice();
+  const weekly = init.weekly.slice();
+  let level = init.level;
   let e = 0;
   let sse = 0;
   const scoreFrom = 2 * WEEK;
-  for (let t = 0; t < y.length; t++) {
-    const d = t % DAY;
-    const w = t % WEEK;
-    const fitted = level + daily[d]! + weekly[w]! + p.phi * e;
+  const { alpha, phi } = p;
+  const dailyGain = p.delta * (1 - alpha);
+  const weeklyGain = p.omega * (1 - alpha);
+  // d = t mod 24 and w = t mod 168, kept as counters (the grid search runs this loop ~10⁷ times).
+  for (let t = 0, d = 0, w = 0; t < y.length; t++) {
+    const fitted = level + daily[d]! + weekly[w]! + phi * e;
     const obs = y[t]!;
     const err = Number.isNaN(obs) ? 0 : obs - fitted;
     if (t >= scoreFrom) sse += err * err;
     // The AR(1) term absorbs part of the error; smoothing sees the rest.
-    const innovation = err + p.phi * e;
-    level += p.alpha * innovation;
-    daily[d]! += p.delta * (1 - p.alpha) * innovation;
-    weekly[w]! += p.omega * (1 - p.alpha) * innovation;
+    const innovation = err + phi * e;
+    level += alpha * innovation;
+    daily[d]! += dailyGain * innovation;
+    weekly[w]! += weeklyGain * innovation;
     e = innovation;
+    if (++d === DAY) d = 0;
+    if (++w === WEEK) w = 0;
   }
   return { level, daily, weekly, lastError: e, sse };
 }
@@ -92,12 +99,13 @@ const GRID = {
 
 export function fitHoltWinters(y: Float64Array): { params: HoltWintersParams; state: State } {
   let best: { params: HoltWintersParams; state: State } | undefined;
+  const init = initialState(y);
   for (const alpha of GRID.alpha)
     for (const delta of GRID.delta)
       for (const omega of GRID.omega)
         for (const phi of GRID.phi) {
           const params = { alpha, delta, omega, phi };
-          const state = filter(y, params);
+          const state = filter(y, params, init);
           if (!best || state.sse < best.state.sse) best = { params, state };
         }
   return best!;

@@ -20,22 +20,26 @@ import { runsAnalysis } from './runs';
 import { addDays } from './window';
 
 /**
- * In order: the models first (they write their tables), then the summaries that read them.
- * Overview goes last: it counts this run's anomalies.
+ * In order: the models write their tables before the summaries that read them (alerts after
+ * anomalies); overview goes last: it counts this run's anomalies.
  */
 export const ANALYSES: Analysis[] = [
+  // Reads only loaded tables, so it can go first: its thousand per-customer files are then written
+  // while the models below keep the warehouse busy.
+  consumptionAnalysis,
   emissionsAnalysis,
   marketAnalysis,
   anomaliesAnalysis,
   alertsAnalysis,
   forecastsAnalysis,
-  consumptionAnalysis,
   runsAnalysis,
   overviewAnalysis,
 ];
 
 export const LATEST_PREFIX = 'results/latest/';
 const JSON_OBJECT = { contentType: 'application/json' };
+/** Object writes in flight at once. */
+const WRITES_IN_FLIGHT = 16;
 
 /**
  * A backfill examines at most its last 7 days for anomalies: detection pulls every reading of the
@@ -49,34 +53,58 @@ export async function analyze(rawInput: unknown, ports: StepPorts, analyses: Ana
   const earliest = addDays(input.date, -(DETECTION_MAX_DAYS - 1));
   const from = input.fromDate && input.fromDate < input.date ? input.fromDate : input.date;
   const ctx = { input, ports, asOfDay: input.date, fromDay: from < earliest ? earliest : from };
-  const files = new Map<string, unknown>();
+  const history = `results/runs/${input.runId}/`;
+  const producedBy = new Map<string, string>();
+  /** File name → its JSON text (serialised once, stored under history/ and results/latest/). */
+  const texts = new Map<string, string>();
   const counts: Record<string, number> = {};
-  for (const analysis of analyses) {
-    const started = Date.now();
-    const result = await analysis.run(ctx);
-    for (const [name, content] of Object.entries(result.files)) files.set(name, content);
-    for (const [k, v] of Object.entries(result.counts)) counts[`${analysis.name}.${k}`] = v;
-    counts[`${analysis.name}.ms`] = Date.now() - started;
-    ports.log.info('analysis finished', { analysis: analysis.name, ms: Date.now() - started, ...result.counts });
+  // Each analysis's files go to the run's history folder while the next analyses run (their warehouse
+  // work leaves this process mostly idle); results/latest/ is only touched once every analysis succeeded.
+  const historyWrites: Promise<void>[] = [];
+  const writeHistory = (entries: [string, unknown][]) =>
+    mapLimit(entries, WRITES_IN_FLIGHT, async ([name, content]) => {
+      const text = JSON.stringify(content);
+      texts.set(name, text);
+      await ports.lake.put(history + name, text, JSON_OBJECT);
+    });
+  let failure: { error: unknown } | undefined;
+  try {
+    for (const analysis of analyses) {
+      const started = Date.now();
+      const result = await analysis.run(ctx);
+      for (const name of Object.keys(result.files)) {
+        const other = producedBy.get(name);
+        if (other) throw new Error(`Analyses "${other}" and "${analysis.name}" both produce ${name}: each result file belongs to one analysis.`);
+        producedBy.set(name, analysis.name);
+      }
+      historyWrites.push(writeHistory(Object.entries(result.files)));
+      for (const [k, v] of Object.entries(result.counts)) counts[`${analysis.name}.${k}`] = v;
+      counts[`${analysis.name}.ms`] = Date.now() - started;
+      ports.log.info('analysis finished', { analysis: analysis.name, ms: Date.now() - started, ...result.counts });
+    }
+  } catch (error) {
+    failure = { error };
   }
+  // Never leave writes running behind a failure; an analysis's own error comes first.
+  const writes = await Promise.allSettled(historyWrites);
+  if (failure) throw failure.error;
+  for (const w of writes) if (w.status === 'rejected') throw w.reason;
 
   const manifest: Manifest = {
     version: CONTRACT_VERSION,
     generatedAt: ports.clock.now().toISOString(),
     runId: input.runId,
-    files: [...files.keys()].sort(),
+    files: [...producedBy.keys()].sort(),
   };
-  files.set(RESULT_FILES.manifest, manifest);
+  await writeHistory([[RESULT_FILES.manifest, manifest]]);
 
-  const written = new Set<string>();
-  await mapLimit([...files.entries()], 16, async ([name, content]) => {
-    // Serialised once, stored twice (as putJson would: JSON text, application/json).
-    const text = JSON.stringify(content);
-    await ports.lake.put(`results/runs/${input.runId}/${name}`, text, JSON_OBJECT);
-    await ports.lake.put(LATEST_PREFIX + name, text, JSON_OBJECT);
-    written.add(LATEST_PREFIX + name);
-  });
-  for (const key of await listKeys(ports.lake, LATEST_PREFIX)) {
+  // Listed while the new files go in: a key is either one of them (kept) or left over (removed).
+  const written = new Set([...texts.keys()].map((name) => LATEST_PREFIX + name));
+  const [present] = await Promise.all([
+    listKeys(ports.lake, LATEST_PREFIX),
+    mapLimit([...texts.entries()], WRITES_IN_FLIGHT, (entry) => ports.lake.put(LATEST_PREFIX + entry[0], entry[1], JSON_OBJECT)),
+  ]);
+  for (const key of present) {
     if (!written.has(key)) await ports.lake.delete(key);
   }
   // Only the top-level files are named in the state payload (per-customer files can be thousands).
@@ -84,11 +112,23 @@ export async function analyze(rawInput: unknown, ports: StepPorts, analyses: Ana
   return { runId: input.runId, resultKeys, counts };
 }
 
-/** Runs `fn` over items with at most `limit` in flight. */
+/**
+ * Runs `fn` over items with at most `limit` in flight. After a failure no new item starts; the first
+ * error is thrown once the items in flight have finished (nothing keeps running behind it).
+ */
 export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const done = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  for (const d of done) if (d.status === 'rejected') throw d.reason;
 }
