@@ -89,8 +89,16 @@ export async function benchAnalyze(): Promise<Record<string, number | string>> {
       out[`module ${analysis.name} (DuckDB)`] = `${ms(t0)} ${JSON.stringify(r.counts)}`;
     }
     t0 = performance.now();
-    await analyze({ date: AS_OF, runId: `${AS_OF}-bench` }, fx.ports);
+    const { counts } = await analyze({ date: AS_OF, runId: `${AS_OF}-bench` }, fx.ports);
     const total = performance.now() - t0;
+    // Where the re-run's time went: each analysis, then what is left (writing the result files).
+    let modules = 0;
+    for (const analysis of ANALYSES) {
+      const msOf = counts[`${analysis.name}.ms`] ?? 0;
+      modules += msOf;
+      out[`  re-run: ${analysis.name}`] = `${msOf} ms`;
+    }
+    out['  re-run: result files (runs/ + latest/), the rest'] = `${Math.round(total - modules)} ms`;
     out['analyze step end to end, re-run (goal ≤ 5,000 ms)'] = `${Math.round(total)} ms ${total <= 5000 ? 'ok' : 'OVER'}`;
   } finally {
     await fx.cleanup();

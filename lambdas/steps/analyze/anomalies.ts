@@ -5,8 +5,9 @@
  * Detection range: the as-of day (UTC) for meter readings, with one day of context before it so a
  * flat run or gap that began yesterday is recognised as the same event (and not reported again with
  * a clipped start); the months of the history window for utility usage. The range is replaced in
- * one transaction (DELETE + INSERT): a re-run of a date yields the same rows, and the notified_at of
- * anomalies already alerted is carried over, so a re-run never alerts twice (see ./alerts.ts).
+ * one transaction (DELETE + INSERT from its first difference, ./first-difference.ts): a re-run of a
+ * date yields the same rows (and writes none), and the notified_at of anomalies already alerted is
+ * carried over, so a re-run never alerts twice (see ./alerts.ts).
  *
  * The baseline (bucket medians and the meter's log spread) is computed in the warehouse with
  * percentile_cont over the history window; only the readings of the detection range and its context

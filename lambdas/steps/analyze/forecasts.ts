@@ -4,7 +4,8 @@
  * series is moved onto its local clock (load follows the wall clock, so DST does not disturb the
  * weekly season), every candidate model is backtested (rolling origin, MAPE and MASE) and the best
  * by MASE is published with 80%/95% intervals from its backtest residuals
- * (lambdas/analysis/choose-forecast.ts). The issue date's rows are replaced in one transaction.
+ * (lambdas/analysis/choose-forecast.ts). The issue date's rows are replaced in one transaction
+ * (skipped when a re-run forecast exactly what is stored).
  */
 import { chooseForecast } from '../../analysis/choose-forecast';
 import { localHourIndex, toLocalHourly } from '../../analysis/local-hourly';
