@@ -65,7 +65,11 @@ export async function importCommand(o: Common & { path: string; timezone?: strin
   const ports = await localPorts({ dataDir: o.dataDir, config: parseConfig(o.config ?? {}), log: silentLog });
   try {
     const result = await importMeters(o.path, { timezone: o.timezone }, ports);
-    console.log(`✓ imported ${o.path} into the landing zone: ${JSON.stringify(result)}`);
+    const meters = result.meters === null ? 'meters from the files' : `${result.meters} meters`;
+    console.log(
+      `✓ imported ${o.path} (${result.layout}): ${result.files} file(s), ${(result.bytes / 1e6).toFixed(1)} MB, ${meters}, ` +
+        `naive times in ${result.timezone} → ${result.landingPrefix}`,
+    );
     console.log('  Run `gridlake run` to load it.');
     return 0;
   } finally {

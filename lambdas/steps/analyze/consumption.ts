@@ -22,8 +22,10 @@ const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** di
 
 export const consumptionAnalysis: Analysis = {
   name: 'consumption',
-  async run({ ports, asOfDay }) {
+  async run({ ports, asOfDay: runDay }) {
     const wh = ports.warehouse;
+    const [last] = await wh.query({ name: 'last_data_day', sql: sqlFile('results/last_data_day.sql'), params: { as_of: runDay } });
+    const asOfDay = (last?.day as string | null) ?? runDay;
     const win = windowEnding(asOfDay, ports.config.analysis.historyDays);
     const dayParams = { from_day: win.fromDay, to_day: win.toDay };
     const [fleet, profile, summaries, daily] = [
