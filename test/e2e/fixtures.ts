@@ -25,6 +25,7 @@ import {
   type Runs,
 } from '../../lambdas/contract/results';
 import { pseudonymise } from '../../lambdas/steps/analyze/pseudonym';
+import { mulberry32 } from '../../lambdas/sources/random';
 
 export interface FixtureOptions {
   /** The gridlake data directory; files go to `<dataDir>/site/data/`. */
@@ -63,16 +64,7 @@ export interface FixtureResult {
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
