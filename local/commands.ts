@@ -4,7 +4,7 @@ import { parseConfig } from '../lambdas/config';
 import type { PlanOutput } from '../lambdas/contract/manifests';
 import { closeLocalPorts, localPaths, localPorts } from '../lambdas/ports/local-ports';
 import type { Row } from '../lambdas/ports/warehouse';
-import { addDays } from '../lambdas/steps/plan';
+import { addDays } from '../lambdas/calendar';
 import { silentLog } from '../lambdas/steps/ports';
 import { formatRows } from './format';
 import { progressPrinter } from './progress';
@@ -18,8 +18,7 @@ interface Common {
 export async function runCommand(o: Common & { input: Record<string, unknown> }): Promise<number> {
   parseConfig(o.config ?? {}); // fail fast, with field names, before anything runs
   console.log(`gridlake run → ${localPaths(o.dataDir).root}`);
-  const progress = progressPrinter();
-  const result = await runLocalWorkflow({ dataDir: o.dataDir, input: o.input, config: o.config, onEvent: progress });
+  const result = await runLocalWorkflow({ dataDir: o.dataDir, input: o.input, config: o.config, onEvent: progressPrinter() });
   try {
     const plan = (result.output as { plan?: PlanOutput } | undefined)?.plan;
     if (result.status === 'SUCCEEDED' && plan) await printReconciliation(o, plan.runs.map((r) => r.runId));
@@ -30,7 +29,7 @@ export async function runCommand(o: Common & { input: Record<string, unknown> })
     console.log(`✓ run succeeded in ${result.seconds.toFixed(1)}s`);
     return 0;
   }
-  console.error(`✗ run failed after ${result.seconds.toFixed(1)}s: ${progress.firstError() ?? result.error ?? 'unknown error'}`);
+  console.error(`✗ run failed after ${result.seconds.toFixed(1)}s: ${result.error ?? 'unknown error'}`);
   console.error(`  Details: etl_runs (gridlake sql "SELECT * FROM etl_runs WHERE status = 'failed'") and ${localPaths(o.dataDir).notifications}`);
   return 1;
 }

@@ -38,16 +38,10 @@ export function summarise(state: string, output: unknown): string | null {
   }
 }
 
-export interface ProgressPrinter {
-  (e: StateEvent): void;
-  /** The first error any state reported: the root cause, not the outer Map's echo of it. */
-  firstError(): string | undefined;
-}
-
-export function progressPrinter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): ProgressPrinter {
+export function progressPrinter(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): (e: StateEvent) => void {
   const entered = new Map<string, number>();
   let first: string | undefined;
-  const printer = (e: StateEvent) => {
+  return (e: StateEvent) => {
     const key = `${e.state}#${e.index ?? ''}`;
     if (e.kind === 'entered') {
       entered.set(key, e.at);
@@ -67,5 +61,4 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
       if (e.kind === 'failed' && e.error && e.state !== 'Failed') first ??= e.error;
     }
   };
-  return Object.assign(printer, { firstError: () => first });
 }

@@ -19,6 +19,7 @@ import { sourceModule } from '../sources/registry';
 import { sqlFile, tableColumns } from '../sql/files';
 import type { StepPorts } from './ports';
 import { ensureSchema } from '../sql/schema';
+import { causeText } from './step-error';
 
 /** Tables the load may write, in load order (meters before their readings). */
 export const LOADABLE_TABLES = ['meters', 'buildings', 'households', 'meter_readings', 'utility_usage', 'market_prices'] as const;
@@ -117,16 +118,6 @@ function rejectionOf(rejected: RejectedBatch[], source: SourceName): { status: s
   const mine = rejected.filter((r) => r.source === source);
   if (mine.length === 0) return { status: 'succeeded', error: null };
   return { status: 'failed', error: mine.map((r) => `${r.rawKey}: ${causeText(r.error)}`).join(' | ').slice(0, 4000) };
-}
-
-/** Step Functions reports a Lambda error's Cause as JSON ({errorMessage, …}); locally it is text. */
-function causeText(cause: string): string {
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
-    return parsed.errorMessage ?? parsed.message ?? cause;
-  } catch {
-    return cause;
-  }
 }
 
 function curatedKeys(transformed: TransformOutput[], source: SourceName, table: string): string[] {

@@ -6,6 +6,7 @@ import { FailureInputSchema, parseInput } from '../contract/manifests';
 import type { StepPorts } from './ports';
 import { failedRunRecord } from './load';
 import { ensureSchema } from '../sql/schema';
+import { describeError } from './step-error';
 
 export async function notifyFailure(rawInput: unknown, ports: StepPorts): Promise<{ notified: boolean; runs: number }> {
   const input = parseInput(FailureInputSchema, rawInput, 'notify-failure');
@@ -29,16 +30,4 @@ export async function notifyFailure(rawInput: unknown, ports: StepPorts): Promis
   });
   ports.log.error('run failed', { error, dates });
   return { notified: true, runs: runs.length };
-}
-
-/** Step Functions puts the thrown error's name in Error and a JSON document in Cause. */
-export function describeError(e: { Error?: string; Cause?: string }): string {
-  let cause = e.Cause ?? '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
-    cause = parsed.errorMessage ?? parsed.message ?? cause;
-  } catch {
-    /* Cause is plain text */
-  }
-  return `${e.Error ?? 'Error'}: ${cause}`.trim();
 }

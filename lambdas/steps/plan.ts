@@ -4,6 +4,7 @@
  * previous local day, the last complete one. Run ids are deterministic per (date, attempt), so a
  * re-run of a date writes the same keys and replaces the same rows.
  */
+import { addDays, localDate } from '../calendar';
 import { parseInput, RunInputSchema, type DateRun, type PlanOutput } from '../contract/manifests';
 import type { StepPorts } from './ports';
 
@@ -43,16 +44,6 @@ export function dateRange(from: string, to: string): string[] {
     }
   }
   return out;
-}
-
-export function addDays(date: string, days: number): string {
-  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
-
-/** The calendar date of an instant in an IANA timezone. */
-export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 function assertRealDate(date: string, field: string): void {

@@ -1,7 +1,7 @@
-/** Date arithmetic for analysis windows (calendar dates as YYYY-MM-DD strings, UTC-safe). */
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
+/** Analysis windows over calendar dates (YYYY-MM-DD strings). */
+import { addDays } from '../../calendar';
+
+export { addDays };
 
 export interface Window {
   /** Exclusive lower bound day. */
