@@ -48,6 +48,13 @@ export function tableColumns(table: string): string[] {
   return cols;
 }
 
+/** A table's natural key: the columns of its DDL's `PRIMARY KEY (…)` clause, in order. */
+export function tableNaturalKey(table: string): string[] {
+  const m = /PRIMARY\s+KEY\s*\(([^)]*)\)/i.exec(sqlFile(`tables/${table}.sql`));
+  if (!m) throw new Error(`lambdas/sql/tables/${table}.sql declares no PRIMARY KEY (…): every warehouse table needs its natural key.`);
+  return m[1]!.split(',').map((c) => c.trim());
+}
+
 /** All warehouse tables, in creation order (dependencies first is not needed: no foreign keys). */
 export function warehouseTables(): string[] {
   return sqlFolder('tables');

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
 import { parseConfig } from '../../lambdas/config';
 import { silentLog } from '../../lambdas/steps/ports';
+import { tableNaturalKey, warehouseTables } from '../../lambdas/sql/files';
 import { runLocalWorkflow, type StateEvent } from '../../local/workflow';
 
 const dirs: string[] = [];
@@ -77,6 +78,18 @@ describe('local workflow', () => {
     const again = await runLocalWorkflow({ dataDir: dir, input: { from: '2026-11-01', to: '2026-11-03' }, config: CONFIG });
     expect(again.status).toBe('SUCCEEDED');
     expect(await tableCounts(dir)).toEqual(first);
+  });
+
+  it('every table holds each natural key once (keys are declared, not enforced, as on Redshift)', async () => {
+    const checked: string[] = [];
+    for (const table of warehouseTables()) {
+      const key = tableNaturalKey(table).join(', ');
+      const repeated = await sql(dir, `SELECT ${key}, COUNT(*) AS n FROM ${table} GROUP BY ${key} HAVING COUNT(*) > 1 LIMIT 3`);
+      expect(repeated, `${table} (${key})`).toEqual([]);
+      if (Number((await sql(dir, `SELECT COUNT(*) AS n FROM ${table}`))[0]!.n) > 0) checked.push(table);
+    }
+    // The check ran on filled tables, not on empty ones.
+    for (const t of ['meter_readings', 'meter_daily', 'meters', 'utility_usage', 'market_prices', 'etl_runs', 'anomalies', 'market_stats']) expect(checked).toContain(t);
   });
 
   it('meter_daily matches meter_readings summed per local day', async () => {
