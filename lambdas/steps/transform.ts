@@ -65,9 +65,10 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
     await session.run(`COPY (SELECT * FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, { out: curatedPath });
     const quarantinePath = join(work, 'rejects.jsonl');
     const quarantined = await writeQuarantine(session, staged, file, quarantinePath, plan);
-    const { n: rowsOut } = await session.one<{ n: number }>('SELECT count(*) AS n FROM read_parquet($out)', { out: curatedPath });
-    const { n: badRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM bad');
-    const { n: sourceRows } = await session.one<{ n: number }>('SELECT count(*) AS n FROM checked');
+    const { rowsOut, badRows, sourceRows } = await session.one<{ rowsOut: number; badRows: number; sourceRows: number }>(
+      'SELECT (SELECT count(*) FROM read_parquet($out)) AS rowsOut, (SELECT count(*) FROM bad) AS badRows, (SELECT count(*) FROM checked) AS sourceRows',
+      { out: curatedPath },
+    );
 
     const rowsIn = sourceRows + staged.rejects.length;
     const duplicates = sourceRows - badRows - rowsOut;
@@ -149,10 +150,16 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
       };
     }
     case 'utility_usage': {
+      // One statement for all factors: placeholders are generated, the values bound.
+      const factors = Object.entries(ports.config.utilities.emissionFactors);
+      const params: Params = {};
+      const rows = factors.map(([energyType, factor], i) => {
+        params[`t${i}`] = energyType;
+        params[`f${i}`] = factor;
+        return `($t${i}, $f${i})`;
+      });
       await session.run('CREATE OR REPLACE TEMP TABLE emission_factors (energy_type VARCHAR, factor DOUBLE)');
-      for (const [energyType, factor] of Object.entries(ports.config.utilities.emissionFactors)) {
-        await session.run('INSERT INTO emission_factors VALUES ($t, $f)', { t: energyType, f: factor });
-      }
+      if (rows.length) await session.run(`INSERT INTO emission_factors VALUES ${rows.join(', ')}`, params);
       return {};
     }
     default:
@@ -160,8 +167,12 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
   }
 }
 
+/** Datasets whose SQL file was checked in this process (the files do not change while it runs). */
+const checkedDatasets = new Set<string>();
+
 /** The curated view must have exactly the warehouse table's columns, in order (the load matches by name). */
 async function assertCuratedColumns(session: TransformSession, dataset: string): Promise<void> {
+  if (checkedDatasets.has(dataset)) return;
   const got = (await session.rows<{ column_name: string }>('DESCRIBE curated')).map((r) => r.column_name);
   const want = tableColumns(dataset);
   if (got.join(',') !== want.join(',')) {
@@ -169,6 +180,7 @@ async function assertCuratedColumns(session: TransformSession, dataset: string):
       `lambdas/sql/transform/${dataset}.sql: view curated has columns (${got.join(', ')}) but table ${dataset} has (${want.join(', ')}). Make them match.`,
     );
   }
+  checkedDatasets.add(dataset);
 }
 
 function stringOption(batch: Batch, name: string): string | undefined {

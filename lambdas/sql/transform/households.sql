@@ -1,7 +1,9 @@
 -- households: validate and deduplicate apartments (DuckDB dialect, transform step).
 -- Input: view source_rows(ord, household_id, building_id, floor, unit) as text.
 
-CREATE OR REPLACE TEMP VIEW checked AS
+-- A table, not a view: the quarantine, the counts and the curated file all read it (collector
+-- output is small; a view would re-run the checks for each).
+CREATE OR REPLACE TEMP TABLE checked AS
 WITH s AS (
   SELECT
     ord,

@@ -2,7 +2,9 @@
 -- Input: view source_rows(ord, meter_id, timezone, area, tariff) as text. Variables: source, run_id.
 -- A timezone must be an IANA name DuckDB (ICU) knows, because local days are computed with it.
 
-CREATE OR REPLACE TEMP VIEW checked AS
+-- A table, not a view: the quarantine, the counts and the curated file all read it (collector
+-- output is small; a view would re-run the checks for each).
+CREATE OR REPLACE TEMP TABLE checked AS
 WITH s AS (
   SELECT
     ord,

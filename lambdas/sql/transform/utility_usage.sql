@@ -3,7 +3,9 @@
 -- emission_factors(energy_type, factor) from the configuration. Variables: run_id.
 -- month is 'YYYY-MM' or the first day of the month 'YYYY-MM-01'; emission_kg = amount × factor.
 
-CREATE OR REPLACE TEMP VIEW checked AS
+-- A table, not a view: the quarantine, the counts and the curated file all read it (collector
+-- output is small; a view would re-run the checks for each).
+CREATE OR REPLACE TEMP TABLE checked AS
 WITH s AS (
   SELECT
     ord,
