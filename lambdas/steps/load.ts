@@ -15,14 +15,43 @@ import {
   type TransformOutput,
 } from '../contract/manifests';
 import { assertIdentifier, type BatchItem, type Statement } from '../ports/warehouse';
-import { sourceModule } from '../sources/registry';
+import { SOURCES, sourceModule } from '../sources/registry';
+import type { SourceModule } from '../sources/source';
 import { sqlFile, tableColumns } from '../sql/files';
 import type { StepPorts } from './ports';
 import { ensureSchema } from '../sql/schema';
 import { causeText } from './step-error';
 
-/** Tables the load may write, in load order (meters before their readings). */
-export const LOADABLE_TABLES = ['meters', 'buildings', 'households', 'meter_readings', 'utility_usage', 'market_prices'] as const;
+/**
+ * The tables the load may write, in load order, derived from the sources' declarations: each source
+ * lists its datasets in the order they load (a meter list before its readings, whose load registers
+ * unknown meters and reads their timezones), and the load order keeps every source's order; ties go
+ * to the dataset declared first. A new source adds its datasets here by declaring them.
+ */
+export function loadOrder(sources: readonly SourceModule[]): string[] {
+  const order: string[] = [];
+  const before = new Map<string, Set<string>>(); // dataset → datasets that must load before it
+  for (const source of sources) {
+    source.datasets.forEach((d, i) => {
+      if (!order.includes(d.name)) order.push(d.name);
+      const deps = before.get(d.name) ?? new Set<string>();
+      for (const earlier of source.datasets.slice(0, i)) deps.add(earlier.name);
+      before.set(d.name, deps);
+    });
+  }
+  const out: string[] = [];
+  while (out.length < order.length) {
+    const next = order.find((d) => !out.includes(d) && [...before.get(d)!].every((e) => out.includes(e)));
+    if (!next) {
+      const left = order.filter((d) => !out.includes(d));
+      throw new Error(`load: the sources declare their datasets in conflicting orders (${left.join(', ')}); make every source list them in the same order.`);
+    }
+    out.push(next);
+  }
+  return out;
+}
+
+export const LOADABLE_TABLES: readonly string[] = loadOrder(SOURCES);
 
 interface SourceTally {
   source: SourceName;
