@@ -4,19 +4,17 @@
  * CLI); handlers parse it once at module load and pass it down — business code never reads env.
  */
 import { z } from 'zod';
+import { ianaTimezone } from './timezone';
 
-/** An IANA timezone name, checked against the runtime's tz database. */
-export const Timezone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IANA timezone such as Europe/London' },
-);
+/** An IANA timezone name (Area/Location or UTC; the rule is lambdas/timezone.ts), spelled canonically. */
+export const Timezone = z.string().transform((tz, ctx) => {
+  const name = ianaTimezone(tz);
+  if (name === null) {
+    ctx.addIssue({ code: 'custom', message: `"${tz}" is not an IANA timezone: use Area/Location such as Europe/London, or UTC` });
+    return z.NEVER;
+  }
+  return name;
+});
 
 export const SOURCE_NAMES = ['meters', 'meter-simulator', 'utilities', 'market'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { putJson } from '../../ports/object-store';
+import { ianaTimezone } from '../../timezone';
 import type { StepPorts } from '../../steps/ports';
 import { parseCsvLine } from '../../steps/transform/csv-header';
 import { LANDING_PREFIX, MANIFEST, type ImportFile, type ImportManifest, type ImportMeter } from './manifest';
@@ -40,8 +41,9 @@ const EXPORT_COLUMN_MAP = 'datetime=timestamp,consumption=wh';
 
 export async function importMeters(path: string, options: ImportOptions, ports: StepPorts): Promise<ImportResult> {
   const root = resolve(path);
-  const timezone = options.timezone ?? ports.config.meters.defaultTimezone;
-  if (!isIanaTimezone(timezone)) throw new MeterImportError(`--timezone "${timezone}" is not an IANA timezone: use a name such as Asia/Tokyo.`);
+  const given = options.timezone ?? ports.config.meters.defaultTimezone;
+  const timezone = ianaTimezone(given);
+  if (timezone === null) throw new MeterImportError(`--timezone "${given}" is not an IANA timezone: use Area/Location such as Asia/Tokyo, or UTC.`);
   if (options.importId !== undefined && !/^[A-Za-z0-9._-]+$/.test(options.importId)) {
     throw new MeterImportError(`Import id "${options.importId}" may only contain letters, digits, ".", "_" and "-".`);
   }
@@ -120,15 +122,6 @@ async function readUserData(path: string, timezone: string): Promise<ImportMeter
     const pick = (name: string) => (col(name) === -1 ? null : (f[col(name)]?.trim() || null));
     return { meter_id: id, timezone, area: pick('area'), tariff: pick('tariff') };
   });
-}
-
-function isIanaTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz.includes('/') || tz === 'UTC';
-  } catch {
-    return false;
-  }
 }
 
 const toPosix = (p: string) => p.split(sep).join('/');
