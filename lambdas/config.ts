@@ -27,7 +27,12 @@ export const ConfigSchema = z.object({
       /** Timezone of naive local timestamps when an import names none. Default Europe/London. */
       defaultTimezone: Timezone.default('Europe/London'),
       /** Length of one reading interval in minutes. Default 30. */
-      intervalMinutes: z.number().int().positive().default(30),
+      intervalMinutes: z
+        .number()
+        .int()
+        .positive()
+        .refine((m) => 1440 % m === 0, { message: 'must divide a day into whole intervals (5, 10, 15, 30, 60, … minutes)' })
+        .default(30),
       /**
        * Largest plausible energy in one interval, kWh. Default 25 kWh per 30 minutes (= 50 kW
        * average, above any residential or small-business supply); larger readings are quarantined.

@@ -163,6 +163,57 @@ describe('transform: meter readings CSV', () => {
     ]);
   });
 
+  it('reads every common ISO 8601 spelling of an instant, a zone name included, in UTC', async () => {
+    t = testLake();
+    const csv = [
+      'meter_id,timestamp,kwh',
+      'Z1,2026-11-01T06:30:00 UTC,1', // a zone name: 06:30 UTC, not a Tokyo wall clock
+      'Z2,2026-11-01T06:30:00 JST,1',
+      'Z3,2026-11-01T06:00Z,1', // no seconds
+      'Z4,2026-11-01T05:00+01:00,1',
+      'Z5,2026-11-01 06:30:00 +09:00,1', // a space before the offset
+      'Z6,2026-11-01T06:30:00z,1',
+      'Z7,2026-11-01T06:30:00.000Z,1',
+      'Z8,2026-11-01 06:30,1', // naive, no seconds: Tokyo wall clock
+    ].join('\n');
+    await t.lake.put(`${RAW}iso.csv`, csv + '\n');
+    const out = await transform(batch({ rawKey: `${RAW}iso.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 8, rowsOut: 8, quarantined: 0 });
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'meter_id');
+    expect(rows.map((r) => [r.meter_id, r.interval_start])).toEqual([
+      ['Z1', '2026-11-01 06:30:00+00'],
+      ['Z2', '2026-10-31 21:30:00+00'],
+      ['Z3', '2026-11-01 06:00:00+00'],
+      ['Z4', '2026-11-01 04:00:00+00'],
+      ['Z5', '2026-10-31 21:30:00+00'],
+      ['Z6', '2026-11-01 06:30:00+00'],
+      ['Z7', '2026-11-01 06:30:00+00'],
+      ['Z8', '2026-10-31 21:30:00+00'],
+    ]);
+  });
+
+  it('quarantines a date without a time and a number with digit separators, never guessing', async () => {
+    t = testLake();
+    await t.lake.put(`${RAW}odd.csv`, 'meter_id,timestamp,kwh\nD1,2026-10-30,12.5\nD2,2026-10-30T00:00:00Z,1_0\nD3,2026-10-30T00:00:00Z,1.5\n');
+    const out = await transform(batch({ rawKey: `${RAW}odd.csv`, dataset: 'meter_readings' }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 3, rowsOut: 1, quarantined: 2 });
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q.map((l) => [l.line, l.reason])).toEqual([
+      [2, 'timestamp without a time of day'],
+      [3, 'unparseable number in kwh'],
+    ]);
+  });
+
+  it('checks an hourly grid when the configured interval is 60 minutes', async () => {
+    t = testLake({ meters: { intervalMinutes: 60 } });
+    await t.lake.put(`${RAW}hourly.csv`, 'meter_id,timestamp,kwh\nH1,2026-11-01T00:00:00Z,1\nH1,2026-11-01T01:00:00Z,2\nH1,2026-11-01T01:30:00Z,3\n');
+    const out = await transform(batch({ rawKey: `${RAW}hourly.csv`, dataset: 'meter_readings' }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, quarantined: 1 });
+    expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => r.interval_minutes)).toEqual([60, 60]);
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q.map((l) => [l.line, l.reason])).toEqual([[4, 'off the 60-minute interval grid']]);
+  });
+
   it('batches transformed at the same time in one process do not see each other (one DuckDB instance, a connection each)', async () => {
     t = testLake();
     await t.lake.put(`${RAW}a.csv`, 'meter_id,timestamp,kwh\nA1,2026-11-01T00:00:00Z,1\nA1,2026-11-01T00:30:00Z,-1\n');

@@ -19,6 +19,14 @@
 -- Surrounding spaces are rare: trim only the values that have them (trim copies every string).
 CREATE OR REPLACE TEMP MACRO trimmed(v) AS CASE WHEN starts_with(v, ' ') OR ends_with(v, ' ') THEN trim(v) ELSE v END;
 CREATE OR REPLACE TEMP MACRO blank(v) AS v IS NULL OR trim(v) = '';
+-- ISO 8601 spellings DuckDB's casts refuse, rewritten to ones they accept: a lowercase z, a space
+-- before the offset, no seconds before an offset or zone (2026-11-01T06:00Z). Only rows whose cast
+-- failed go through it.
+CREATE OR REPLACE TEMP MACRO iso_spelling(ts) AS regexp_replace(
+  regexp_replace(regexp_replace(ts, '\s+([+-][0-9])', '\1'), 'z$', 'Z'),
+  '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2})([^:0-9].*)?$', '\1:00\2');
+-- The written wall clock of an ISO timestamp, without what follows it (an offset or a zone name).
+CREATE OR REPLACE TEMP MACRO written_clock(ts) AS TRY_CAST(regexp_extract(ts, '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?') AS TIMESTAMP);
 
 CREATE OR REPLACE TEMP TABLE zones AS
 SELECT tz, (row_number() OVER (ORDER BY tz))::INTEGER AS tz_id
@@ -41,25 +49,36 @@ WITH s AS (
     -- casts ignore surrounding spaces; an empty or blank value casts to NULL
     TRY_CAST(value AS DOUBLE) * getvariable('unit_factor') AS kwh,
     -- Casting to TIMESTAMP keeps the written wall clock (an offset, if any, is ignored here).
-    TRY_CAST(timestamp AS TIMESTAMP) AS wall
+    TRY_CAST(timestamp AS TIMESTAMP) AS wall_cast
   FROM source_rows
 ),
 o AS (
   SELECT
     *,
-    -- An offset or Z follows the time part (from character 12 on: after 'YYYY-MM-DDT').
-    -- ('+' never appears in the date part.)
-    coalesce(ends_with(ts_text, 'Z') OR ends_with(ts_text, 'z') OR contains(ts_text, '+') OR contains(ts_text[12:], '-'), false) AS has_offset
+    -- An offset (+09:00, -0500, Z) or a zone name (UTC, JST, Asia/Tokyo) follows the time part:
+    -- from character 12 on, after 'YYYY-MM-DDT', any sign or letter. ('+' never appears in the date.)
+    coalesce(contains(ts_text, '+') OR contains(ts_text[12:], '-') OR regexp_matches(ts_text[12:], '[A-Za-z]'), false) AS has_offset
   FROM s
+),
+c0 AS (
+  SELECT *, CASE WHEN has_offset THEN TRY_CAST(ts_text AS TIMESTAMPTZ) END AS offset_cast FROM o
+),
+f AS (
+  SELECT
+    *,
+    CASE WHEN (wall_cast IS NULL OR (has_offset AND offset_cast IS NULL)) AND contains(ts_text, ':') THEN iso_spelling(ts_text) END AS ts_fixed
+  FROM c0
 ),
 t AS (
   SELECT
-    o.*,
-    CASE WHEN has_offset THEN TRY_CAST(ts_text AS TIMESTAMPTZ) END AS offset_instant,
+    f.* EXCLUDE (wall_cast, offset_cast, ts_fixed),
+    -- A zone name (… UTC) fails the TIMESTAMP cast: its clock is the text before the name.
+    coalesce(wall_cast, written_clock(coalesce(ts_fixed, ts_text))) AS wall,
+    coalesce(offset_cast, CASE WHEN has_offset THEN TRY_CAST(ts_fixed AS TIMESTAMPTZ) END) AS offset_instant,
     coalesce(g.tz_id, getvariable('default_tz_id')) AS tz_id,
     (g.meter_id IS NOT NULL OR NOT getvariable('has_registry')) AS known
-  FROM o
-  LEFT JOIN registry_zones g ON g.meter_id = o.meter_id
+  FROM f
+  LEFT JOIN registry_zones g ON g.meter_id = f.meter_id
 ),
 c AS (
   SELECT
@@ -70,11 +89,14 @@ c AS (
       WHEN kwh IS NULL AND blank(value_text) THEN 'missing field: ' || getvariable('value_field')
       -- strlen (bytes) ≥ length (characters): the cheap test first
       WHEN strlen(meter_id) > 64 AND length(meter_id) > 64 THEN 'meter_id longer than 64 characters'
-      WHEN kwh IS NULL OR NOT isfinite(kwh) THEN 'unparseable number in ' || getvariable('value_field')
+      -- DuckDB's cast reads 1_000 as 1000: a digit separator is not a reading anyone wrote on purpose
+      WHEN kwh IS NULL OR NOT isfinite(kwh) OR contains(value_text, '_') THEN 'unparseable number in ' || getvariable('value_field')
       WHEN kwh < 0 THEN 'negative reading'
       WHEN kwh > getvariable('max_kwh') THEN 'above the per-interval maximum of ' || getvariable('max_kwh') || ' kWh'
+      -- a date alone would load as a reading at midnight: the start of the interval is missing
+      WHEN NOT contains(ts_text, ':') AND TRY_CAST(ts_text AS DATE) IS NOT NULL THEN 'timestamp without a time of day'
       WHEN wall IS NULL OR (has_offset AND offset_instant IS NULL) THEN 'unparseable or impossible timestamp'
-      WHEN epoch_us(wall) % (getvariable('interval_minutes') * 60000000) <> 0
+      WHEN epoch_us(wall) % (getvariable('interval_minutes')::BIGINT * 60000000) <> 0
         THEN 'off the ' || getvariable('interval_minutes') || '-minute interval grid'
       WHEN NOT known THEN 'unknown meter'
     END AS reason
