@@ -82,6 +82,8 @@ export const TransformOutputSchema = z.object({
   rowsOut: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
   quarantined: z.number().int().nonnegative(),
+  /** meter_readings: the timezone naive timestamps were read in; the load registers unknown meters with it. */
+  timezone: z.string().optional(),
 });
 export type TransformOutput = z.infer<typeof TransformOutputSchema>;
 

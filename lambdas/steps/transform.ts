@@ -97,6 +97,7 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
       duplicates,
       quarantined,
     };
+    if (spec.dataset === 'meter_readings') result.timezone = stringOption(batch, 'timezone') ?? ports.config.meters.defaultTimezone;
     ports.log.info('transformed', { ...result, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) });
     return result;
   } finally {

@@ -87,12 +87,14 @@ describe('warehouse SQL runs on Postgres (PGlite)', () => {
       await pg.exec(`CREATE TEMP TABLE stg_${t} AS SELECT * FROM ${t} WHERE 1 = 0`);
     }
     await pg.exec(readFileSync(join(SQL, 'load/create_load_counts.sql'), 'utf8'));
+    await pg.exec(readFileSync(join(SQL, 'load/create_stg_meter_timezones.sql'), 'utf8'));
+    await pg.exec(`INSERT INTO stg_meter_timezones VALUES ('M2', 'Asia/Tokyo', 1)`);
     await pg.exec(`INSERT INTO meters VALUES ('M1', 'Europe/London', 'a1', 't1', 'test', 'r')`);
     await pg.exec(`INSERT INTO stg_meter_readings VALUES ('M1', '2026-11-01T10:00:00Z', 30, 0.5, 'test', 'r')`);
     const ran: string[] = [];
     for (const folder of WAREHOUSE_FOLDERS.slice(1)) {
       for (const f of files(folder)) {
-        if (f === 'load/create_load_counts.sql') continue;
+        if (f === 'load/create_load_counts.sql' || f === 'load/create_stg_meter_timezones.sql') continue;
         if (f === 'load/affected_days.sql') await pg.exec('DROP TABLE IF EXISTS affected_days');
         // Files run alphabetically; each run-record insert gets a clean slate as in the load.
         if (/load\/(record_loaded_run|insert_failed_run)\.sql$/.test(f)) await pg.exec('DELETE FROM etl_runs');

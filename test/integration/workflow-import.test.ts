@@ -45,6 +45,35 @@ function naiveDay(day: string, tz: string): string[] {
 }
 
 describe('imported meter CSVs through the workflow', () => {
+  it('registers the meters of a plain CSV in the timezone of --timezone: a Tokyo day is one local day', async () => {
+    const dir = tempDir();
+    const csv = join(tempDir('gridlake-csv-'), 'tokyo.csv');
+    const day = Array.from({ length: 48 }, (_, i) => `2026-11-01 ${String(i >> 1).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00`);
+    writeFileSync(csv, ['meter_id,timestamp,kwh', ...day.map((t) => `TKY-1,${t},0.5`)].join('\n') + '\n');
+    await importMeters(csv, { timezone: 'Asia/Tokyo' }, await ports(dir));
+    expect((await run(dir)).error).toBeUndefined();
+    expect(await sql(dir, "SELECT timezone FROM meters WHERE meter_id = 'TKY-1'")).toEqual([{ timezone: 'Asia/Tokyo' }]);
+    expect(await sql(dir, "SELECT CAST(day AS VARCHAR) AS day, intervals, total_kwh FROM meter_daily WHERE meter_id = 'TKY-1'")).toEqual([
+      { day: '2026-11-01', intervals: 48, total_kwh: 24 },
+    ]);
+  });
+
+  it('a reading sent again in a later file of the same run replaces the earlier one, and counts as a duplicate', async () => {
+    const dir = tempDir();
+    const folder = tempDir('gridlake-csvs-');
+    writeFileSync(join(folder, 'a-first.csv'), 'meter_id,timestamp,kwh\nR1,2026-11-01T00:00:00Z,1.0\nR1,2026-11-01T00:30:00Z,1.5\n');
+    writeFileSync(join(folder, 'b-correction.csv'), 'meter_id,timestamp,kwh\nR1,2026-11-01T00:00:00Z,2.0\n');
+    await importMeters(folder, { timezone: 'UTC' }, await ports(dir));
+    expect((await run(dir)).error).toBeUndefined();
+    const rows = await sql(dir, "SELECT CAST(interval_start AS VARCHAR) AS t, kwh FROM meter_readings WHERE meter_id = 'R1' ORDER BY interval_start");
+    expect(rows).toEqual([
+      { t: '2026-11-01 00:00:00+00', kwh: 2.0 },
+      { t: '2026-11-01 00:30:00+00', kwh: 1.5 },
+    ]);
+    const [r] = await sql(dir, "SELECT rows_in, rows_loaded, duplicates, quarantined FROM etl_runs WHERE source = 'meters'");
+    expect(r).toEqual({ rows_in: 3, rows_loaded: 2, duplicates: 1, quarantined: 0 });
+  });
+
   it('computes meter_daily in the meter timezone: 50 intervals on 2026-10-25 and 46 on 2026-03-29 in London', async () => {
     const dir = tempDir();
     const csv = join(tempDir('gridlake-csv-'), 'london.csv');
