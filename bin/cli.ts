@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isRealDate } from '../lambdas/calendar';
 
 const HELP = `gridlake — energy & market data ETL (local mode)
 
@@ -29,8 +30,6 @@ Options:
 Exit codes: 0 success, 1 a run failed, 2 usage error.`;
 
 class UsageError extends Error {}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -95,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
 function runInput(values: Record<string, unknown>): Record<string, unknown> {
   const { date, from, to, sources } = values as Record<string, string | undefined>;
   for (const [flag, v] of Object.entries({ date, from, to })) {
-    if (v !== undefined && !DATE.test(v)) throw new UsageError(`--${flag} must be a date YYYY-MM-DD (got "${v}")`);
+    if (v !== undefined && !isRealDate(v)) throw new UsageError(`--${flag} must be a real calendar date YYYY-MM-DD (got "${v}")`);
   }
   if (date && (from || to)) throw new UsageError('give either --date or --from/--to, not both');
   if (!from !== !to) throw new UsageError('--from and --to go together');

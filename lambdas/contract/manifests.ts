@@ -3,9 +3,10 @@
  * Functions payloads are limited to 256 KB). Validated with zod at every handler boundary.
  */
 import { z } from 'zod';
+import { isRealDate } from '../calendar';
 import { SOURCE_NAMES } from '../config';
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const IsoDate = z.string().refine(isRealDate, 'must be a real calendar date YYYY-MM-DD');
 export const SourceNameSchema = z.enum(SOURCE_NAMES);
 
 /** What a schedule, the CLI or an operator starts an execution with. */

@@ -23,6 +23,9 @@ describe('gridlake CLI', () => {
 
   it('usage errors exit 2 with a message that says what to do', () => {
     expect(gridlake('run', '--date', '2026-13-45x').code).toBe(2);
+    const impossible = gridlake('run', '--date', '2026-02-30');
+    expect(impossible.code).toBe(2);
+    expect(impossible.err).toMatch(/--date must be a real calendar date/);
     const r = gridlake('run', '--from', '2026-11-01');
     expect(r.code).toBe(2);
     expect(r.err).toContain('--from and --to go together');
