@@ -113,7 +113,7 @@ async function runDatasetSql(session: TransformSession, batch: Batch, spec: Tran
   } catch (e) {
     const message = (e as Error).message;
     if (batch.format === 'csv' && /CSV|UTF-?8|unicode/i.test(message)) {
-      throw new TransformError(`${batch.rawKey}: DuckDB could not read the CSV (${message}). Check it is UTF-8 text with a comma-separated header.`, {
+      throw new TransformError(`${batch.rawKey}: DuckDB could not read the CSV (${message}). Check it is UTF-8 text with a header separated by commas, semicolons or tabs.`, {
         cause: e,
       });
     }
@@ -143,6 +143,7 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
       const hasRegistry = await loadMeterRegistry(session, ports.lake, stringOption(batch, 'metersKey'), work);
       return {
         unit_factor: staged.layout?.unitFactor ?? 1,
+        decimal_comma: staged.layout?.decimalComma ?? false,
         value_field: staged.layout?.valueField ?? 'kwh',
         default_tz: timezone,
         max_kwh: ports.config.meters.maxIntervalKwh,

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { transform } from '../../lambdas/steps/transform';
 import { batchTag } from '../../lambdas/steps/transform/object-keys';
 import { fromRejects } from '../../lambdas/steps/transform/csv-line-numbers';
+import { parseCsvLine } from '../../lambdas/steps/transform/csv-header';
 import { batch, jsonlGz, parquetSchema, quarantineLines, readParquet, testLake, type TestLake } from './transform-helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'meters');
@@ -274,6 +275,152 @@ describe('transform: meter readings CSV', () => {
   });
 });
 
+describe('transform: meter CSV quotes and delimiters', () => {
+  const quarantineOf = async (key: string) => quarantineLines(Buffer.from(await t.lake.get(key)).toString());
+
+  it('a quote inside an unquoted field is a literal character, as DuckDB reads it: line numbers stay right', async () => {
+    t = testLake();
+    const key = `${RAW}stray-quote.csv`;
+    await t.lake.put(key, 'meter_id,timestamp,kwh\nFlat 3" east,2026-11-01 00:00:00,0.25\nM1,2026-11-01 00:30:00,0.3\nM1,2026-11-01 01:00:00,-1\n');
+    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, duplicates: 0, quarantined: 1 });
+    expect(await quarantineOf(out.quarantineKey!)).toEqual([
+      { file: key, line: 4, reason: 'negative reading', record: { meter_id: 'M1', timestamp: '2026-11-01 01:00:00', kwh: '-1' } },
+    ]);
+    expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => [r.meter_id, r.kwh])).toEqual([
+      ['Flat 3" east', 0.25],
+      ['M1', 0.3],
+    ]);
+  });
+
+  it('stray quotes beside a quoted field with a line break and "": lines and records, late (DST) rejects read back from the file', async () => {
+    t = testLake();
+    const key = `${RAW}quotes-spring.csv`;
+    const csv = [
+      'meter_id,timestamp,kwh',
+      'Flat 3" east,2026-03-29 00:00:00,0.25"', // 2: a quote at the end of a field
+      '"M ""1""', // 3–4: one quoted field over two lines
+      'x",2026-03-29 00:30:00,0.1',
+      'M1,2026-03-29 01:30:00,0.2', // 5: nonexistent local time (rejected after the first scan)
+      'Flat 3" east,2026-03-29 02:00:00,-1', // 6
+      'Flat 3" east,2026-03-29 01:00:00,0.3', // 7: nonexistent local time
+      'M1,2026-03-29 02:30:00,0.4', // 8
+    ].join('\n');
+    await t.lake.put(key, csv + '\n');
+    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 6, rowsOut: 2, duplicates: 0, quarantined: 4 });
+    const nonexistent = 'nonexistent local time (skipped by a DST change)';
+    expect(await quarantineOf(out.quarantineKey!)).toEqual([
+      { file: key, line: 2, reason: 'unparseable number in kwh', record: { meter_id: 'Flat 3" east', timestamp: '2026-03-29 00:00:00', kwh: '0.25"' } },
+      { file: key, line: 5, reason: nonexistent, record: { meter_id: 'M1', timestamp: '2026-03-29 01:30:00', kwh: '0.2' } },
+      { file: key, line: 6, reason: 'negative reading', record: { meter_id: 'Flat 3" east', timestamp: '2026-03-29 02:00:00', kwh: '-1' } },
+      { file: key, line: 7, reason: nonexistent, record: { meter_id: 'Flat 3" east', timestamp: '2026-03-29 01:00:00', kwh: '0.3' } },
+    ]);
+    expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => [r.meter_id, r.kwh])).toEqual([
+      ['M "1"\nx', 0.1],
+      ['M1', 0.4],
+    ]);
+  });
+
+  it('semicolon-separated with decimal commas (a European export): values read, bad rows quarantined by line with header-keyed records', async () => {
+    t = testLake();
+    const key = `${RAW}semicolon.csv`;
+    const csv = [
+      'meter_id;timestamp;kwh',
+      'M1;2026-11-01 00:00:00;0,25',
+      'M1;2026-11-01 00:30:00;1,5',
+      'M1;2026-11-01 01:00:00;-0,1', // 4
+      'M1;2026-11-01 01:30:00;0.75', // a decimal point is still read
+      'M1;2026-11-01 02:00:00;abc', // 6
+      'M1;2026-11-01 02:30:00;1,5;extra', // 7
+    ].join('\r\n');
+    await t.lake.put(key, csv + '\r\n');
+    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 6, rowsOut: 3, duplicates: 0, quarantined: 3 });
+    expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => [r.interval_start, r.kwh])).toEqual([
+      ['2026-11-01 00:00:00+00', 0.25],
+      ['2026-11-01 00:30:00+00', 1.5],
+      ['2026-11-01 01:30:00+00', 0.75],
+    ]);
+    const q = await quarantineOf(out.quarantineKey!);
+    expect(q.map((l) => [l.line, l.reason])).toEqual([
+      [4, 'negative reading'],
+      [6, 'unparseable number in kwh'],
+      [7, expect.stringMatching(/^wrong column count: .*\(header has 3 columns\)$/)],
+    ]);
+    expect(q.map((l) => l.record)).toEqual([
+      { meter_id: 'M1', timestamp: '2026-11-01 01:00:00', kwh: '-0,1' },
+      { meter_id: 'M1', timestamp: '2026-11-01 02:00:00', kwh: 'abc' },
+      { meter_id: 'M1', timestamp: '2026-11-01 02:30:00', kwh: '1,5', column_4: 'extra' },
+    ]);
+  });
+
+  it('tab-separated, in Wh with decimal commas', async () => {
+    t = testLake();
+    const key = `${RAW}tabs.csv`;
+    await t.lake.put(key, 'timestamp\tmeter_id\twh\n2026-11-01 00:00:00\tT1\t250,5\n2026-11-01 00:30:00\tT 2\t1000\n2026-11-01 01:00:00\tT1\t-5\n');
+    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, quarantined: 1 });
+    expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => [r.meter_id, r.kwh])).toEqual([
+      ['T1', 0.2505],
+      ['T 2', 1],
+    ]);
+    expect(await quarantineOf(out.quarantineKey!)).toEqual([
+      { file: key, line: 4, reason: 'negative reading', record: { timestamp: '2026-11-01 01:00:00', meter_id: 'T1', wh: '-5' } },
+    ]);
+  });
+
+  it('semicolon-separated with quoted fields (a ; and a line break inside quotes); a late reject is read back split on ;', async () => {
+    t = testLake();
+    const key = `${RAW}semicolon-quoted.csv`;
+    const csv = [
+      '"meter_id";"timestamp";"kwh";"note"',
+      '"Flat 3; east";2026-03-29 00:00:00;"0,25";"a ""b""', // 2–3: the note spans two lines
+      'c"',
+      'M1;2026-03-29 01:30:00;0,2;x', // 4: nonexistent local time
+      '"M;2";2026-03-29 02:00:00;-1;', // 5
+      'M1;2026-03-29 02:30:00;3,5;', // 6
+    ].join('\n');
+    await t.lake.put(key, csv + '\n');
+    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 4, rowsOut: 2, quarantined: 2 });
+    expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => [r.meter_id, r.interval_start, r.kwh])).toEqual([
+      ['Flat 3; east', '2026-03-29 00:00:00+00', 0.25],
+      ['M1', '2026-03-29 01:30:00+00', 3.5],
+    ]);
+    expect(await quarantineOf(out.quarantineKey!)).toEqual([
+      { file: key, line: 4, reason: 'nonexistent local time (skipped by a DST change)', record: { meter_id: 'M1', timestamp: '2026-03-29 01:30:00', kwh: '0,2', note: 'x' } },
+      { file: key, line: 5, reason: 'negative reading', record: { meter_id: 'M;2', timestamp: '2026-03-29 02:00:00', kwh: '-1', note: null } },
+    ]);
+  });
+
+  it('a header that no delimiter splits into the required columns: says what was found and what to do, without control bytes', async () => {
+    t = testLake();
+    const fails = async (name: string, body: string | Uint8Array) => {
+      await t.lake.put(`${RAW}${name}`, body);
+      const err = await transform(batch({ rawKey: `${RAW}${name}`, dataset: 'meter_readings' }), t.ports).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(err?.name).toBe('NotAMeterCsvError');
+      expect(err!.message).not.toMatch(/[\u0000-\u001f\u007f\ufffd]/);
+      return err!.message;
+    };
+    expect(await fails('pipes.csv', 'meter_id|timestamp|kwh\nM1|2026-11-01 00:00:00|1\n')).toMatch(
+      /pipes\.csv is not a meter readings CSV: missing column\(s\) meter_id, timestamp, kwh \(or wh\) \(found: meter_id\|timestamp\|kwh\)\. .*commas, semicolons or tabs.*looks like it uses another separator/,
+    );
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('meter_id,timestamp,kwh\nM1,2026-11-01 00:00:00,1\n', 'utf16le')]);
+    expect(await fails('utf16.csv', utf16)).toMatch(/utf16\.csv is not a meter readings CSV: missing column\(s\).*\(found: \?\?m\?e\?t.*not UTF-8 text/);
+    expect(await fails('semi-partial.csv', 'meter_id;time;kWh\nM1;2026-11-01 00:00:00;1\n')).toMatch(
+      /missing column\(s\) timestamp \(found: meter_id, time, kWh, read as separated by semicolons\)/,
+    );
+    const both = await fails('both.csv', 'meter_id;timestamp;kwh;wh\nM1;2026-11-01 00:00:00;1;1000\n');
+    expect(both).toBe(
+      `${RAW}both.csv has both a kwh and a wh column (found: meter_id, timestamp, kwh, wh, read as separated by semicolons): keep one of them, so that each reading has one value, and import the file again.`,
+    );
+  });
+});
+
 describe('transform: JSONL datasets', () => {
   const UT = 'raw/source=utilities/dt=2026-11-01/run=run-1/';
 
@@ -348,6 +495,13 @@ describe('transform helpers', () => {
   it('batch tags are unique per raw object within a run', () => {
     expect(batchTag('raw/source=meters/dt=2026-11-01/run=r/imp-1/consumption/3000.csv')).toBe('imp-1_consumption_3000');
     expect(batchTag('raw/source=utilities/dt=2026-11-01/run=r/utility_usage-00000.jsonl.gz')).toBe('utility_usage-00000');
+  });
+
+  it('splits a record as DuckDB does: quotes open only at the start of a field, "" is a quote, any delimiter', () => {
+    expect(parseCsvLine('Flat 3" east,2026-11-01 00:00:00,0.25"')).toEqual(['Flat 3" east', '2026-11-01 00:00:00', '0.25"']);
+    expect(parseCsvLine('"M ""1""\nx", "b,x" ,1')).toEqual(['M "1"\nx', 'b,x', '1']);
+    expect(parseCsvLine('"Flat 3; east";t;"0,25";', ';')).toEqual(['Flat 3; east', 't', '0,25', '']);
+    expect(parseCsvLine('T1\t"a\tb"\t250,5', '\t')).toEqual(['T1', 'a\tb', '250,5']);
   });
 
   it('line numbers of accepted rows skip the rejected lines', () => {

@@ -3,8 +3,9 @@
 --
 -- Input: view source_rows(meter_id, timestamp, value, raw_fields, c0..cN) — every field as written
 -- (VARCHAR), in file order; c0..cN are the raw fields one by one; table registry(meter_id, timezone) — the meters this batch may contain (empty when
--- the batch has no registry). Variables: unit_factor (1 for kwh, 0.001 for wh), value_field,
--- default_tz, max_kwh, interval_minutes, has_registry, source, run_id.
+-- the batch has no registry). Variables: unit_factor (1 for kwh, 0.001 for wh), decimal_comma (true for
+-- ;- and tab-separated CSVs, whose values use a decimal comma), value_field, default_tz, max_kwh,
+-- interval_minutes, has_registry, source, run_id.
 -- Output: view checked(ord, reason) — one row per source row; view rejected(ord, reason, raw_fields)
 -- — every rejected row (raw_fields NULL where the row must be read again); view curated — the
 -- meter_readings table's columns, one row per (meter_id, interval_start).
@@ -46,8 +47,10 @@ WITH s AS (
     nullif(trimmed(meter_id), '') AS meter_id,
     trimmed(timestamp) AS ts_text,
     value AS value_text,
-    -- casts ignore surrounding spaces; an empty or blank value casts to NULL
-    TRY_CAST(value AS DOUBLE) * getvariable('unit_factor') AS kwh,
+    -- casts ignore surrounding spaces; an empty or blank value casts to NULL. A decimal comma (0,25 in a
+    -- ;- or tab-separated file) is a decimal point; getvariable is a constant, so a comma-separated file
+    -- pays nothing for the CASE (the optimizer folds it away).
+    TRY_CAST(CASE WHEN getvariable('decimal_comma') THEN replace(value, ',', '.') ELSE value END AS DOUBLE) * getvariable('unit_factor') AS kwh,
     -- Casting to TIMESTAMP keeps the written wall clock (an offset, if any, is ignored here).
     TRY_CAST(timestamp AS TIMESTAMP) AS wall_cast
   FROM source_rows

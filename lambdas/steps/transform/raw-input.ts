@@ -7,14 +7,14 @@
  * SQL parses and checks it in the same scan. JSON lines (small collector output) are staged in the
  * temp table `raw`, and their view also has `ord` (position in the file).
  * Column names in this SQL are generated here (c0, c1, … and the spec's fixed field names), never
- * taken from the file; the file path is a bound variable.
+ * taken from the file; the file path and the CSV delimiter (one of CSV_DELIMITERS) are variables.
  */
 import { stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { assertIdentifier } from '../../ports/warehouse';
 import { csvLineNumbers, csvRecordsAtLines } from './csv-line-numbers';
-import { meterCsvLayout, NotAMeterCsvError, parseCsvLine, readHeaderLine, type MeterCsvLayout } from './csv-header';
+import { CSV_DELIMITERS, detectMeterCsv, NotAMeterCsvError, parseCsvLine, readHeaderLine, type MeterCsvLayout } from './csv-header';
 import type { TransformSession } from './duckdb-session';
 import type { TransformSpec } from './dataset-specs';
 
@@ -40,7 +40,10 @@ export interface StagedRaw {
 
 const columnList = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
 
-/** A meter readings CSV (header required; any column order; kwh or wh; BOM, CRLF and quotes handled). */
+/**
+ * A meter readings CSV (header required; any column order; kwh or wh; comma, semicolon or tab
+ * delimiter, found from the header; BOM, CRLF and quotes handled).
+ */
 export async function stageMeterCsv(
   session: TransformSession,
   path: string,
@@ -49,17 +52,19 @@ export async function stageMeterCsv(
 ): Promise<StagedRaw> {
   const headerLine = await readHeaderLine(path);
   if (headerLine === null) return emptyStage(session, ['meter_id', 'timestamp', 'kwh'], ['meter_id', 'timestamp', 'value']);
-  const header = parseCsvLine(headerLine).map((h) => h.trim());
-  const layout = meterCsvLayout(file, header, options);
+  const layout = detectMeterCsv(file, headerLine, options);
+  const header = layout.header;
+  // The delimiter is one of a fixed list (never text from the file) and reaches read_csv as a variable.
+  if (!CSV_DELIMITERS.includes(layout.delimiter)) throw new Error(`${file}: unsupported CSV delimiter ${JSON.stringify(layout.delimiter)}.`);
   const cols = columnList(header.length);
-  await session.setVariables({ raw_path: path, file_meter_id: options.meterId ?? null });
+  await session.setVariables({ raw_path: path, file_meter_id: options.meterId ?? null, csv_delimiter: layout.delimiter });
   const columns = `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
   const meterExpr = layout.meterIdColumn === null ? `getvariable('file_meter_id')` : `c${layout.meterIdColumn}`;
   await session.run(
     `CREATE OR REPLACE TEMP VIEW source_rows AS SELECT ${meterExpr} AS meter_id, c${layout.timestampColumn} AS timestamp,
        c${layout.valueColumn} AS value, [${cols.join(', ')}] AS raw_fields, ${cols.join(', ')}
      FROM read_csv(getvariable('raw_path'), auto_detect = false, header = true,
-       delim = ',', quote = '"', escape = '"', store_rejects = true, columns = ${columns})`,
+       delim = getvariable('csv_delimiter'), quote = '"', escape = '"', store_rejects = true, columns = ${columns})`,
   );
   return { fieldNames: header, layout, rejects: [], lineNumbers: async () => new Map(), rawFieldsAt: async () => new Map() };
 }
@@ -70,6 +75,7 @@ export async function stageMeterCsv(
  */
 export async function csvReaderRejects(session: TransformSession, staged: StagedRaw, path: string): Promise<StagedRaw> {
   const header = staged.fieldNames;
+  const delimiter = staged.layout?.delimiter ?? ',';
   const rejectRows = await session.rows<{ line: number; error_type: string; csv_line: string; message: string }>(
     `SELECT line, first(error_type ORDER BY column_idx) AS error_type, first(csv_line) AS csv_line, first(error_message) AS message
        FROM reject_errors GROUP BY line ORDER BY line`,
@@ -77,15 +83,15 @@ export async function csvReaderRejects(session: TransformSession, staged: Staged
   const rejects = rejectRows.map((r) => ({
     line: r.line,
     reason: `wrong column count: ${r.message} (header has ${header.length} columns)`,
-    record: recordOf(header, parseCsvLine(r.csv_line.replace(/^[\r\n]+/, ''))),
+    record: recordOf(header, parseCsvLine(r.csv_line.replace(/^[\r\n]+/, ''), delimiter)),
   }));
   const rejectedLines = rejects.map((r) => r.line);
   return {
     ...staged,
     rejects,
-    lineNumbers: (ordinals) => csvLineNumbers(path, rejectedLines, ordinals),
+    lineNumbers: (ordinals) => csvLineNumbers(path, rejectedLines, ordinals, delimiter),
     rawFieldsAt: async (ordinals, lines) => {
-      const records = await csvRecordsAtLines(path, ordinals.map((o) => lines.get(o) ?? 0));
+      const records = await csvRecordsAtLines(path, ordinals.map((o) => lines.get(o) ?? 0), delimiter);
       const out = new Map<number, string[]>();
       for (const o of ordinals) {
         const fields = records.get(lines.get(o) ?? 0);
