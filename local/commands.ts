@@ -69,6 +69,10 @@ export async function importCommand(o: Common & { path: string; timezone?: strin
       `✓ imported ${o.path} (${result.layout}): ${result.files} file(s), ${(result.bytes / 1e6).toFixed(1)} MB, ${meters}, ` +
         `naive times in ${result.timezone} → ${result.landingPrefix}`,
     );
+    if (result.skipped.length) {
+      const shown = result.skipped.slice(0, 5).join(', ') + (result.skipped.length > 5 ? `, … (${result.skipped.length - 5} more)` : '');
+      console.log(`  Not imported (not .csv): ${shown}`);
+    }
     console.log('  Run `gridlake run` to load it.');
     return 0;
   } finally {

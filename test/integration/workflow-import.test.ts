@@ -130,12 +130,31 @@ describe('imported meter CSVs through the workflow', () => {
     expect(twice).toEqual(once);
   });
 
-  it('a file that is not a meter CSV fails its own batch, names the file and the missing columns; the others load', async () => {
+  it('import refuses a folder holding a file that is not a meter CSV, naming it; nothing lands', async () => {
     const dir = tempDir();
     const folder = tempDir('gridlake-mixed-');
     cpSync(join(FIXTURES, 'not-a-meter.csv'), join(folder, 'not-a-meter.csv'));
     cpSync(join(FIXTURES, 'csv-folder', 'offset-readings.csv'), join(folder, 'good.csv'));
-    await importMeters(folder, { timezone: 'Europe/London' }, await ports(dir));
+    writeFileSync(join(folder, 'notes.txt'), 'not a CSV');
+    await expect(importMeters(folder, { timezone: 'Europe/London' }, await ports(dir))).rejects.toThrow(
+      /Nothing was imported: 1 of 2 file\(s\)[\s\S]*not-a-meter\.csv[\s\S]*missing column/,
+    );
+    expect(await listKeys((await ports(dir)).lake, 'landing/')).toEqual([]);
+    rmSync(join(folder, 'not-a-meter.csv'));
+    const result = await importMeters(folder, { timezone: 'Europe/London' }, await ports(dir));
+    expect(result).toMatchObject({ files: 1, skipped: ['notes.txt'] });
+  });
+
+  it('a file dropped in the landing zone that is not a meter CSV fails its own batch, names the file and the missing columns; the others load', async () => {
+    const dir = tempDir();
+    const p = await ports(dir);
+    await importMeters(join(FIXTURES, 'csv-folder', 'offset-readings.csv'), { timezone: 'Europe/London' }, p);
+    // An upstream system writing to the landing prefix directly (as into S3), without the CLI's checks.
+    await p.lake.put('landing/meters/drop-1/not-a-meter.csv', readFileSync(join(FIXTURES, 'not-a-meter.csv')));
+    await p.lake.put(
+      'landing/meters/drop-1/manifest.json',
+      JSON.stringify({ importId: 'drop-1', layout: 'csv', timezone: 'Europe/London', importedAt: '2026-11-20T00:00:00.000Z', files: [{ path: 'not-a-meter.csv' }] }),
+    );
     const r = await run(dir);
     expect(r.status).toBe('FAILED');
     const [rec] = await sql(dir, "SELECT status, error, rows_loaded FROM etl_runs WHERE source = 'meters'");

@@ -12,7 +12,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { putJson } from '../../ports/object-store';
 import { ianaTimezone } from '../../timezone';
 import type { StepPorts } from '../../steps/ports';
-import { parseCsvLine } from '../../steps/transform/csv-header';
+import { detectMeterCsv, NotAMeterCsvError, parseCsvLine, readHeaderLine } from '../../steps/transform/csv-header';
 import { LANDING_PREFIX, MANIFEST, type ImportFile, type ImportManifest, type ImportMeter } from './manifest';
 
 export interface ImportOptions {
@@ -30,6 +30,8 @@ export interface ImportResult {
   meters: number | null;
   timezone: string;
   landingPrefix: string;
+  /** Files in the folder that are not .csv and were not imported (shown to the user). */
+  skipped: string[];
 }
 
 export class MeterImportError extends Error {
@@ -54,6 +56,7 @@ export async function importMeters(path: string, options: ImportOptions, ports: 
   let layout: ImportManifest['layout'] = 'csv';
   let files: ImportFile[];
   let meters: ImportMeter[] | undefined;
+  const skipped: string[] = [];
   if (info.isFile()) {
     if (!/\.csv$/i.test(root)) throw new MeterImportError(`${root} is not a .csv file: meter imports are CSV files with a header meter_id,timestamp,kwh (or wh).`);
     base = resolve(root, '..');
@@ -61,16 +64,18 @@ export async function importMeters(path: string, options: ImportOptions, ports: 
   } else if (existsSync(join(root, 'user_data.csv')) && existsSync(join(root, 'consumption'))) {
     base = root;
     layout = 'smap-export';
-    const csvs = await csvFilesUnder(join(root, 'consumption'));
+    const csvs = await csvFilesUnder(join(root, 'consumption'), skipped);
     if (csvs.length === 0) throw new MeterImportError(`${join(root, 'consumption')} has no .csv files: the export folder needs consumption/<meter_id>.csv.`);
     files = csvs.map((p) => ({ path: toPosix(relative(root, p)), meterId: basename(p).replace(/\.csv$/i, ''), columnMap: EXPORT_COLUMN_MAP }));
     meters = await readUserData(join(root, 'user_data.csv'), timezone);
   } else {
     base = root;
-    const csvs = await csvFilesUnder(root);
+    const csvs = await csvFilesUnder(root, skipped);
     if (csvs.length === 0) throw new MeterImportError(`${root} has no .csv files: put meter CSVs (meter_id,timestamp,kwh) in it, or point at one file.`);
     files = csvs.map((p) => ({ path: toPosix(relative(root, p)) }));
   }
+
+  await assertMeterCsvs(base, files);
 
   const sources = files.map((f) => join(base, f.path));
   if (layout === 'smap-export') sources.push(join(base, 'user_data.csv'));
@@ -90,17 +95,52 @@ export async function importMeters(path: string, options: ImportOptions, ports: 
   // Written last: collect only takes imports whose manifest exists, so it never sees half an import.
   await putJson(ports.lake, `${prefix}${MANIFEST}`, manifest);
   ports.log.info('meters imported', { importId, layout, files: files.length, bytes });
-  return { importId, layout, files: files.length, bytes, meters: meters?.length ?? null, timezone, landingPrefix: prefix };
+  return {
+    importId,
+    layout,
+    files: files.length,
+    bytes,
+    meters: meters?.length ?? null,
+    timezone,
+    landingPrefix: prefix,
+    skipped: skipped.map((p) => toPosix(relative(base, p))),
+  };
 }
 
-/** Every .csv below `dir`, sorted (stable batch order). */
-async function csvFilesUnder(dir: string): Promise<string[]> {
+/**
+ * Reads each file's header as the transform will (delimiter, required columns) before anything is
+ * copied: a file that is not a meter CSV would otherwise land, fail its batch in every run of its
+ * date, and keep the run failed until someone removed it from the lake. All problems at once.
+ */
+async function assertMeterCsvs(base: string, files: ImportFile[]): Promise<void> {
+  const problems: string[] = [];
+  for (const f of files) {
+    const path = join(base, f.path);
+    const header = await readHeaderLine(path);
+    if (header === null) continue; // an empty file is valid: no rows
+    try {
+      detectMeterCsv(path, header, { columnMap: f.columnMap, meterId: f.meterId });
+    } catch (e) {
+      if (!(e instanceof NotAMeterCsvError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (problems.length) {
+    throw new MeterImportError(
+      `Nothing was imported: ${problems.length} of ${files.length} file(s) cannot be read as meter readings. Fix or remove them, then import again.\n  ${problems.join('\n  ')}`,
+    );
+  }
+}
+
+/** Every .csv below `dir`, sorted (stable batch order); other files go to `skipped`. */
+async function csvFilesUnder(dir: string, skipped: string[]): Promise<string[]> {
   const out: string[] = [];
   const visit = async (d: string) => {
     for (const entry of await readdir(d, { withFileTypes: true })) {
       const full = join(d, entry.name);
       if (entry.isDirectory()) await visit(full);
       else if (entry.isFile() && /\.csv$/i.test(entry.name)) out.push(full);
+      else if (entry.isFile() && !entry.name.startsWith('.')) skipped.push(full);
     }
   };
   await visit(dir);
