@@ -215,6 +215,15 @@ describe('transform: meter readings CSV', () => {
     expect(q.map((l) => [l.line, l.reason])).toEqual([[4, 'off the 60-minute interval grid']]);
   });
 
+  it('names a line that is not UTF-8 as such, not as a wrong column count', async () => {
+    t = testLake();
+    await t.lake.put(`${RAW}latin1.csv`, Buffer.concat([Buffer.from('meter_id,timestamp,kwh\nM'), Buffer.from([0xe9]), Buffer.from(',2026-11-01T00:00:00Z,1\nM2,2026-11-01T00:00:00Z,1\n')]));
+    const out = await transform(batch({ rawKey: `${RAW}latin1.csv`, dataset: 'meter_readings' }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 2, rowsOut: 1, quarantined: 1 });
+    const [q] = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q).toMatchObject({ line: 2, reason: expect.stringMatching(/^not UTF-8 text \(save the file as UTF-8\)/) });
+  });
+
   it('batches transformed at the same time in one process do not see each other (one DuckDB instance, a connection each)', async () => {
     t = testLake();
     await t.lake.put(`${RAW}a.csv`, 'meter_id,timestamp,kwh\nA1,2026-11-01T00:00:00Z,1\nA1,2026-11-01T00:30:00Z,-1\n');

@@ -82,7 +82,7 @@ export async function csvReaderRejects(session: TransformSession, staged: Staged
   );
   const rejects = rejectRows.map((r) => ({
     line: r.line,
-    reason: `wrong column count: ${r.message} (header has ${header.length} columns)`,
+    reason: readerRejectReason(r.error_type, r.message, header.length),
     record: recordOf(header, parseCsvLine(r.csv_line.replace(/^[\r\n]+/, ''), delimiter)),
   }));
   const rejectedLines = rejects.map((r) => r.line);
@@ -100,6 +100,25 @@ export async function csvReaderRejects(session: TransformSession, staged: Staged
       return out;
     },
   };
+}
+
+/** Why DuckDB's CSV reader could not take a line, by its error type (reject_errors.error_type). */
+export function readerRejectReason(errorType: string, message: string, headerColumns: number): string {
+  switch (errorType) {
+    case 'MISSING COLUMNS':
+    case 'TOO MANY COLUMNS':
+      return `wrong column count: ${message} (header has ${headerColumns} columns)`;
+    case 'INVALID UNICODE':
+    case 'INVALID ENCODING':
+      return `not UTF-8 text (save the file as UTF-8): ${message}`;
+    case 'UNQUOTED VALUE':
+    case 'INVALID STATE':
+      return `malformed quotes: ${message}`;
+    case 'LINE SIZE OVER MAXIMUM':
+      return `line too long: ${message}`;
+    default:
+      return `unreadable CSV line: ${message}`;
+  }
 }
 
 /** A JSONL or JSONL.gz object written by a collector: one record per line, fields named as the spec. */
