@@ -60,7 +60,11 @@ o AS (
     *,
     -- An offset (+09:00, -0500, Z) or a zone name (UTC, JST, Asia/Tokyo) follows the time part:
     -- from character 12 on, after 'YYYY-MM-DDT', any sign or letter. ('+' never appears in the date.)
-    coalesce(contains(ts_text, '+') OR contains(ts_text[12:], '-') OR regexp_matches(ts_text[12:], '[A-Za-z]'), false) AS has_offset
+    -- A zone name makes the text longer than 'YYYY-MM-DD HH:MM:SS' (19): plain times skip the regex.
+    coalesce(
+      ends_with(ts_text, 'Z') OR ends_with(ts_text, 'z') OR contains(ts_text, '+') OR contains(ts_text[12:], '-')
+        OR (strlen(ts_text) > 19 AND regexp_matches(ts_text[12:], '[A-Za-z]')),
+      false) AS has_offset
   FROM s
 ),
 c0 AS (
