@@ -4,7 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isRealDate } from '../lambdas/calendar';
+import { isRealDate, localDate } from '../lambdas/calendar';
+import { parseConfig } from '../lambdas/config';
+import { assertNotFuture, dateRange, MAX_DATES_PER_EXECUTION } from '../lambdas/steps/plan';
 
 const HELP = `gridlake — energy & market data ETL (local mode)
 
@@ -59,7 +61,16 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'run': {
+      if (rest.length) throw new UsageError(`run takes no positional arguments (got "${rest.join(' ')}"); give the date as --date ${rest[0]}`);
       const input = runInput(values);
+      const last = (input.to ?? input.date) as string | undefined;
+      if (last) {
+        try {
+          assertNotFuture(last, localDate(new Date(), parseConfig(config).meters.defaultTimezone));
+        } catch (e) {
+          throw new UsageError((e as Error).message.replace(/^plan: /, `--${input.to ? 'to' : 'date'} `));
+        }
+      }
       const { runCommand } = await import('../local/commands');
       return runCommand({ dataDir, config, input });
     }
@@ -98,11 +109,16 @@ function runInput(values: Record<string, unknown>): Record<string, unknown> {
   }
   if (date && (from || to)) throw new UsageError('give either --date or --from/--to, not both');
   if (!from !== !to) throw new UsageError('--from and --to go together');
+  if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}; swap them`);
+  if (from && to && dateRange(from, to).length > MAX_DATES_PER_EXECUTION) {
+    throw new UsageError(`--from ${from} --to ${to} is more than ${MAX_DATES_PER_EXECUTION} dates; split the backfill into several runs`);
+  }
   const input: Record<string, unknown> = {};
   if (date) input.date = date;
   if (from) Object.assign(input, { from, to });
-  if (sources) {
+  if (sources !== undefined) {
     const list = sources.split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) throw new UsageError('--sources names no source; give a comma-separated list such as meters,market (or leave it out for all)');
     const known = ['meters', 'meter-simulator', 'utilities', 'market'];
     const bad = list.filter((s) => !known.includes(s));
     if (bad.length) throw new UsageError(`unknown source(s) ${bad.join(', ')}; known: ${known.join(', ')}`);
@@ -111,12 +127,20 @@ function runInput(values: Record<string, unknown>): Record<string, unknown> {
   return input;
 }
 
+/** Reads and validates the --config file up front: a typo or a bad value is a usage error (exit 2). */
 function readConfig(path: string): Record<string, unknown> {
+  let value: Record<string, unknown>;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (e) {
     throw new UsageError(`--config ${path}: ${(e as Error).message}`);
   }
+  try {
+    parseConfig(value);
+  } catch (e) {
+    throw new UsageError(`--config ${path}: ${(e as Error).message}`);
+  }
+  return value;
 }
 
 function positiveInt(v: string, flag: string): number {
@@ -130,6 +154,12 @@ function port(v: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0–65535 (got "${v}")`);
   return n;
 }
+
+// A reader that stops early (`gridlake sql … | head`) closes the pipe: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

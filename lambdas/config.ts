@@ -19,11 +19,11 @@ export const Timezone = z.string().transform((tz, ctx) => {
 export const SOURCE_NAMES = ['meters', 'meter-simulator', 'utilities', 'market'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   /** Sources a run collects when the input names none. Default: all of them. */
   sources: z.array(z.enum(SOURCE_NAMES)).default([...SOURCE_NAMES]),
   meters: z
-    .object({
+    .strictObject({
       /** Timezone of naive local timestamps when an import names none. Default Europe/London. */
       defaultTimezone: Timezone.default('Europe/London'),
       /** Length of one reading interval in minutes. Default 30. */
@@ -41,7 +41,7 @@ export const ConfigSchema = z.object({
     })
     .default({ defaultTimezone: 'Europe/London', intervalMinutes: 30, maxIntervalKwh: 25 }),
   simulator: z
-    .object({
+    .strictObject({
       /** Number of simulated meters. Default 200. */
       meters: z.number().int().positive().default(200),
       /** Seed: the same seed and date always give the same readings. Default 42. */
@@ -53,14 +53,14 @@ export const ConfigSchema = z.object({
     })
     .default({ meters: 200, seed: 42, timezone: 'Europe/London', faults: true }),
   utilities: z
-    .object({
+    .strictObject({
       /** kgCO2e per unit of each energy type (defaults: the apartment pipeline's factors). */
       emissionFactors: z
-        .object({ electricity: z.number(), heating: z.number(), water: z.number() })
+        .strictObject({ electricity: z.number(), heating: z.number(), water: z.number() })
         .default({ electricity: 0.4747, heating: 0.202, water: 0.449 }),
       /** Monthly usage at or above which a household raises an alert, per energy type. */
       thresholds: z
-        .object({ electricity: z.number().optional(), heating: z.number().optional(), water: z.number().optional() })
+        .strictObject({ electricity: z.number().optional(), heating: z.number().optional(), water: z.number().optional() })
         .default({ electricity: 500, heating: 1200 }),
       seed: z.number().int().default(7),
     })
@@ -70,7 +70,7 @@ export const ConfigSchema = z.object({
       seed: 7,
     }),
   market: z
-    .object({
+    .strictObject({
       /** Symbols to collect (equities, ETFs, energy commodities). */
       symbols: z.array(z.string().regex(/^[A-Z0-9.=^-]{1,16}$/)).default(['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F']),
       /** `simulator` (offline, default) or `http` (the live price API; see docs/MARKET_API.md). */
@@ -83,7 +83,7 @@ export const ConfigSchema = z.object({
       backfillDays: z.number().int().nonnegative().default(365),
       /** The live price API (provider `http`); the key comes from MARKET_API_KEY / a secret, never config. */
       http: z
-        .object({
+        .strictObject({
           /** API origin. Default Polygon.io (Massive). */
           baseUrl: z.string().url().default('https://api.polygon.io'),
           /** Client-side rate limit. Default 5 per minute (the free tier). */
@@ -101,7 +101,7 @@ export const ConfigSchema = z.object({
       http: { baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, tickers: {} },
     }),
   analysis: z
-    .object({
+    .strictObject({
       /** Days of history the analyze step reads. Default 90. */
       historyDays: z.number().int().positive().default(90),
       /** Robust z-score at or above which a reading is anomalous. Default 6. */

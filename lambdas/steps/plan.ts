@@ -27,6 +27,7 @@ export function plan(rawInput: unknown, ports: StepPorts): PlanOutput {
     if (Number.isNaN(at.getTime())) throw new Error(`plan: scheduledTime "${input.scheduledTime}" is not an ISO instant.`);
     dates = [addDays(localDate(at, ports.config.meters.defaultTimezone), -1)];
   }
+  assertNotFuture(dates[dates.length - 1]!, localDate(ports.clock.now(), ports.config.meters.defaultTimezone));
   const runs: DateRun[] = dates.map((date) => ({ runId: runIdFor(date, input.attempt), date, sources, startedAt }));
   const last = runs[runs.length - 1]!;
   return { runs, startedAt, latest: { runId: last.runId, date: last.date }, firstDate: runs[0]!.date };
@@ -44,6 +45,11 @@ export function dateRange(from: string, to: string): string[] {
     }
   }
   return out;
+}
+
+/** A run processes days that have begun: a date after today has no data, only invented numbers. */
+export function assertNotFuture(date: string, today: string): void {
+  if (date > today) throw new Error(`plan: ${date} is in the future (today is ${today}); give a date up to today.`);
 }
 
 function assertRealDate(date: string, field: string): void {

@@ -26,6 +26,16 @@ describe('gridlake CLI', () => {
     const impossible = gridlake('run', '--date', '2026-02-30');
     expect(impossible.code).toBe(2);
     expect(impossible.err).toMatch(/--date must be a real calendar date/);
+    for (const [args, message] of [
+      [['run', '2025-01-01'], /give the date as --date 2025-01-01/],
+      [['run', '--from', '2026-11-05', '--to', '2026-11-01'], /is after --to 2026-11-01; swap them/],
+      [['run', '--sources', ','], /--sources names no source/],
+      [['run', '--date', '2099-01-01'], /--date 2099-01-01 is in the future/],
+    ] as const) {
+      const u = gridlake(...args);
+      expect(u.code, args.join(' ')).toBe(2);
+      expect(u.err).toMatch(message);
+    }
     const r = gridlake('run', '--from', '2026-11-01');
     expect(r.code).toBe(2);
     expect(r.err).toContain('--from and --to go together');
