@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseConfig } from '../lambdas/config';
 import type { PlanOutput } from '../lambdas/contract/manifests';
+import { DuckDbWarehouse } from '../lambdas/ports/duckdb-warehouse';
 import { closeLocalPorts, localPaths, localPorts } from '../lambdas/ports/local-ports';
 import type { Row } from '../lambdas/ports/warehouse';
 import { addDays } from '../lambdas/calendar';
@@ -85,13 +86,19 @@ export async function sqlCommand(o: Common & { sql: string; format: 'table' | 'j
     console.error(`gridlake: no warehouse at ${localPaths(o.dataDir).warehouse}; run \`gridlake run\` first (or pass --data-dir).`);
     return 1;
   }
-  const ports = await localPorts({ dataDir: o.dataDir, config: parseConfig({}), log: silentLog });
+  // Analysts read: the warehouse is opened read-only, one statement at a time, nothing outside the file.
+  const warehouse = await DuckDbWarehouse.open(localPaths(o.dataDir).warehouse, { readOnly: true });
   try {
-    const rows = await ports.warehouse.query({ name: 'cli_sql', sql: o.sql });
+    const statements = await warehouse.statementCount(o.sql);
+    if (statements !== 1) {
+      console.error(`gridlake: give one SQL statement at a time (got ${statements}); the warehouse is read-only here, the pipeline writes it.`);
+      return 2;
+    }
+    const rows = await warehouse.query({ name: 'cli_sql', sql: o.sql });
     console.log(formatRows(rows, o.format));
     return 0;
   } finally {
-    await closeLocalPorts(o.dataDir);
+    await warehouse.close();
   }
 }
 

@@ -41,6 +41,11 @@ export interface DuckDbWarehouseOptions {
   /** DuckDB memory_limit, e.g. '1GB'. Default: DuckDB's own (80% of RAM). */
   memoryLimit?: string;
   threads?: number;
+  /**
+   * For analysts' queries (`gridlake sql`): the file is opened read-only and DuckDB may not touch
+   * anything outside it (no files, no network, no extension installs). Default false.
+   */
+  readOnly?: boolean;
 }
 
 export class DuckDbWarehouse implements Warehouse {
@@ -60,6 +65,7 @@ export class DuckDbWarehouse implements Warehouse {
     const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' };
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     if (options.threads) config.threads = String(options.threads);
+    if (options.readOnly) Object.assign(config, { access_mode: 'READ_ONLY', enable_external_access: 'false', autoload_known_extensions: 'false' });
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, config);
@@ -74,6 +80,11 @@ export class DuckDbWarehouse implements Warehouse {
     // Warehouse timestamps are UTC instants; local days are computed explicitly with AT TIME ZONE.
     await conn.run("SET TimeZone = 'UTC'");
     return new DuckDbWarehouse(instance, conn, options.store, path);
+  }
+
+  /** How many statements `sql` holds (parsed by DuckDB, not by a regex). */
+  async statementCount(sql: string): Promise<number> {
+    return this.serial(async () => (await this.conn.extractStatements(sql)).count);
   }
 
   adaptDdl(table: string, portableSql: string): string {

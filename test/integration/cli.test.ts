@@ -63,6 +63,15 @@ describe('gridlake CLI', () => {
 
     const csv = gridlake('sql', "SELECT 'a,b' AS x, 1 AS y", '--format', 'csv', '--data-dir', join(dir, 'd'));
     expect(csv.out.trim()).toBe('x,y\n"a,b",1');
+
+    // Analysts read: one statement, read-only, nothing outside the warehouse file.
+    const two = gridlake('sql', 'SELECT 1; DELETE FROM etl_runs', '--data-dir', join(dir, 'd'));
+    expect(two.code).toBe(2);
+    expect(two.err).toMatch(/one SQL statement at a time \(got 2\)/);
+    expect(gridlake('sql', 'DELETE FROM etl_runs', '--data-dir', join(dir, 'd')).err).toMatch(/read-only/);
+    expect(gridlake('sql', "SELECT * FROM read_text('/etc/hostname')", '--data-dir', join(dir, 'd')).err).toMatch(/disabled by configuration/);
+    const still = gridlake('sql', 'SELECT COUNT(*) AS n FROM etl_runs', '--format', 'json', '--data-dir', join(dir, 'd'));
+    expect(JSON.parse(still.out)).toEqual([{ n: 4 }]);
   });
 
   it('a bad SQL statement exits 1 naming the problem', () => {
