@@ -57,6 +57,11 @@ describe('anomalies and alerts on DuckDB', () => {
     const anomalies = files['anomalies.json'] as Anomalies;
     expect(anomalies.items.length).toBeGreaterThan(0);
     expect(anomalies.items.every((i) => i.subjectType !== 'meter' || /^c-[0-9a-f]{12}$/.test(i.subject))).toBe(true);
+    // A household (building-floor-unit) is one flat: the dashboard gets a pseudonym, never 1901-0304.
+    const households = anomalies.items.filter((i) => i.subjectType === 'household');
+    expect(households.length).toBeGreaterThan(0);
+    expect(households.every((i) => /^h-[0-9a-f]{12}$/.test(i.subject))).toBe(true);
+    expect(JSON.stringify(anomalies)).not.toMatch(/19(0[1-9]|1[01])-\d{4}/);
     expect(anomalies.totals.reduce((s, t) => s + t.count, 0)).toBe(Number(counts.anomalies!.detected));
     const spike = anomalies.items.find((i) => i.rule === 'spike');
     if (spike) expect(spike.context.t.length).toBeGreaterThan(3);

@@ -23,7 +23,7 @@ import { multiRowInserts } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
 import type { Analysis, AnalysisContext } from './analysis';
 import { firstDifference, type ColumnKind } from './first-difference';
-import { pseudonymise } from './pseudonym';
+import { pseudonymise, pseudonymiseHousehold } from './pseudonym';
 import { instantMs } from './instant';
 import { addDays } from './window';
 
@@ -243,7 +243,7 @@ async function publish(ctx: AnalysisContext): Promise<Anomalies> {
     return {
       id: String(r.anomaly_id),
       subjectType: meter ? 'meter' : 'household',
-      subject: meter ? pseudonymise(ctx.ports.pseudonymKey, String(r.subject_id)) : String(r.subject_id),
+      subject: meter ? pseudonymise(ctx.ports.pseudonymKey, String(r.subject_id)) : pseudonymiseHousehold(ctx.ports.pseudonymKey, String(r.subject_id)),
       time: meter ? occurred : occurred.slice(0, 10), // utilities: the month's first day
       rule: String(r.rule),
       severity: r.severity as AnomalySeverity,

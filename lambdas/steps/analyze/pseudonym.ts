@@ -8,3 +8,12 @@ import { createHmac } from 'node:crypto';
 export function pseudonymise(key: string, meterId: string): string {
   return 'c-' + createHmac('sha256', key).update(meterId).digest('hex').slice(0, 12);
 }
+
+/**
+ * A household (building-floor-unit, e.g. 1910-0501) points at one flat and its family: the dashboard
+ * shows it as a pseudonym too (`h-…`, from the same key, in its own namespace so it can never equal
+ * a meter's). The building manager's alerts keep the flat number: that channel is the manager's.
+ */
+export function pseudonymiseHousehold(key: string, householdId: string): string {
+  return 'h-' + createHmac('sha256', key).update(`household:${householdId}`).digest('hex').slice(0, 12);
+}
