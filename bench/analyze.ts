@@ -82,7 +82,7 @@ export async function benchAnalyze(): Promise<Record<string, number | string>> {
   const fx = await openFixture({ meters: METERS, days: DAYS, asOfDay: AS_OF, households: 840, symbols: ['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F'] });
   out['setup: DuckDB warehouse with 4.3M readings'] = ms(t0);
   try {
-    const ctx = { input: { date: AS_OF, runId: `${AS_OF}-bench` }, ports: fx.ports, asOfDay: AS_OF, fromDay: AS_OF };
+    const ctx = { input: { date: AS_OF, runId: `${AS_OF}-bench` }, ports: fx.ports, asOfDay: AS_OF, fromDay: AS_OF, detectToDay: AS_OF };
     for (const analysis of ANALYSES) {
       t0 = performance.now();
       const r = await analysis.run(ctx);

@@ -112,6 +112,7 @@ describe('per-customer consumption files', () => {
       ports,
       asOfDay: AS_OF,
       fromDay: AS_OF,
+      detectToDay: AS_OF,
     });
     const firstDay = addDays(AS_OF, -PROFILE_DAYS + 1);
     for (const m of METERS) {
@@ -141,6 +142,7 @@ describe('per-customer consumption files', () => {
       ports,
       asOfDay: AS_OF,
       fromDay: AS_OF,
+      detectToDay: AS_OF,
     });
     for (const m of METERS) {
       const detail = files[`meters/${pseudonymise('test-key', m.id)}.json`] as MeterDetail;

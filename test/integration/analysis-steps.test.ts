@@ -35,7 +35,7 @@ const dump = (table: string, order: string) => fx.warehouse.query({ name: `dump_
 
 beforeAll(async () => {
   fx = await openFixture({ meters: 150, days: 42, asOfDay: AS_OF });
-  ctx = { input: { date: AS_OF, runId: `${AS_OF}-a1` }, ports: fx.ports, asOfDay: AS_OF, fromDay: AS_OF };
+  ctx = { input: { date: AS_OF, runId: `${AS_OF}-a1` }, ports: fx.ports, asOfDay: AS_OF, fromDay: AS_OF, detectToDay: AS_OF };
 });
 afterAll(async () => fx?.cleanup());
 

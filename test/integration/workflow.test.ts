@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
+import { getText } from '../../lambdas/ports/object-store';
 import { parseConfig } from '../../lambdas/config';
 import { silentLog } from '../../lambdas/steps/ports';
 import { tableNaturalKey, warehouseTables } from '../../lambdas/sql/files';
@@ -102,6 +103,15 @@ describe('local workflow', () => {
        WHERE ABS(x.s - d.total_kwh) > 1e-9 OR x.c <> d.intervals`,
     );
     expect(mismatched).toEqual([]);
+  });
+
+  it('re-running an older date corrects it without rolling the dashboard back to that date', async () => {
+    const overview = async () => JSON.parse(await getText((await localPorts({ dataDir: dir, config: parseConfig(CONFIG), log: silentLog })).site, 'data/overview.json')) as { asOfDay: string };
+    expect((await overview()).asOfDay).toBe('2026-11-03');
+    const again = await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-01' }, config: CONFIG });
+    expect(again.status).toBe('SUCCEEDED');
+    expect((await overview()).asOfDay).toBe('2026-11-03');
+    expect(await tableCounts(dir)).toEqual(first);
   });
 
   it('publishes the dashboard data', async () => {

@@ -9,13 +9,18 @@ import type { StepPorts } from '../ports';
 export interface AnalysisContext {
   input: AnalyzeInput;
   ports: StepPorts;
-  /** The run date (YYYY-MM-DD): results describe the warehouse as of the end of this day. */
+  /**
+   * The day the published results describe the warehouse as of (YYYY-MM-DD): the newest date loaded
+   * so far — the run date, unless this execution re-ran older dates, which must not roll the
+   * dashboard back.
+   */
   asOfDay: string;
   /**
-   * First day of new data to examine (anomaly detection): the execution's first date, at most
-   * DETECTION_MAX_DAYS before asOfDay. A daily run: asOfDay itself.
+   * The dates whose new data anomaly detection examines, [fromDay, detectToDay]: the execution's
+   * dates, at most DETECTION_MAX_DAYS of them (its last). A daily run: the run date alone.
    */
   fromDay: string;
+  detectToDay: string;
 }
 
 export interface AnalysisResult {

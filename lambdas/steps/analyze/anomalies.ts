@@ -140,12 +140,12 @@ function meterRow(ctx: AnalysisContext, meterId: string, a: MeterAnomaly): Anoma
   };
 }
 
-/** Threshold breaches for months starting in [fromMonth, asOfDay]. */
+/** Threshold breaches for months starting in [fromMonth, detectToDay]. */
 async function detectThresholds(ctx: AnalysisContext, fromMonth: string): Promise<AnomalyRow[]> {
   const usage = await ctx.ports.warehouse.query({
     name: 'utility_usage_months',
     sql: sqlFile('analysis/utility_usage_months.sql'),
-    params: { from_day: fromMonth, to_day: ctx.asOfDay },
+    params: { from_day: fromMonth, to_day: ctx.detectToDay },
   });
   const monthly: MonthlyUsage[] = usage.map((r) => ({
     householdId: String(r.household_id),
@@ -264,8 +264,8 @@ export const anomaliesAnalysis: Analysis = {
   name: 'anomalies',
   async run(ctx) {
     const detectFrom = dayStartMs(ctx.fromDay);
-    const detectTo = dayStartMs(addDays(ctx.asOfDay, 1));
-    const fromMonth = `${addDays(ctx.asOfDay, -ctx.ports.config.analysis.historyDays).slice(0, 7)}-01`;
+    const detectTo = dayStartMs(addDays(ctx.detectToDay, 1));
+    const fromMonth = `${addDays(ctx.detectToDay, -ctx.ports.config.analysis.historyDays).slice(0, 7)}-01`;
     const meterRows = await detectMeters(ctx, detectFrom, detectTo);
     const householdRows = await detectThresholds(ctx, fromMonth);
     await replaceRanges(

@@ -7,6 +7,7 @@ import { AnalyzeInputSchema, parseInput, type AnalyzeOutput } from '../../contra
 import { CONTRACT_VERSION, RESULT_FILES, type Manifest } from '../../contract/results';
 import { listKeys } from '../../ports/object-store';
 import type { StepPorts } from '../ports';
+import { sqlFile } from '../../sql/files';
 import { ensureSchema } from '../../sql/schema';
 import type { Analysis } from './analysis';
 import { alertsAnalysis } from './alerts';
@@ -52,7 +53,10 @@ export async function analyze(rawInput: unknown, ports: StepPorts, analyses: Ana
   await ensureSchema(ports.warehouse);
   const earliest = addDays(input.date, -(DETECTION_MAX_DAYS - 1));
   const from = input.fromDate && input.fromDate < input.date ? input.fromDate : input.date;
-  const ctx = { input, ports, asOfDay: input.date, fromDay: from < earliest ? earliest : from };
+  const [loaded] = await ports.warehouse.query({ name: 'latest_loaded_day', sql: sqlFile('results/latest_loaded_day.sql') });
+  const latestLoaded = typeof loaded?.day === 'string' ? loaded.day.slice(0, 10) : null;
+  const asOfDay = latestLoaded && latestLoaded > input.date ? latestLoaded : input.date;
+  const ctx = { input, ports, asOfDay, fromDay: from < earliest ? earliest : from, detectToDay: input.date };
   const history = `results/runs/${input.runId}/`;
   const producedBy = new Map<string, string>();
   /** File name → its JSON text (serialised once, stored under history/ and results/latest/). */
