@@ -246,7 +246,13 @@ function toRows(result: DuckDBMaterializedResult): Row[] {
 type Converter = (v: DuckDBValue) => SqlValue;
 
 const asIs: Converter = (v) => v as SqlValue;
-const fromBigInt: Converter = (v) => Number(v as bigint);
+// Past 2^53 a JS number rounds: such values come back as their exact decimal text.
+const fromBigInt: Converter = (v) => {
+  const b = v as bigint;
+  return b >= MIN_SAFE && b <= MAX_SAFE ? Number(b) : b.toString();
+};
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const fromDate: Converter = (v) => new Date((v as { days: number }).days * 86_400_000).toISOString().slice(0, 10);
 const fromMicros: Converter = (v) => new Date(Number((v as { micros: bigint }).micros / 1000n)).toISOString();
 
@@ -274,7 +280,7 @@ function converterFor(type: DuckDBType): Converter {
     case DuckDBTypeId.TIMESTAMP_TZ:
       return fromMicros;
     default:
-      return (v) => toSqlValue(JSDuckDBValueConverter(v, type, JSDuckDBValueConverter), type.typeId);
+      return (v) => toSqlValue(JSDuckDBValueConverter(v, type, JSDuckDBValueConverter), type.typeId, v);
   }
 }
 
@@ -287,15 +293,20 @@ const INSTANT_TYPES = new Set([
   DuckDBTypeId.TIMESTAMP_NS,
 ]);
 
-/** The library's JS value of a less common type → the port's value. */
-function toSqlValue(v: unknown, type: DuckDBTypeId): SqlValue {
+/**
+ * The library's JS value of a less common type → the port's value. Values with no JS scalar (TIME,
+ * INTERVAL, LIST, STRUCT, MAP, …) come back as DuckDB's own text for them (`12:30:00`, `1 day`,
+ * `[1, 2]`, `{'a': 1}`), never as "[object Object]".
+ */
+function toSqlValue(v: unknown, type: DuckDBTypeId, raw: DuckDBValue): SqlValue {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
+  if (type === DuckDBTypeId.TIME || type === DuckDBTypeId.TIME_TZ) return String(raw);
+  if (typeof v === 'bigint') return fromBigInt(v);
   if (v instanceof Date) {
     if (DATE_TYPES.has(type)) return v.toISOString().slice(0, 10);
     if (INSTANT_TYPES.has(type)) return v.toISOString();
     return v.toISOString();
   }
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  return String(v);
+  return String(raw);
 }

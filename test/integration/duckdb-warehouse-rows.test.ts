@@ -33,6 +33,14 @@ describe('DuckDB result conversion', () => {
     ]);
   });
 
+  it('never rounds or hides a value: big integers as exact text, nested and time types as DuckDB writes them', async () => {
+    const [row] = await wh.query({
+      name: 'fidelity',
+      sql: `SELECT CAST(9007199254740993 AS BIGINT) AS big, INTERVAL 1 DAY AS i, {'a': 1} AS s, [1, 2] AS l, TIME '12:30:00' AS t`,
+    });
+    expect(row).toEqual({ big: '9007199254740993', i: '1 day', s: "{'a': 1}", l: '[1, 2]', t: '12:30:00' });
+  });
+
   it('keeps every row and its order across chunks', async () => {
     const rows = await wh.query({
       name: 'many',
