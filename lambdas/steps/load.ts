@@ -76,10 +76,9 @@ export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOut
     tallies.set(t.source, tally);
   }
 
-  const items: BatchItem[] = [
-    { name: 'drop_load_counts', sql: 'DROP TABLE IF EXISTS load_counts' },
-    { name: 'create_load_counts', sql: sqlFile('load/create_load_counts.sql') },
-  ];
+  // Temp tables are created and dropped inside this one transaction: a failed load rolls back their
+  // creation too (DuckDB, Postgres and Redshift alike), so none is left behind to drop first.
+  const items: BatchItem[] = [{ name: 'create_load_counts', sql: sqlFile('load/create_load_counts.sql') }];
   for (const table of LOADABLE_TABLES) {
     for (const tally of tallies.values()) {
       const files = curatedFiles(transformed, tally.source, table, ports.config.meters.defaultTimezone);
@@ -183,16 +182,8 @@ function stageStatements(source: SourceName, table: string, naturalKey: readonly
   const keyCols = naturalKey.map((k) => assertIdentifier(k, columns));
   const cols = columns.map((c) => assertIdentifier(c)).join(', ');
   const readings = t === 'meter_readings';
-  const items: BatchItem[] = [
-    { name: `drop_stg_raw_${t}`, sql: `DROP TABLE IF EXISTS stg_raw_${t}` },
-    { name: `drop_stg_${t}`, sql: `DROP TABLE IF EXISTS stg_${t}` },
-  ];
-  if (readings) {
-    items.push(
-      { name: 'drop_stg_meter_timezones', sql: 'DROP TABLE IF EXISTS stg_meter_timezones' },
-      { name: 'create_stg_meter_timezones', sql: sqlFile('load/create_stg_meter_timezones.sql') },
-    );
-  }
+  const items: BatchItem[] = [];
+  if (readings) items.push({ name: 'create_stg_meter_timezones', sql: sqlFile('load/create_stg_meter_timezones.sql') });
   const noteTimezones = (from: string, file: CuratedFile, seq: number): BatchItem[] =>
     readings
       ? [
@@ -218,7 +209,6 @@ function stageStatements(source: SourceName, table: string, naturalKey: readonly
     ];
   }
   items.push(
-    { name: `drop_stg_file_${t}`, sql: `DROP TABLE IF EXISTS stg_file_${t}` },
     { name: `create_stg_raw_${t}`, sql: `CREATE TEMP TABLE stg_raw_${t} AS SELECT *, CAST(0 AS INTEGER) AS file_seq FROM ${t} WHERE 1 = 0` },
     { name: `create_stg_file_${t}`, sql: `CREATE TEMP TABLE stg_file_${t} AS SELECT * FROM ${t} WHERE 1 = 0` },
   );
@@ -254,7 +244,6 @@ function readingsSideEffects(source: SourceName, runId: string, defaultTimezone:
   return [
     { name: 'register_unknown_meters', sql: sqlFile('load/register_unknown_meters.sql'), params: { source, run_id: runId } },
     { name: 'drop_stg_meter_timezones_end', sql: 'DROP TABLE stg_meter_timezones' },
-    { name: 'drop_affected_days', sql: 'DROP TABLE IF EXISTS affected_days' },
     { name: 'affected_days', sql: sqlFile('load/affected_days.sql'), params },
   ];
 }
