@@ -228,6 +228,22 @@ describe('createHttpPriceProvider (Polygon daily aggregates, replayed on 127.0.0
     expect(error.message).not.toContain(API_KEY);
   });
 
+  it('does not retry a request fetch refuses to make (a blocked port): it fails the same way every time', async () => {
+    const clock = virtualClock();
+    const provider = createHttpPriceProvider({
+      baseUrl: 'http://127.0.0.1:9', // port 9 (discard) is on fetch's list of blocked ports
+      apiKey: API_KEY,
+      maxRetries: 5,
+      maxRequestsPerMinute: Infinity,
+      sleep: clock.sleep,
+      now: clock.now,
+    });
+    const error = (await failure(provider.fetchDaily('XLE', '2024-01-02', '2024-01-03'))) as MarketApiRequestError;
+    expect(error).toBeInstanceOf(MarketApiRequestError);
+    expect(error.attempts).toBe(1);
+    expect(error.message).toMatch(/bad port/);
+  });
+
   it('refuses to follow a next_url to another host with the key', async () => {
     const { provider, sent } = await setup('spy-foreign-next-url.json', { adjustment: 'adjusted-only', pageLimit: 3 });
     const error = await failure(provider.fetchDaily('SPY', '2024-01-02', '2024-01-10'));

@@ -118,10 +118,20 @@ async function attemptOnce(url: string, options: FetchWithRetryOptions): Promise
     if (timedOut) {
       return { ok: false, status: null, reason: 'timeout', detail: `no complete response within ${options.timeoutMs} ms`, retryable: true };
     }
-    return { ok: false, status: null, reason: 'network', detail: describeNetworkError(error), retryable: true };
+    return { ok: false, status: null, reason: 'network', detail: describeNetworkError(error), retryable: isTransientNetworkError(error) };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A failure of the network itself (the cause has a system error code: ECONNREFUSED, ECONNRESET,
+ * ETIMEDOUT, EAI_AGAIN, …) may pass; a request fetch refuses to make (a bad or blocked port, an
+ * unknown scheme, a malformed URL: no code) fails the same way every time, so it is not retried.
+ */
+function isTransientNetworkError(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  return typeof cause?.code === 'string';
 }
 
 /** undici reports "fetch failed" and hides the useful part (ECONNREFUSED, ECONNRESET) in `cause`. */
