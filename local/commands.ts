@@ -7,7 +7,7 @@ import { closeLocalPorts, localPaths, localPorts } from '../lambdas/ports/local-
 import type { Row } from '../lambdas/ports/warehouse';
 import { addDays } from '../lambdas/calendar';
 import { silentLog } from '../lambdas/steps/ports';
-import { formatRows } from './format';
+import { formatRows, writeRows } from './format';
 import { progressPrinter } from './progress';
 import { runLocalWorkflow } from './workflow';
 
@@ -94,8 +94,14 @@ export async function sqlCommand(o: Common & { sql: string; format: 'table' | 'j
       console.error(`gridlake: give one SQL statement at a time (got ${statements}); the warehouse is read-only here, the pipeline writes it.`);
       return 2;
     }
-    const rows = await warehouse.query({ name: 'cli_sql', sql: o.sql });
-    console.log(formatRows(rows, o.format));
+    const statement = { name: 'cli_sql', sql: o.sql };
+    // JSON and CSV stream (an export of a whole table need not fit in memory); a table needs every
+    // row first, for its column widths.
+    if (o.format === 'table') console.log(formatRows(await warehouse.query(statement), 'table'));
+    else {
+      let columns: string[] = [];
+      await writeRows(warehouse.queryChunks(statement, (names) => (columns = names)), o.format, process.stdout, () => columns);
+    }
     return 0;
   } finally {
     await warehouse.close();

@@ -1,16 +1,47 @@
 /** Query results for people (an aligned table) or programs (JSON array of objects, CSV). */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import type { Row } from '../lambdas/ports/warehouse';
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/**
+ * JSON or CSV written as the rows arrive, a chunk at a time (a whole-table export need not fit in
+ * memory); the same text formatRows gives. Waits for the stream to drain (a slow reader, a pipe).
+ */
+export async function writeRows(chunks: AsyncIterable<Row[]>, format: 'json' | 'csv', out: Writable, columns: () => string[] = () => []): Promise<void> {
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  let first = true;
+  let cols: string[] = [];
+  for await (const rows of chunks) {
+    let text = '';
+    for (const row of rows) {
+      if (format === 'json') {
+        text += `${first ? '[\n' : ',\n'}  ${JSON.stringify(row, null, 2).replace(/\n/g, '\n  ')}`;
+      } else {
+        if (first) {
+          cols = Object.keys(row);
+          text += cols.join(',');
+        }
+        text += `\n${cols.map((c) => csvCell(row[c])).join(',')}`;
+      }
+      first = false;
+    }
+    if (text) await write(text);
+  }
+  // An empty CSV result still has its header line.
+  await write(format === 'json' ? (first ? '[]\n' : '\n]\n') : first ? `${columns().join(',')}\n` : '\n');
+}
 
 export function formatRows(rows: Row[], format: 'table' | 'json' | 'csv'): string {
   if (format === 'json') return JSON.stringify(rows, null, 2);
   const cols = rows.length ? Object.keys(rows[0]!) : [];
-  if (format === 'csv') {
-    const cell = (v: unknown) => {
-      const s = v === null || v === undefined ? '' : String(v);
-      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
-    return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n');
-  }
+  if (format === 'csv') return [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\n');
   if (rows.length === 0) return '(no rows)';
   const text = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));

@@ -82,6 +82,43 @@ export class DuckDbWarehouse implements Warehouse {
     return new DuckDbWarehouse(instance, conn, options.store, path);
   }
 
+  /**
+   * The rows of a query, a result chunk (≤ 2,048 rows) at a time, for results larger than memory
+   * should hold (`gridlake sql` printing a whole table). Holds the connection until the last chunk.
+   */
+  async *queryChunks(statement: Statement, onColumns?: (names: string[]) => void): AsyncGenerator<Row[]> {
+    let release!: () => void;
+    const done = new Promise<void>((r) => (release = r));
+    let turn!: () => void;
+    const started = new Promise<void>((r) => (turn = r));
+    // Takes the connection's turn like every other call, and keeps it until the stream is drained.
+    void this.serial(async () => {
+      turn();
+      await done;
+    });
+    await started;
+    try {
+      const sql = rewriteNamedParams(statement.sql, (name) => `$${name}`);
+      const params = (statement.params ?? {}) as Record<string, DuckDBValue>;
+      let result;
+      try {
+        result = await this.conn.stream(sql, Object.keys(params).length ? params : undefined);
+      } catch (e) {
+        throw new WarehouseError(statement.name, (e as Error).message, { cause: e });
+      }
+      const names = result.columnNames();
+      onColumns?.(names);
+      const converters = result.columnTypes().map(converterFor);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        yield chunkRows(chunk, names, converters);
+      }
+    } finally {
+      release();
+    }
+  }
+
   /** How many statements `sql` holds (parsed by DuckDB, not by a regex). */
   async statementCount(sql: string): Promise<number> {
     return this.serial(async () => (await this.conn.extractStatements(sql)).count);
@@ -227,18 +264,26 @@ function toRows(result: DuckDBMaterializedResult): Row[] {
   const rows: Row[] = new Array(total);
   let base = 0;
   for (const chunk of chunks) {
-    const n = chunk.rowCount;
-    for (let r = 0; r < n; r++) rows[base + r] = {};
-    for (let c = 0; c < names.length; c++) {
-      const vector = chunk.getColumnVector(c);
-      const name = names[c]!;
-      const convert = converters[c]!;
-      for (let r = 0; r < n; r++) {
-        const v = vector.getItem(r);
-        rows[base + r]![name] = v === null ? null : convert(v);
-      }
+    const part = chunkRows(chunk, names, converters);
+    for (let r = 0; r < part.length; r++) rows[base + r] = part[r]!;
+    base += part.length;
+  }
+  return rows;
+}
+
+/** One result chunk → rows, column by column with the column's converter. */
+function chunkRows(chunk: DuckDBDataChunk, names: string[], converters: Converter[]): Row[] {
+  const n = chunk.rowCount;
+  const rows: Row[] = new Array(n);
+  for (let r = 0; r < n; r++) rows[r] = {};
+  for (let c = 0; c < names.length; c++) {
+    const vector = chunk.getColumnVector(c);
+    const name = names[c]!;
+    const convert = converters[c]!;
+    for (let r = 0; r < n; r++) {
+      const v = vector.getItem(r);
+      rows[r]![name] = v === null ? null : convert(v);
     }
-    base += n;
   }
   return rows;
 }
