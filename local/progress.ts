@@ -52,6 +52,9 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
     if (e.kind === 'exited') {
       const line = summarise(e.state, e.output);
       if (line !== null) write(`  ✓ ${e.state.padEnd(16)} ${line}   ${seconds}s`);
+      // What loaded as told but deserves a look (e.g. readings that look hourly), under its batch.
+      const out = (e.output ?? {}) as { warnings?: string[]; rawKey?: string };
+      for (const w of out.warnings ?? []) write(`      ⚠ ${String(out.rawKey ?? '').split('/').pop()}: ${w}`);
     } else if (e.kind === 'retried') write(`  ↻ ${e.state.padEnd(16)} retrying after a transient error`);
     else if (e.kind === 'failed' || e.kind === 'caught') {
       // A failure surfaces once per enclosing Map; print its message only the first time.

@@ -85,6 +85,8 @@ export const TransformOutputSchema = z.object({
   quarantined: z.number().int().nonnegative(),
   /** meter_readings: the timezone naive timestamps were read in; the load registers unknown meters with it. */
   timezone: z.string().optional(),
+  /** Things the data loaded as told but a person should check (e.g. readings that look hourly). */
+  warnings: z.array(z.string()).optional(),
 });
 export type TransformOutput = z.infer<typeof TransformOutputSchema>;
 

@@ -97,7 +97,13 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
       duplicates,
       quarantined,
     };
-    if (spec.dataset === 'meter_readings') result.timezone = stringOption(batch, 'timezone') ?? ports.config.meters.defaultTimezone;
+    if (spec.dataset === 'meter_readings') {
+      result.timezone = stringOption(batch, 'timezone') ?? ports.config.meters.defaultTimezone;
+      if (batch.format === 'csv') {
+        const coarser = await coarserGridWarning(session, curatedPath, ports.config.meters.intervalMinutes, rowsOut);
+        if (coarser) result.warnings = [coarser];
+      }
+    }
     ports.log.info('transformed', { ...result, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) });
     return result;
   } finally {
@@ -167,6 +173,22 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
     default:
       return {};
   }
+}
+
+/**
+ * Readings that all start on a grid twice as coarse as the configured interval (every one on the
+ * hour with 30-minute intervals) are most likely hourly readings, each loaded as one 30-minute
+ * interval: the day totals are right, but intervals, averages and the gap rule are not. The rows are
+ * loaded as told; the run says what to check. (UTC instants: a zone at :30 or :45 goes unnoticed.)
+ */
+async function coarserGridWarning(session: TransformSession, curatedPath: string, intervalMinutes: number, rows: number): Promise<string | null> {
+  if (rows < 24 || 1440 % (2 * intervalMinutes) !== 0) return null;
+  const { off } = await session.one<{ off: number }>(
+    'SELECT count(*) FILTER (WHERE epoch_us(interval_start) % ($coarse::BIGINT * 60000000) <> 0) AS off FROM read_parquet($out)',
+    { out: curatedPath, coarse: 2 * intervalMinutes },
+  );
+  if (off > 0) return null;
+  return `all ${rows} readings start on a ${2 * intervalMinutes}-minute grid: if the meters read every ${2 * intervalMinutes} minutes, set meters.intervalMinutes to ${2 * intervalMinutes} (each row was loaded as one ${intervalMinutes}-minute interval)`;
 }
 
 /** Datasets whose SQL file was checked in this process (the files do not change while it runs). */

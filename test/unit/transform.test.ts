@@ -205,6 +205,19 @@ describe('transform: meter readings CSV', () => {
     ]);
   });
 
+  it('warns when every reading is on the hour with 30-minute intervals (hourly data, loaded as told)', async () => {
+    t = testLake();
+    const hours = Array.from({ length: 24 }, (_, h) => `H1,2026-11-01T${String(h).padStart(2, '0')}:00:00Z,1`);
+    await t.lake.put(`${RAW}hourly.csv`, ['meter_id,timestamp,kwh', ...hours].join('\n') + '\n');
+    const out = await transform(batch({ rawKey: `${RAW}hourly.csv`, dataset: 'meter_readings' }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 24, rowsOut: 24, quarantined: 0 });
+    expect(out.warnings).toEqual([expect.stringMatching(/all 24 readings start on a 60-minute grid: .*set meters\.intervalMinutes to 60/)]);
+
+    const halfHours = Array.from({ length: 48 }, (_, i) => `H2,2026-11-01T${String(i >> 1).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00Z,1`);
+    await t.lake.put(`${RAW}half.csv`, ['meter_id,timestamp,kwh', ...halfHours].join('\n') + '\n');
+    expect((await transform(batch({ rawKey: `${RAW}half.csv`, dataset: 'meter_readings' }), t.ports)).warnings).toBeUndefined();
+  });
+
   it('checks an hourly grid when the configured interval is 60 minutes', async () => {
     t = testLake({ meters: { intervalMinutes: 60 } });
     await t.lake.put(`${RAW}hourly.csv`, 'meter_id,timestamp,kwh\nH1,2026-11-01T00:00:00Z,1\nH1,2026-11-01T01:00:00Z,2\nH1,2026-11-01T01:30:00Z,3\n');
