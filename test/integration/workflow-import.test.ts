@@ -74,6 +74,17 @@ describe('imported meter CSVs through the workflow', () => {
     expect(r).toEqual({ rows_in: 3, rows_loaded: 2, duplicates: 1, quarantined: 0 });
   });
 
+  it('publishes no forecast from a history too sparse to score (two readings a month apart), rather than NaN', async () => {
+    const dir = tempDir();
+    const csv = join(tempDir('gridlake-csv-'), 'sparse.csv');
+    writeFileSync(csv, 'meter_id,timestamp,kwh\nGAP-1,2026-10-28T12:00:00Z,0.4\nGAP-1,2026-11-18T12:00:00Z,0.5\n');
+    await importMeters(csv, { timezone: 'UTC' }, await ports(dir));
+    expect((await run(dir)).error).toBeUndefined();
+    expect(await sql(dir, "SELECT COUNT(*) AS n FROM forecasts WHERE NOT isfinite(yhat) OR NOT isfinite(lo95) OR NOT isfinite(hi95)")).toEqual([{ n: 0 }]);
+    const forecast = JSON.parse(await getText((await ports(dir)).site, 'data/forecast.json')) as { groups: { points: { yhat: unknown[] } }[] };
+    for (const g of forecast.groups) expect(g.points.yhat.every((v) => typeof v === 'number')).toBe(true);
+  });
+
   it('computes meter_daily in the meter timezone: 50 intervals on 2026-10-25 and 46 on 2026-03-29 in London', async () => {
     const dir = tempDir();
     const csv = join(tempDir('gridlake-csv-'), 'london.csv');

@@ -88,6 +88,13 @@ function forecastGroup(ctx: AnalysisContext, g: GroupSeries, issueAt: number): F
     ctx.ports.log.warn('forecast skipped', { group: g.group, hours: y.length, reason: (e as Error).message });
     return null;
   }
+  // A history too sparse or too flat to score (gaps of weeks, all zeros) gives NaN forecasts or
+  // backtest errors: such a group is not published nor stored, rather than as nulls or NaN.
+  const finite = (arr: Float64Array) => steps.every((s) => Number.isFinite(arr[s]));
+  if (![f.yhat, f.lo80, f.hi80, f.lo95, f.hi95].every(finite) || !f.scores.every((s) => Number.isFinite(s.mape) && Number.isFinite(s.mase))) {
+    ctx.ports.log.warn('forecast skipped', { group: g.group, hours: y.length, reason: 'history too sparse or too flat to forecast and score' });
+    return null;
+  }
   const at = (arr: Float64Array) => steps.map((s) => round(Math.max(0, arr[s]!)));
   const shownFrom = issueAt - HISTORY_SHOWN_DAYS * 24 * HOUR;
   const shown = utcHours.filter((t) => t >= shownFrom && t < issueAt);
