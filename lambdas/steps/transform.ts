@@ -155,6 +155,8 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
         max_kwh: ports.config.meters.maxIntervalKwh,
         interval_minutes: ports.config.meters.intervalMinutes,
         has_registry: hasRegistry,
+        not_after: ports.clock.now().toISOString(),
+        not_after_naive: new Date(ports.clock.now().getTime() + 14 * 3600_000).toISOString().slice(0, 19),
       };
     }
     case 'utility_usage': {

@@ -218,6 +218,18 @@ describe('transform: meter readings CSV', () => {
     expect((await transform(batch({ rawKey: `${RAW}half.csv`, dataset: 'meter_readings' }), t.ports)).warnings).toBeUndefined();
   });
 
+  it('quarantines a reading that starts after the run\'s clock (a typo\'d year), offset or naive', async () => {
+    t = testLake(); // its clock: 2026-11-02T06:00:00Z
+    await t.lake.put(`${RAW}future.csv`, 'meter_id,timestamp,kwh\nF1,2027-06-01T00:00:00Z,1\nF1,2027-06-01 00:00:00,1\nF1,2026-11-02T05:30:00Z,1\nF1,2026-11-02 12:00:00,1\n');
+    const out = await transform(batch({ rawKey: `${RAW}future.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
+    expect(out).toMatchObject({ rowsIn: 4, rowsOut: 2, quarantined: 2 });
+    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    expect(q.map((l) => [l.line, l.reason])).toEqual([
+      [2, 'timestamp in the future'],
+      [3, 'timestamp in the future'],
+    ]);
+  });
+
   it('checks an hourly grid when the configured interval is 60 minutes', async () => {
     t = testLake({ meters: { intervalMinutes: 60 } });
     await t.lake.put(`${RAW}hourly.csv`, 'meter_id,timestamp,kwh\nH1,2026-11-01T00:00:00Z,1\nH1,2026-11-01T01:00:00Z,2\nH1,2026-11-01T01:30:00Z,3\n');

@@ -105,6 +105,9 @@ c AS (
       WHEN wall IS NULL OR (has_offset AND offset_instant IS NULL) THEN 'unparseable or impossible timestamp'
       WHEN epoch_us(wall) % (getvariable('interval_minutes')::BIGINT * 60000000) <> 0
         THEN 'off the ' || getvariable('interval_minutes') || '-minute interval grid'
+      -- A reading cannot start after the run's clock (a typo'd year would keep the dashboard "fresh"
+      -- forever). A naive wall clock is in the future everywhere once it is 14 h past UTC now.
+      WHEN offset_instant > getvariable('not_after')::TIMESTAMPTZ OR (NOT has_offset AND wall > getvariable('not_after_naive')::TIMESTAMP) THEN 'timestamp in the future'
       WHEN NOT known THEN 'unknown meter'
     END AS reason
   FROM t
