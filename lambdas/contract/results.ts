@@ -85,7 +85,7 @@ export type AnomalySeverity = 'low' | 'medium' | 'high';
 export interface AnomalyItem {
   id: string;
   subjectType: 'meter' | 'household' | 'fleet';
-  /** Pseudonym for meters; household id for utilities. */
+  /** Pseudonym: `c-…` for meters, `h-…` for households (a flat: building-floor-unit). */
   subject: string;
   /** ISO instant (meters) or month start (utilities). */
   time: string;

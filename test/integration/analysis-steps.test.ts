@@ -11,6 +11,8 @@ import { anomaliesAnalysis } from '../../lambdas/steps/analyze/anomalies';
 import { emissionsAnalysis } from '../../lambdas/steps/analyze/emissions';
 import { forecastsAnalysis } from '../../lambdas/steps/analyze/forecasts';
 import { marketAnalysis } from '../../lambdas/steps/analyze/market';
+import { overviewAnalysis } from '../../lambdas/steps/analyze/overview';
+import type { Overview } from '../../lambdas/contract/results';
 import { baselineColumns, seasonalBaseline } from '../../lambdas/analysis/seasonal-baseline';
 import { sqlFile } from '../../lambdas/sql/files';
 import { openFixture, type Fixture } from './analysis-fixture';
@@ -70,6 +72,18 @@ describe('anomalies and alerts on DuckDB', () => {
     expect(fx.notifier.sent.length).toBe(counts.alerts!.sent);
     expect(fx.notifier.sent.filter((n) => n.kind === 'threshold').length).toBe(32);
     expect(fx.notifier.sent.some((n) => /M\d{4}/.test(n.message + n.title))).toBe(false);
+  });
+
+  it('counts this month\'s threshold breaches among the open anomalies of the overview', async () => {
+    const { files } = await runAll([overviewAnalysis]);
+    const [month] = await fx.warehouse.query({
+      name: 'breaches',
+      sql: `SELECT COUNT(*) AS n FROM anomalies WHERE subject_type = 'household' AND occurred_at >= CAST(CAST(date_trunc('month', CAST(:d AS DATE)) AS DATE) AS TIMESTAMPTZ)`,
+      params: { d: AS_OF },
+    });
+    const overview = files['overview.json'] as Overview;
+    expect(Number(month!.n)).toBeGreaterThan(0);
+    expect(overview.kpis.openAnomalies).toBeGreaterThanOrEqual(Number(month!.n));
   });
 
   it('re-running the same date replaces the results and sends no second alert', async () => {
