@@ -22,13 +22,18 @@ function append(el: Node, children: Child[]): void {
   }
 }
 
-/** A message shown where data is not (yet) published, telling what produces it. */
-export function emptyState(what: string, file: string): HTMLElement {
+/**
+ * A message shown where there is no data to show, telling why: the file is not published yet (run
+ * the pipeline), or it is published but empty (`why`: e.g. not enough history yet).
+ */
+export function emptyState(what: string, file: string, why?: string): HTMLElement {
   return h(
     'div',
     { class: 'empty', 'data-empty': file },
     h('p', {}, h('strong', {}, `No ${what} yet.`)),
-    h('p', {}, `The file data/${file} has not been published. Run the pipeline (`, h('code', {}, 'gridlake run'), `) to produce it.`),
+    why
+      ? h('p', {}, why)
+      : h('p', {}, `The file data/${file} has not been published. Run the pipeline (`, h('code', {}, 'gridlake run'), `) to produce it.`),
   );
 }
 

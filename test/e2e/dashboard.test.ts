@@ -347,4 +347,22 @@ describe('dashboard without (all) data', () => {
       }
     }
   });
+
+  it('says why when a file is published but empty (too little history), not that it is unpublished', async () => {
+    const dir = path.join(root, 'short-history');
+    await writeFixtureData({ dataDir: dir, meters: 5, days: 10 });
+    await writeFile(path.join(dir, 'site', 'data', 'forecast.json'), JSON.stringify({ generatedAt: new Date().toISOString(), issuedFor: null, groups: [] }));
+    const s = await startServer({ port: 0, dataDir: dir });
+    const context = await browser.newContext();
+    const { page } = await newPage(context);
+    try {
+      await openView(page, s.url, '#/forecast');
+      const text = await page.locator('main [data-empty]').innerText();
+      expect(text).toMatch(/needs regular hourly history/);
+      expect(text).not.toMatch(/has not been published/);
+    } finally {
+      await context.close();
+      await s.close();
+    }
+  });
 });

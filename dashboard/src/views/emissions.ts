@@ -13,7 +13,7 @@ export const emissionsView: View = {
     const root = h('section', { 'aria-labelledby': 'view-title' }, h('h1', { id: 'view-title', tabindex: -1 }, 'Emissions'));
     const res = await ctx.data.load<Emissions>('emissions.json');
     if (res.status !== 'ok' || res.data.rows.length === 0) {
-      root.append(res.status === 'error' ? errorState(res.file, res.message) : emptyState('emissions', res.file));
+      root.append(res.status === 'error' ? errorState(res.file, res.message) : emptyState('emissions', res.file, res.status === 'ok' ? 'Emissions come from utility usage, and none is loaded yet: run the utilities source (gridlake run --sources utilities).' : undefined));
       return root;
     }
     const e = res.data;

@@ -15,7 +15,7 @@ export const forecastView: View = {
     const root = h('section', { 'aria-labelledby': 'view-title' }, h('h1', { id: 'view-title', tabindex: -1 }, 'Forecast'));
     const res = await ctx.data.load<Forecast>('forecast.json');
     if (res.status !== 'ok' || res.data.groups.length === 0) {
-      root.append(res.status === 'error' ? errorState(res.file, res.message) : emptyState('forecast', res.file));
+      root.append(res.status === 'error' ? errorState(res.file, res.message) : emptyState('forecast', res.file, res.status === 'ok' ? 'A forecast needs regular hourly history (about two weeks); it appears once the warehouse holds enough.' : undefined));
       return root;
     }
     const groups = res.data.groups;

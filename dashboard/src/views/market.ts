@@ -16,7 +16,7 @@ export const marketView: View = {
     const root = h('section', { 'aria-labelledby': 'view-title' }, h('h1', { id: 'view-title', tabindex: -1 }, 'Market'));
     const res = await ctx.data.load<Market>('market.json');
     if (res.status !== 'ok' || res.data.symbols.length === 0) {
-      root.append(res.status === 'error' ? errorState(res.file, res.message) : emptyState('market statistics', res.file));
+      root.append(res.status === 'error' ? errorState(res.file, res.message) : emptyState('market statistics', res.file, res.status === 'ok' ? 'No prices are loaded for the configured symbols yet: run the market source (gridlake run --sources market).' : undefined));
       return root;
     }
     const symbols = res.data.symbols;

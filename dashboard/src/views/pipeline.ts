@@ -15,7 +15,7 @@ export const pipelineView: View = {
     const root = h('section', { 'aria-labelledby': 'view-title' }, h('h1', { id: 'view-title', tabindex: -1 }, 'Pipeline runs'));
     const res = await ctx.data.load<Runs>('runs.json');
     if (res.status !== 'ok' || res.data.runs.length === 0) {
-      root.append(res.status === 'error' ? errorState(res.file, res.message) : emptyState('pipeline runs', res.file));
+      root.append(res.status === 'error' ? errorState(res.file, res.message) : emptyState('pipeline runs', res.file, res.status === 'ok' ? 'No run has been recorded yet.' : undefined));
       return root;
     }
     const p = ctx.route.params;
