@@ -28,7 +28,7 @@ export const runsAnalysis: Analysis = {
         quarantined: Number(r.quarantined),
         startedAt: String(r.started_at),
         finishedAt: (r.finished_at as string | null) ?? null,
-        error: (r.error as string | null) ?? null,
+        error: publishedError((r.error as string | null) ?? null),
         quarantineReasons: [],
       };
       if (i < RUNS_WITH_REASONS && row.quarantined > 0) {
@@ -40,6 +40,16 @@ export const runsAnalysis: Analysis = {
     return { files: { [RESULT_FILES.runs]: result }, counts: { runs: runs.length } };
   },
 };
+
+/**
+ * A run's error as the dashboard shows it: object keys are left out, because a file name can be a
+ * customer's meter id (the energy app's export names each file after its meter) and the dashboard
+ * shows customers only as pseudonyms. The full text stays in the warehouse (etl_runs.error).
+ */
+export function publishedError(error: string | null): string | null {
+  if (error === null) return null;
+  return error.replace(/\b(raw|landing|curated|quarantine)\/[^\s:|,;)]+/g, '[a file of this run: see etl_runs.error]');
+}
 
 /** Reason → count over the quarantine objects of one run and source, most frequent first. */
 async function quarantineReasons(
