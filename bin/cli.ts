@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isRealDate, localDate } from '../lambdas/calendar';
 import { parseConfig } from '../lambdas/config';
-import { assertNotFuture, dateRange, MAX_DATES_PER_EXECUTION } from '../lambdas/steps/plan';
+import { assertNotFuture, dateRange } from '../lambdas/steps/plan';
 
 const HELP = `gridlake — energy & market data ETL (local mode)
 
@@ -64,13 +64,7 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length) throw new UsageError(`run takes no positional arguments (got "${rest.join(' ')}"); give the date as --date ${rest[0]}`);
       const input = runInput(values);
       const last = (input.to ?? input.date) as string | undefined;
-      if (last) {
-        try {
-          assertNotFuture(last, localDate(new Date(), parseConfig(config).meters.defaultTimezone));
-        } catch (e) {
-          throw new UsageError((e as Error).message.replace(/^plan: /, `--${input.to ? 'to' : 'date'} `));
-        }
-      }
+      if (last) planRule(() => assertNotFuture(last, localDate(new Date(), parseConfig(config).meters.defaultTimezone)));
       const { runCommand } = await import('../local/commands');
       return runCommand({ dataDir, config, input });
     }
@@ -109,10 +103,7 @@ function runInput(values: Record<string, unknown>): Record<string, unknown> {
   }
   if (date && (from || to)) throw new UsageError('give either --date or --from/--to, not both');
   if (!from !== !to) throw new UsageError('--from and --to go together');
-  if (from && to && from > to) throw new UsageError(`--from ${from} is after --to ${to}; swap them`);
-  if (from && to && dateRange(from, to).length > MAX_DATES_PER_EXECUTION) {
-    throw new UsageError(`--from ${from} --to ${to} is more than ${MAX_DATES_PER_EXECUTION} dates; split the backfill into several runs`);
-  }
+  if (from && to) planRule(() => dateRange(from, to)); // order and length, by the Plan step's own rules
   const input: Record<string, unknown> = {};
   if (date) input.date = date;
   if (from) Object.assign(input, { from, to });
@@ -125,6 +116,15 @@ function runInput(values: Record<string, unknown>): Record<string, unknown> {
     input.sources = list;
   }
   return input;
+}
+
+/** Runs one of the Plan step's input rules before anything starts: its refusal is a usage error. */
+function planRule(rule: () => unknown): void {
+  try {
+    rule();
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^plan: /, ''));
+  }
 }
 
 /** Reads and validates the --config file up front: a typo or a bad value is a usage error (exit 2). */

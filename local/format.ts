@@ -10,32 +10,29 @@ const csvCell = (v: unknown) => {
 
 /**
  * JSON or CSV written as the rows arrive, a chunk at a time (a whole-table export need not fit in
- * memory); the same text formatRows gives. Waits for the stream to drain (a slow reader, a pipe).
+ * memory); the same text formatRows gives. `columns` names the result's columns (known before its
+ * first row, and for an empty result too). Waits for the stream to drain (a slow reader, a pipe).
  */
-export async function writeRows(chunks: AsyncIterable<Row[]>, format: 'json' | 'csv', out: Writable, columns: () => string[] = () => []): Promise<void> {
+export async function writeRows(chunks: AsyncIterable<Row[]>, format: 'json' | 'csv', out: Writable, columns: () => string[]): Promise<void> {
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
   let first = true;
-  let cols: string[] = [];
+  let header = format === 'csv';
   for await (const rows of chunks) {
-    let text = '';
+    // The CSV header goes out with the first chunk: the column names are known from then on.
+    let text = header ? columns().join(',') : '';
+    header = false;
     for (const row of rows) {
-      if (format === 'json') {
-        text += `${first ? '[\n' : ',\n'}  ${JSON.stringify(row, null, 2).replace(/\n/g, '\n  ')}`;
-      } else {
-        if (first) {
-          cols = Object.keys(row);
-          text += cols.join(',');
-        }
-        text += `\n${cols.map((c) => csvCell(row[c])).join(',')}`;
-      }
+      text +=
+        format === 'json'
+          ? `${first ? '[\n' : ',\n'}  ${JSON.stringify(row, null, 2).replace(/\n/g, '\n  ')}`
+          : `\n${columns().map((c) => csvCell(row[c])).join(',')}`;
       first = false;
     }
     if (text) await write(text);
   }
-  // An empty CSV result still has its header line.
-  await write(format === 'json' ? (first ? '[]\n' : '\n]\n') : first ? `${columns().join(',')}\n` : '\n');
+  await write(format === 'json' ? (first ? '[]\n' : '\n]\n') : `${header ? columns().join(',') : ''}\n`);
 }
 
 export function formatRows(rows: Row[], format: 'table' | 'json' | 'csv'): string {

@@ -98,11 +98,10 @@ export class DuckDbWarehouse implements Warehouse {
     });
     await started;
     try {
-      const sql = rewriteNamedParams(statement.sql, (name) => `$${name}`);
-      const params = (statement.params ?? {}) as Record<string, DuckDBValue>;
+      const { sql, params } = bound(statement);
       let result;
       try {
-        result = await this.conn.stream(sql, Object.keys(params).length ? params : undefined);
+        result = await this.conn.stream(sql, params);
       } catch (e) {
         throw new WarehouseError(statement.name, (e as Error).message, { cause: e });
       }
@@ -176,15 +175,13 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   private async runStatement(statement: Statement, read: boolean): Promise<Row[]> {
-    const sql = rewriteNamedParams(statement.sql, (name) => `$${name}`);
-    const params = (statement.params ?? {}) as Record<string, DuckDBValue>;
+    const { sql, params } = bound(statement);
     try {
-      const hasParams = Object.keys(params).length > 0;
       if (!read) {
-        await this.conn.run(sql, hasParams ? params : undefined);
+        await this.conn.run(sql, params);
         return [];
       }
-      return toRows(await this.conn.run(sql, hasParams ? params : undefined));
+      return toRows(await this.conn.run(sql, params));
     } catch (e) {
       throw new WarehouseError(statement.name, (e as Error).message, { cause: e });
     }
@@ -237,6 +234,12 @@ export function duckdbDdl(table: string, portableSql: string): string {
     throw new Error(`duckdbDdl: lambdas/sql/tables/${table}.sql has a PRIMARY KEY that is not a table constraint "PRIMARY KEY (…)" after the columns; write it that way.`);
   }
   return sql;
+}
+
+/** The port's `:name` parameters as DuckDB's `$name`, and the values (none: undefined, as DuckDB wants). */
+function bound(statement: Statement): { sql: string; params: Record<string, DuckDBValue> | undefined } {
+  const params = (statement.params ?? {}) as Record<string, DuckDBValue>;
+  return { sql: rewriteNamedParams(statement.sql, (name) => `$${name}`), params: Object.keys(params).length ? params : undefined };
 }
 
 /** A statement returns rows when it is a query (SELECT / WITH …), after any leading comments. */

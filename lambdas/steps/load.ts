@@ -236,6 +236,7 @@ function stageStatements(source: SourceName, table: string, naturalKey: readonly
         `FROM stg_raw_${t}) d WHERE rn = 1`,
     },
     count(`stg_raw_${t}`),
+    { name: `drop_stg_raw_${t}_end`, sql: `DROP TABLE stg_raw_${t}` },
   ];
 }
 
@@ -257,7 +258,6 @@ function dropStaging(table: string): Statement[] {
     out.push({ name: 'insert_meter_daily', sql: sqlFile('load/insert_meter_daily.sql') });
     out.push({ name: 'drop_affected_days_end', sql: 'DROP TABLE IF EXISTS affected_days' });
   }
-  out.push({ name: `drop_stg_raw_${t}_end`, sql: `DROP TABLE IF EXISTS stg_raw_${t}` });
   out.push({ name: `drop_stg_${t}_end`, sql: `DROP TABLE stg_${t}` });
   return out;
 }

@@ -4,7 +4,7 @@
  * previous local day, the last complete one. Run ids are deterministic per (date, attempt), so a
  * re-run of a date writes the same keys and replaces the same rows.
  */
-import { addDays, localDate } from '../calendar';
+import { addDays, isRealDate, localDate } from '../calendar';
 import { parseInput, RunInputSchema, type DateRun, type PlanOutput } from '../contract/manifests';
 import type { StepPorts } from './ports';
 
@@ -53,7 +53,7 @@ export function assertNotFuture(date: string, today: string): void {
 }
 
 function assertRealDate(date: string, field: string): void {
-  if (new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+  if (!isRealDate(date)) {
     throw new Error(`plan: ${field} "${date}" is not a real calendar date.`);
   }
 }

@@ -206,21 +206,19 @@ describe('createHttpPriceProvider (Polygon daily aggregates, replayed on 127.0.0
     expect(error.message).not.toContain(wrongKey);
   });
 
+  /** What fetching from an origin that never answers ends with, on a virtual clock (no real waits). */
+  async function unreachableFailure(baseUrl: string, maxRetries: number): Promise<MarketApiRequestError> {
+    const clock = virtualClock();
+    const provider = createHttpPriceProvider({ baseUrl, apiKey: API_KEY, maxRetries, maxRequestsPerMinute: Infinity, sleep: clock.sleep, now: clock.now });
+    return (await failure(provider.fetchDaily('XLE', '2024-01-02', '2024-01-03'))) as MarketApiRequestError;
+  }
+
   it('retries network errors and then names the unreachable URL', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const clock = virtualClock();
-    const provider = createHttpPriceProvider({
-      baseUrl: `http://127.0.0.1:${port}`,
-      apiKey: API_KEY,
-      maxRetries: 2,
-      maxRequestsPerMinute: Infinity,
-      sleep: clock.sleep,
-      now: clock.now,
-    });
-    const error = (await failure(provider.fetchDaily('XLE', '2024-01-02', '2024-01-03'))) as MarketApiRequestError;
+    const error = await unreachableFailure(`http://127.0.0.1:${port}`, 2);
     expect(error).toBeInstanceOf(MarketApiRequestError);
     expect(error.attempts).toBe(3);
     expect(error.status).toBeNull();
@@ -229,16 +227,7 @@ describe('createHttpPriceProvider (Polygon daily aggregates, replayed on 127.0.0
   });
 
   it('does not retry a request fetch refuses to make (a blocked port): it fails the same way every time', async () => {
-    const clock = virtualClock();
-    const provider = createHttpPriceProvider({
-      baseUrl: 'http://127.0.0.1:9', // port 9 (discard) is on fetch's list of blocked ports
-      apiKey: API_KEY,
-      maxRetries: 5,
-      maxRequestsPerMinute: Infinity,
-      sleep: clock.sleep,
-      now: clock.now,
-    });
-    const error = (await failure(provider.fetchDaily('XLE', '2024-01-02', '2024-01-03'))) as MarketApiRequestError;
+    const error = await unreachableFailure('http://127.0.0.1:9', 5); // port 9 (discard) is on fetch's list of blocked ports
     expect(error).toBeInstanceOf(MarketApiRequestError);
     expect(error.attempts).toBe(1);
     expect(error.message).toMatch(/bad port/);

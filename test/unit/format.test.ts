@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../lambdas/ports/warehouse';
 import { formatRows, writeRows } from '../../local/format';
 
-async function streamed(chunks: Row[][], format: 'json' | 'csv', columns: string[] = []): Promise<string> {
+async function streamed(chunks: Row[][], format: 'json' | 'csv', columns: string[]): Promise<string> {
   let text = '';
   const out = new Writable({
     write(chunk, _enc, done) {
@@ -28,13 +28,14 @@ describe('writeRows', () => {
 
   it('writes the same JSON and CSV as formatRows, across chunks', async () => {
     for (const format of ['json', 'csv'] as const) {
-      expect(await streamed([rows.slice(0, 1), [], rows.slice(1)], format)).toBe(formatRows(rows, format) + '\n');
+      expect(await streamed([rows.slice(0, 1), [], rows.slice(1)], format, ['x', 'y', 'z'])).toBe(formatRows(rows, format) + '\n');
     }
-    expect(JSON.parse(await streamed([rows], 'json'))).toEqual(rows);
+    expect(JSON.parse(await streamed([rows], 'json', ['x', 'y', 'z']))).toEqual(rows);
   });
 
   it('an empty result: [] in JSON, the header line in CSV', async () => {
-    expect(await streamed([], 'json')).toBe('[]\n');
+    expect(await streamed([], 'json', ['a', 'b'])).toBe('[]\n');
+    expect(await streamed([], 'csv', ['a', 'b'])).toBe('a,b\n');
     expect(await streamed([[]], 'csv', ['a', 'b'])).toBe('a,b\n');
   });
 });

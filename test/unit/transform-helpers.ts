@@ -72,6 +72,12 @@ export async function parquetSchema(lake: LocalFolderStore, key: string): Promis
   }
 }
 
+/** The quarantine lines a transform wrote (its output's quarantineKey, which must be set). */
+export async function readQuarantine(lake: LocalFolderStore, out: { quarantineKey: string | null }): Promise<ReturnType<typeof quarantineLines>> {
+  if (!out.quarantineKey) throw new Error('the transform wrote no quarantine file');
+  return quarantineLines(Buffer.from(await lake.get(out.quarantineKey)).toString());
+}
+
 export function quarantineLines(text: string): { file: string; line: number; reason: string; record: Record<string, string | null> }[] {
   return text
     .split('\n')

@@ -5,7 +5,7 @@ import { transform } from '../../lambdas/steps/transform';
 import { batchTag } from '../../lambdas/steps/transform/object-keys';
 import { fromRejects } from '../../lambdas/steps/transform/csv-line-numbers';
 import { parseCsvLine } from '../../lambdas/steps/transform/csv-header';
-import { batch, jsonlGz, parquetSchema, quarantineLines, readParquet, testLake, type TestLake } from './transform-helpers';
+import { batch, jsonlGz, parquetSchema, quarantineLines, readParquet, readQuarantine, testLake, type TestLake } from './transform-helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'meters');
 const RAW = 'raw/source=meters/dt=2026-11-01/run=run-1/';
@@ -46,7 +46,7 @@ describe('transform: meter readings CSV', () => {
     expect(out.curatedKeys).toEqual(['curated/meter_readings/dt=2026-11-01/run-1-malformed.parquet']);
     expect(out.quarantineKey).toBe('quarantine/meters/dt=2026-11-01/run=run-1/malformed-rejects.jsonl');
 
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([
       [4, 'unparseable number in kwh'],
       [5, 'negative reading'],
@@ -137,7 +137,7 @@ describe('transform: meter readings CSV', () => {
     await t.lake.put(`${RAW}spring.csv`, csv);
     const out = await transform(batch({ rawKey: `${RAW}spring.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 47, rowsOut: 46, duplicates: 0, quarantined: 1 });
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q).toEqual([
       { file: `${RAW}spring.csv`, line: 48, reason: 'nonexistent local time (skipped by a DST change)', record: { meter_id: 'L1', timestamp: '2026-03-29 01:30:00', kwh: '0.9' } },
     ]);
@@ -153,7 +153,7 @@ describe('transform: meter readings CSV', () => {
     await t.lake.put(`${RAW}quoted-spring.csv`, csv);
     const out = await transform(batch({ rawKey: `${RAW}quoted-spring.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, duplicates: 0, quarantined: 1 });
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q).toEqual([
       {
         file: `${RAW}quoted-spring.csv`,
@@ -198,7 +198,7 @@ describe('transform: meter readings CSV', () => {
     await t.lake.put(`${RAW}odd.csv`, 'meter_id,timestamp,kwh\nD1,2026-10-30,12.5\nD2,2026-10-30T00:00:00Z,1_0\nD3,2026-10-30T00:00:00Z,1.5\n');
     const out = await transform(batch({ rawKey: `${RAW}odd.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 3, rowsOut: 1, quarantined: 2 });
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([
       [2, 'timestamp without a time of day'],
       [3, 'unparseable number in kwh'],
@@ -223,7 +223,7 @@ describe('transform: meter readings CSV', () => {
     await t.lake.put(`${RAW}future.csv`, 'meter_id,timestamp,kwh\nF1,2027-06-01T00:00:00Z,1\nF1,2027-06-01 00:00:00,1\nF1,2026-11-02T05:30:00Z,1\nF1,2026-11-02 12:00:00,1\n');
     const out = await transform(batch({ rawKey: `${RAW}future.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 4, rowsOut: 2, quarantined: 2 });
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([
       [2, 'timestamp in the future'],
       [3, 'timestamp in the future'],
@@ -236,7 +236,7 @@ describe('transform: meter readings CSV', () => {
     const out = await transform(batch({ rawKey: `${RAW}hourly.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, quarantined: 1 });
     expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => r.interval_minutes)).toEqual([60, 60]);
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([[4, 'off the 60-minute interval grid']]);
   });
 
@@ -245,7 +245,7 @@ describe('transform: meter readings CSV', () => {
     await t.lake.put(`${RAW}latin1.csv`, Buffer.concat([Buffer.from('meter_id,timestamp,kwh\nM'), Buffer.from([0xe9]), Buffer.from(',2026-11-01T00:00:00Z,1\nM2,2026-11-01T00:00:00Z,1\n')]));
     const out = await transform(batch({ rawKey: `${RAW}latin1.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 2, rowsOut: 1, quarantined: 1 });
-    const [q] = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const [q] = await readQuarantine(t.lake, out);
     expect(q).toMatchObject({ line: 2, reason: expect.stringMatching(/^not UTF-8 text \(save the file as UTF-8\)/) });
   });
 
@@ -264,7 +264,7 @@ describe('transform: meter readings CSV', () => {
     expect((await readParquet(t.lake, b.curatedKeys[0]!, 'meter_id')).map((r) => [r.meter_id, r.interval_start, Number((r.kwh as number).toFixed(9))])).toEqual([
       ['B1', '2026-11-01 00:00:00+00', 0.7], // the later reading wins; 700 Wh × 0.001
     ]);
-    const qb = quarantineLines(Buffer.from(await t.lake.get(b.quarantineKey!)).toString());
+    const qb = await readQuarantine(t.lake, b);
     expect(qb).toEqual([{ file: `${RAW}b.csv`, line: 4, reason: 'unparseable number in wh', record: { timestamp: '2026-11-01 09:30:00', meter_id: 'B1', wh: 'x' } }]);
     expect(await run()).toEqual([a, b]);
   });
@@ -283,7 +283,7 @@ describe('transform: meter readings CSV', () => {
       ['L1', '2026-11-01 09:00:00+00'],
       ['T1', '2026-11-01 00:00:00+00'],
     ]);
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason, l.record.meter_id])).toEqual([[4, 'unknown meter', 'X9']]);
   });
 
@@ -479,7 +479,7 @@ describe('transform: JSONL datasets', () => {
       { household_id: '1901-0101', energy_type: 'electricity', month: '2026-11-01', amount: 310, unit: 'kWh', emission_factor: 0.4747, emission_kg: 310 * 0.4747, run_id: 'run-1' },
       { household_id: '1901-0101', energy_type: 'heating', month: '2026-11-01', amount: 1000, unit: 'MJ', emission_factor: 0.202, emission_kg: 1000 * 0.202, run_id: 'run-1' },
     ]);
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([
       [3, 'unknown energy type (no emission factor configured)'],
       [4, 'negative amount'],
@@ -497,7 +497,7 @@ describe('transform: JSONL datasets', () => {
     );
     const out = await transform(batch({ rawKey: key, source: 'market', dataset: 'market_prices', format: 'jsonl.gz' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 4, rowsOut: 1, quarantined: 3 });
-    const q = quarantineLines(Buffer.from(await t.lake.get(out.quarantineKey!)).toString());
+    const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => l.reason)).toEqual(['high below low', 'non-positive price', 'negative volume']);
     expect(await readParquet(t.lake, out.curatedKeys[0]!, 'symbol')).toEqual([{ ...bar, volume: '1000', trade_date: '2026-10-30', source: 'market', run_id: 'run-1' }]); // BIGINT reads back as text in JSON
   });

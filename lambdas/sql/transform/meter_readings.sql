@@ -67,14 +67,14 @@ o AS (
       false) AS has_offset
   FROM s
 ),
-c0 AS (
+offset_casts AS (
   SELECT *, CASE WHEN has_offset THEN TRY_CAST(ts_text AS TIMESTAMPTZ) END AS offset_cast FROM o
 ),
 f AS (
   SELECT
     *,
     CASE WHEN (wall_cast IS NULL OR (has_offset AND offset_cast IS NULL)) AND contains(ts_text, ':') THEN iso_spelling(ts_text) END AS ts_fixed
-  FROM c0
+  FROM offset_casts
 ),
 t AS (
   SELECT

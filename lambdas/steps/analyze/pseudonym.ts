@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 
 export function pseudonymise(key: string, meterId: string): string {
-  return 'c-' + createHmac('sha256', key).update(meterId).digest('hex').slice(0, 12);
+  return keyedHash('c-', key, meterId);
 }
 
 /**
@@ -15,5 +15,9 @@ export function pseudonymise(key: string, meterId: string): string {
  * a meter's). The building manager's alerts keep the flat number: that channel is the manager's.
  */
 export function pseudonymiseHousehold(key: string, householdId: string): string {
-  return 'h-' + createHmac('sha256', key).update(`household:${householdId}`).digest('hex').slice(0, 12);
+  return keyedHash('h-', key, `household:${householdId}`);
+}
+
+function keyedHash(prefix: string, key: string, text: string): string {
+  return prefix + createHmac('sha256', key).update(text).digest('hex').slice(0, 12);
 }

@@ -127,6 +127,8 @@ export function parseCsvLine(line: string, delimiter: CsvDelimiter = ','): strin
  * Reads a header line: finds the delimiter (comma, semicolon or tab: the first that splits the
  * header into the required columns) and which column is which. Throws {@link NotAMeterCsvError}
  * when no delimiter gives the required columns, or when the file has both kwh and wh.
+ * `columnMap` is "from=to,from=to" (e.g. "datetime=timestamp,consumption=wh"): a header `from` is
+ * read as the canonical field `to`. `meterId` supplies the meter for files without that column.
  */
 export function detectMeterCsv(file: string, headerLine: string, options: { columnMap?: string; meterId?: string }): MeterCsvLayout {
   const rename = parseColumnMap(file, options.columnMap);
@@ -141,21 +143,6 @@ export function detectMeterCsv(file: string, headerLine: string, options: { colu
     }
   }
   throw new NotAMeterCsvError(file, best!.missing, best!.header, notAMeterHint(headerLine, best!.header), best!.delimiter);
-}
-
-/**
- * `columnMap` is "from=to,from=to" (e.g. "datetime=timestamp,consumption=wh"): a header `from`
- * is read as the canonical field `to`. `meterId` supplies the meter for files without that column.
- */
-export function meterCsvLayout(
-  file: string,
-  header: string[],
-  options: { columnMap?: string; meterId?: string },
-  delimiter: CsvDelimiter = ',',
-): MeterCsvLayout {
-  const found = columnsOf(header, parseColumnMap(file, options.columnMap), options);
-  if (found.missing.length) throw new NotAMeterCsvError(file, found.missing, header, '', delimiter);
-  return layoutOf(file, header, delimiter, found);
 }
 
 interface FoundColumns {

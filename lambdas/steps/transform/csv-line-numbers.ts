@@ -76,7 +76,7 @@ function trimTrailingNewlines(b: Buffer): Buffer {
  * Whether a line (without its LF) ends inside a quoted field, given whether it starts inside one.
  * Unquoted at the start of a line means a record starts there. `from` skips a BOM on line 1.
  */
-export function endsInQuotes(bytes: Buffer, startsQuoted: boolean, delimiter: number, from = 0): boolean {
+function endsInQuotes(bytes: Buffer, startsQuoted: boolean, delimiter: number, from = 0): boolean {
   let quoted = startsQuoted;
   for (let q = bytes.indexOf(QUOTE, from); q !== -1; q = bytes.indexOf(QUOTE, q + 1)) {
     if (quoted) {
@@ -113,7 +113,7 @@ async function forEachLine(path: string, onLine: (bytes: Buffer) => boolean): Pr
 const isBlank = (bytes: Buffer) => bytes.length === 0 || (bytes.length === 1 && bytes[0] === CR);
 
 /** Walks records (quotes may hide line breaks), skipping the header, blank lines and rejected lines. */
-export async function scanRecords(
+async function scanRecords(
   path: string,
   rejected: Set<number>,
   ordinals: readonly number[],

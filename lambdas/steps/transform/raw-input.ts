@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { assertIdentifier } from '../../ports/warehouse';
 import { csvLineNumbers, csvRecordsAtLines } from './csv-line-numbers';
-import { CSV_DELIMITERS, detectMeterCsv, NotAMeterCsvError, parseCsvLine, readHeaderLine, type MeterCsvLayout } from './csv-header';
+import { detectMeterCsv, NotAMeterCsvError, parseCsvLine, readHeaderLine, type MeterCsvLayout } from './csv-header';
 import type { TransformSession } from './duckdb-session';
 import type { TransformSpec } from './dataset-specs';
 
@@ -54,8 +54,7 @@ export async function stageMeterCsv(
   if (headerLine === null) return emptyStage(session, ['meter_id', 'timestamp', 'kwh'], ['meter_id', 'timestamp', 'value']);
   const layout = detectMeterCsv(file, headerLine, options);
   const header = layout.header;
-  // The delimiter is one of a fixed list (never text from the file) and reaches read_csv as a variable.
-  if (!CSV_DELIMITERS.includes(layout.delimiter)) throw new Error(`${file}: unsupported CSV delimiter ${JSON.stringify(layout.delimiter)}.`);
+  // The delimiter is one of CSV_DELIMITERS (never text from the file) and reaches read_csv as a variable.
   const cols = columnList(header.length);
   await session.setVariables({ raw_path: path, file_meter_id: options.meterId ?? null, csv_delimiter: layout.delimiter });
   const columns = `{${cols.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
