@@ -3,9 +3,10 @@
  * TLS-only, with server access logs in a separate bucket. Raw data is versioned (it is the only copy
  * of what sources sent) and ages into cheaper storage; quarantined records expire.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { removalPolicy } from './removal';
 
 export interface DataLakeProps {
   /** `destroy` empties and deletes the buckets with the stack; `retain` keeps them. Default `retain`. */
@@ -34,7 +35,7 @@ export class DataLake extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicy(destroy ? 'destroy' : 'retain'),
       autoDeleteObjects: destroy,
     };
 

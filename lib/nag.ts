@@ -31,9 +31,13 @@ export function acknowledgeWildcards(scope: IConstruct, findings: WildcardFindin
   Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
 }
 
-/** The wildcard actions CDK's S3 grants use (grantRead / grantPut / grantReadWrite). */
-export const S3_GRANT_ACTIONS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'];
+/** The wildcard actions CDK's S3 grants use: grantRead, grantPut, grantDelete (grantReadWrite = all three). */
+export const S3_READ_ACTIONS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
+export const S3_PUT_ACTIONS = ['s3:Abort*'];
+export const S3_DELETE_ACTIONS = ['s3:DeleteObject*'];
 /** The wildcard actions CDK's KMS grants use (an encrypted SNS topic). */
 export const KMS_GRANT_ACTIONS = ['kms:GenerateDataKey*', 'kms:ReEncrypt*'];
 
 export const LAMBDA_BASIC_EXECUTION = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+/** All of them (grantReadWrite, as the dashboard deployment uses). */
+export const S3_GRANT_ACTIONS = [...S3_READ_ACTIONS, ...S3_PUT_ACTIONS, ...S3_DELETE_ACTIONS];

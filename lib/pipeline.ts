@@ -23,7 +23,8 @@ import { Construct } from 'constructs';
 import { aslTaskHandlers, type AslTaskHandler } from './asl-tasks';
 import type { DataLake } from './data-lake';
 import type { Warehouse } from './warehouse';
-import { acknowledgeWildcards, KMS_GRANT_ACTIONS, LAMBDA_BASIC_EXECUTION, nagRef, S3_GRANT_ACTIONS } from './nag';
+import { acknowledgeWildcards, KMS_GRANT_ACTIONS, LAMBDA_BASIC_EXECUTION, nagRef, S3_DELETE_ACTIONS, S3_PUT_ACTIONS, S3_READ_ACTIONS } from './nag';
+import { removalPolicy } from './removal';
 
 /** What a step may touch. `lake` zones are buckets; `duckdb` packs the native engine. */
 type Access =
@@ -32,6 +33,9 @@ type Access =
   | 'curated:read'
   | 'curated:write'
   | 'quarantine:write'
+  | 'quarantine:delete'
+  | 'landing:delete'
+  | 'results:delete-latest'
   | 'results:read'
   | 'results:write'
   | 'site:write'
@@ -54,14 +58,16 @@ interface StepSpec {
 export const STEP_ACCESS: Record<string, StepSpec> = {
   // Derives dates, run ids and sources from the input and the clock: touches nothing.
   plan: { memoryMb: 256, access: [] },
-  // Writes raw/ (reads landing/ and reference/ in the same bucket); the market source reads its watermark.
-  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'warehouse', 'market-api'] },
-  // DuckDB: raw → curated Parquet + quarantine rejects.
-  transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'duckdb'] },
+  // Writes raw/ (reads landing/ and reference/ in the same bucket) and removes the landing/ files it
+  // has copied into raw/; the market source reads its watermark.
+  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'landing:delete', 'warehouse', 'market-api'] },
+  // DuckDB: raw → curated Parquet + quarantine rejects (a batch with no rejects deletes its old reject file).
+  transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'quarantine:delete', 'duckdb'] },
   // COPY (writes manifests under curated/_manifests/) → staging → MERGE; creates the schema on first run.
   load: { memoryMb: 512, access: ['curated:read', 'curated:write', 'warehouse'] },
   // SQL aggregates + models → results/*.json; pseudonymises customers; alerts on new anomalies.
-  analyze: { memoryMb: 1769, access: ['warehouse', 'results:read', 'results:write', 'pseudonym', 'notify'] },
+  // Replaces results/latest/ whole, so files that dropped out of the result set are deleted there.
+  analyze: { memoryMb: 1769, access: ['warehouse', 'results:read', 'results:write', 'results:delete-latest', 'pseudonym', 'notify'] },
   // Copies results/ into the dashboard bucket's data/.
   publish: { memoryMb: 512, access: ['results:read', 'site:write'] },
   // Marks the run failed in etl_runs and sends the failure notification.
@@ -102,7 +108,7 @@ export class Pipeline extends Construct {
     super(scope, id);
     const aslFile = join(props.projectRoot, props.aslFile ?? 'statemachines/etl.asl.json');
     this.tasks = aslTaskHandlers(aslFile);
-    const removal = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removal = removalPolicy(props.removal);
 
     const substitutions: Record<string, string> = {};
     for (const task of this.tasks) {
@@ -214,7 +220,7 @@ export class Pipeline extends Construct {
     };
     if (access.some((a) => a.startsWith('raw:'))) env.RAW_BUCKET = lake.raw.bucketName;
     if (access.some((a) => a.startsWith('curated:'))) env.CURATED_BUCKET = lake.curated.bucketName;
-    if (access.includes('quarantine:write')) env.QUARANTINE_BUCKET = lake.quarantine.bucketName;
+    if (access.some((a) => a.startsWith('quarantine:'))) env.QUARANTINE_BUCKET = lake.quarantine.bucketName;
     if (access.some((a) => a.startsWith('results:'))) env.RESULTS_BUCKET = lake.results.bucketName;
     if (access.includes('site:write')) env.SITE_BUCKET = props.siteBucket.bucketName;
     if (access.includes('warehouse')) {
@@ -252,6 +258,16 @@ export class Pipeline extends Construct {
         case 'quarantine:write':
           lake.quarantine.grantPut(fn);
           break;
+        // Deletes are granted on the one prefix the step deletes under, never the whole bucket.
+        case 'quarantine:delete':
+          lake.quarantine.grantDelete(fn, 'quarantine/*');
+          break;
+        case 'landing:delete':
+          lake.raw.grantDelete(fn, 'landing/*');
+          break;
+        case 'results:delete-latest':
+          lake.results.grantDelete(fn, 'results/latest/*');
+          break;
         case 'results:read':
           lake.results.grantRead(fn);
           break;
@@ -278,23 +294,43 @@ export class Pipeline extends Construct {
           break;
       }
     }
-    // The wildcards CDK's grants produce, named one by one (see lib/nag.ts).
+    // The wildcards CDK's grants produce, named one by one (see lib/nag.ts): only those this step has.
     const buckets: string[] = [];
-    if (access.some((a) => a.startsWith('raw:'))) buckets.push(`${nagRef(this, lake.raw.bucketArn)}/*`);
-    if (access.some((a) => a.startsWith('curated:'))) buckets.push(`${nagRef(this, lake.curated.bucketArn)}/*`);
-    if (access.includes('quarantine:write')) buckets.push(`${nagRef(this, lake.quarantine.bucketArn)}/*`);
-    if (access.some((a) => a.startsWith('results:'))) buckets.push(`${nagRef(this, lake.results.bucketArn)}/*`);
-    if (access.includes('site:write')) buckets.push(`${nagRef(this, props.siteBucket.bucketArn)}/data/*`);
+    const bucketRef = (b: s3.IBucket, prefix = '*') => `${nagRef(this, b.bucketArn)}/${prefix}`;
+    if (access.some((a) => a === 'raw:read' || a === 'raw:write')) buckets.push(bucketRef(lake.raw));
+    if (access.some((a) => a.startsWith('curated:'))) buckets.push(bucketRef(lake.curated));
+    if (access.includes('quarantine:write')) buckets.push(bucketRef(lake.quarantine));
+    if (access.some((a) => a === 'results:read' || a === 'results:write')) buckets.push(bucketRef(lake.results));
+    if (access.includes('site:write')) buckets.push(bucketRef(props.siteBucket, 'data/*'));
+    if (access.includes('quarantine:delete')) buckets.push(bucketRef(lake.quarantine, 'quarantine/*'));
+    if (access.includes('landing:delete')) buckets.push(bucketRef(lake.raw, 'landing/*'));
+    if (access.includes('results:delete-latest')) buckets.push(bucketRef(lake.results, 'results/latest/*'));
+    const reads = access.some((a) => a.endsWith(':read') || a === 'site:write');
+    const puts = access.some((a) => a.endsWith(':write'));
+    const deletes = access.some((a) => a.endsWith(':delete') || a === 'results:delete-latest' || a === 'site:write');
     acknowledgeWildcards(
       fn,
-      { actions: [...S3_GRANT_ACTIONS, ...(access.includes('notify') ? KMS_GRANT_ACTIONS : [])], resources: ['*', ...buckets] },
-      'S3 object grants are <bucket>/* by nature (keys are written per source, date and run) and limited to the buckets this step uses; ' +
-        'Resource * is X-Ray PutTraceSegments (no resource type) and Data API DescribeStatement/GetStatementResult, scoped to the caller by condition; ' +
+      {
+        actions: [
+          ...(reads ? S3_READ_ACTIONS : []),
+          ...(puts ? S3_PUT_ACTIONS : []),
+          ...(deletes ? S3_DELETE_ACTIONS : []),
+          ...(access.includes('notify') ? KMS_GRANT_ACTIONS : []),
+        ],
+        // Every function is traced, so each has the X-Ray statement on *.
+        resources: ['*', ...buckets],
+      },
+      'S3 object grants name the buckets this step uses, as <bucket>/* for reads and writes (keys are written per source, date and run) ' +
+        'and only the prefix it deletes under for deletes; Resource * is X-Ray PutTraceSegments/PutTelemetryRecords (no resource type) and, ' +
+        'for warehouse steps, the Data API statement reads and session statements, each conditioned on the caller owning the statement or session; ' +
         'kms wildcards are the data-key actions for the encrypted alerts topic, on that key only.',
     );
     Validations.of(fn).acknowledge({
       id: LAMBDA_BASIC_EXECUTION,
-      reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
+      reason:
+        'AWSLambdaBasicExecutionRole allows logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents on every log group of the account ' +
+        '(Resource *), not only this function\'s; accepted because it grants writes to logs only (no reads, no deletes), and each function writes to ' +
+        'its own log group set in loggingConfig.',
     });
   }
 }

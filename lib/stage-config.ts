@@ -6,7 +6,10 @@
  *   npx cdk deploy -c stage=prod
  */
 import { z } from 'zod';
-import { parseConfig, Timezone } from '../lambdas/config';
+import { parseConfig, SOURCE_NAMES, Timezone, type SourceName } from '../lambdas/config';
+
+/** Sources that invent their data (the meter fleet, the apartment complex); `market` is simulated unless its provider is `http`. */
+export const SIMULATED_SOURCES: readonly SourceName[] = ['meter-simulator', 'utilities'];
 
 export const StageConfigSchema = z
   .object({
@@ -51,6 +54,30 @@ export const StageConfigSchema = z
      * (fill it after deploy) that only the collect function may read. Default false (simulator).
      */
     marketApi: z.boolean().default(false),
+    /**
+     * The stage's own VPC for the Redshift Serverless workgroup: its id and at least three subnets in
+     * three Availability Zones. Absent: the stack creates a small isolated VPC (lib/warehouse-network.ts).
+     */
+    network: z
+      .object({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'must be a VPC id such as vpc-0abc12345def67890'),
+        subnets: z
+          .array(
+            z.object({
+              subnetId: z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be a subnet id such as subnet-0abc12345def67890'),
+              availabilityZone: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]$/, 'must be an Availability Zone such as eu-west-2a'),
+            }),
+          )
+          .refine((subnets) => subnets.length >= 3 && new Set(subnets.map((s) => s.availabilityZone)).size >= 3, {
+            message: 'Redshift Serverless needs at least three subnets in three different Availability Zones',
+          }),
+      })
+      .optional(),
+    /**
+     * May the daily run collect simulated data (meter-simulator, utilities, the market simulator)?
+     * Default: true, except in the stage named `prod`, which collects only real sources.
+     */
+    simulatedData: z.boolean().optional(),
     /** Further pipeline configuration (lambdas/config.ts), passed to the functions as GRIDLAKE_CONFIG. */
     pipeline: z.record(z.string(), z.unknown()).default({}),
   })
@@ -60,7 +87,7 @@ export const StageConfigSchema = z
     path: ['rawGlacierDays'],
   });
 
-export type StageConfig = z.infer<typeof StageConfigSchema> & { name: string; removal: 'destroy' | 'retain' };
+export type StageConfig = z.infer<typeof StageConfigSchema> & { name: string; removal: 'destroy' | 'retain'; simulatedData: boolean };
 
 export class StageConfigError extends Error {
   override readonly name = 'StageConfigError';
@@ -87,7 +114,8 @@ export function stageConfig(stage: string, stages: unknown): StageConfig {
     throw new StageConfigError(`Invalid CDK context for stage "${stage}":\n${problems}\nFix these fields in cdk.json (see docs/DEPLOY.md).`);
   }
   const removal = parsed.data.removal ?? (stage === 'prod' ? 'retain' : 'destroy');
-  return { ...parsed.data, name: stage, removal };
+  const simulatedData = parsed.data.simulatedData ?? stage !== 'prod';
+  return { ...parsed.data, name: stage, removal, simulatedData };
 }
 
 /** The pipeline configuration JSON the functions get (validated here, so a bad config fails synth, not a run). */
@@ -95,10 +123,26 @@ export function pipelineConfigJson(stage: StageConfig): string {
   const input: Record<string, unknown> = { ...stage.pipeline };
   if (stage.symbols) input.market = { ...((input.market as object) ?? {}), symbols: stage.symbols };
   if (stage.marketApi) input.market = { ...((input.market as object) ?? {}), provider: 'http' };
+  // Without simulated data the default source list is the real sources only (a run that names no
+  // sources must never fall back to "all", which includes the simulators).
+  if (!stage.simulatedData && input.sources === undefined) {
+    input.sources = SOURCE_NAMES.filter((s) => !SIMULATED_SOURCES.includes(s) && (s !== 'market' || stage.marketApi));
+  }
+  let config: ReturnType<typeof parseConfig>;
   try {
-    parseConfig(input);
+    config = parseConfig(input);
   } catch (e) {
     throw new StageConfigError(`stages.${stage.name}.pipeline/symbols: ${(e as Error).message}`);
+  }
+  if (!stage.simulatedData) {
+    const simulated = config.sources.filter((s) => SIMULATED_SOURCES.includes(s) || (s === 'market' && config.market.provider !== 'http'));
+    if (simulated.length > 0) {
+      throw new StageConfigError(
+        `stages.${stage.name}.pipeline.sources includes simulated data (${simulated.join(', ')}), but this stage collects only real data ` +
+          `(simulatedData is false${stage.name === 'prod' ? ' by default in prod' : ''}). Remove them, set "marketApi": true for live market prices, ` +
+          `or set "simulatedData": true for a demo stage.`,
+      );
+    }
   }
   return JSON.stringify(input);
 }

@@ -6,10 +6,17 @@
  * read the curated bucket and nothing else. A daily RPU-hours usage limit (no CloudFormation type
  * exists for it) is created with a custom resource calling CreateUsageLimit.
  *
+ * Network: a workgroup always lives in subnets of a VPC. Without `subnetIds` CreateWorkgroup falls
+ * back to the account's default VPC, which Control Tower and most landing-zone accounts do not have,
+ * so the subnets are always given: the stage's own (stage config `network`) or a small isolated VPC
+ * the stack creates (lib/warehouse-network.ts). Redshift Serverless needs at least three subnets in
+ * three Availability Zones
+ * (https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-usage-considerations.html).
+ *
  * Tables are created by the load step on its first run (idempotent DDL from lambdas/sql/tables with
  * the DISTKEY/SORTKEY of lambdas/ports/redshift-data-warehouse.ts), not by the stack.
  */
-import { Arn, ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as redshiftserverless from 'aws-cdk-lib/aws-redshiftserverless';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,8 +24,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards, nagRef } from './nag';
+import { removalPolicy } from './removal';
+import type { WarehouseNetwork } from './warehouse-network';
 
 const ADMIN_USER = 'gridlake_admin';
+
+/** What the usage-limit custom resource calls (onCreate / onUpdate / onDelete). */
+export const USAGE_LIMIT_ACTIONS = ['redshift-serverless:CreateUsageLimit', 'redshift-serverless:UpdateUsageLimit', 'redshift-serverless:DeleteUsageLimit'];
 
 export interface WarehouseProps {
   /** Bucket of the curated Parquet (and COPY manifests): the only bucket the COPY role may read. */
@@ -37,6 +49,8 @@ export interface WarehouseProps {
   usageLimitBreachAction?: 'log' | 'emit-metric' | 'deactivate';
   /** `destroy` deletes the namespace (and its data) with the stack. Default `retain`. */
   removal?: 'destroy' | 'retain';
+  /** Subnets (≥ 3, in 3 AZs) and security group of the workgroup. */
+  network: WarehouseNetwork;
 }
 
 export class Warehouse extends Construct {
@@ -53,7 +67,7 @@ export class Warehouse extends Construct {
   constructor(scope: Construct, id: string, props: WarehouseProps) {
     super(scope, id);
     this.databaseName = props.databaseName ?? 'gridlake';
-    const removal = props.removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removal = removalPolicy(props.removal ?? 'retain');
 
     this.copyRole = new iam.Role(this, 'CopyRole', {
       assumedBy: new iam.CompositePrincipal(
@@ -84,7 +98,9 @@ export class Warehouse extends Construct {
     Validations.of(this.adminSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Rotation needs a rotation function with network access to the workgroup; the workgroup has no VPC attachment of its own here. Rotate by updating the secret and ALTER USER.',
+        'Not rotated automatically yet: the namespace takes this password at creation (CloudFormation dynamic reference), and a rotation ' +
+        'would have to set the new password with redshift-serverless UpdateNamespace (adminUserPassword) in the same step. ' +
+        'docs/DEPLOY.md describes the manual rotation; a rotation Lambda needs no VPC access, it is simply not written.',
     });
 
     this.namespace = new redshiftserverless.CfnNamespace(this, 'Namespace', {
@@ -107,6 +123,8 @@ export class Warehouse extends Construct {
       // Reached only through the Data API (IAM-authenticated HTTPS): no public endpoint.
       publiclyAccessible: false,
       enhancedVpcRouting: false,
+      subnetIds: props.network.subnetIds,
+      securityGroupIds: props.network.securityGroupIds,
     });
     this.workgroup.node.addDependency(this.namespace);
     this.workgroup.applyRemovalPolicy(removal);
@@ -125,6 +143,17 @@ export class Warehouse extends Construct {
         resources: [this.workgroupArn],
       }),
     );
+    // A statement sent with a SessionId (every statement of a transaction after its BEGIN) names no
+    // workgroup, so it matches only a statement on Resource "*": the Data API's session condition
+    // limits it to sessions this same role session opened
+    // (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-iam.html).
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'redshift-data:session-owner-iam-userid': '${aws:userid}' } },
+      }),
+    );
     // Statement ids are created per call; the Data API scopes these to statements of the caller.
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -137,11 +166,6 @@ export class Warehouse extends Construct {
   }
 
   private addUsageLimit(amount: number, breachAction: string): void {
-    const stack = Stack.of(this);
-    const usageLimitArns = Arn.format(
-      { service: 'redshift-serverless', resource: 'usagelimit', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
-      stack,
-    );
     const limit = new cr.AwsCustomResource(this, 'DailyUsageLimit', {
       resourceType: 'Custom::RedshiftServerlessUsageLimit',
       installLatestAwsSdk: false,
@@ -163,19 +187,21 @@ export class Warehouse extends Construct {
         parameters: { usageLimitId: new cr.PhysicalResourceIdReference() },
         ignoreErrorCodesMatching: 'ResourceNotFoundException',
       },
+      // The Service Authorization Reference lists no resource type for Create/Update/DeleteUsageLimit
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshiftserverless.html),
+      // so only a statement on Resource "*" can allow them: one naming the workgroup never matches.
       policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['redshift-serverless:CreateUsageLimit'], resources: [this.workgroupArn] }),
         new iam.PolicyStatement({
-          actions: ['redshift-serverless:UpdateUsageLimit', 'redshift-serverless:DeleteUsageLimit'],
-          resources: [this.workgroupArn, usageLimitArns],
+          actions: USAGE_LIMIT_ACTIONS,
+          resources: ['*'],
         }),
       ]),
     });
     limit.node.addDependency(this.workgroup);
     acknowledgeWildcards(
       limit,
-      { resources: ['arn:<AWS::Partition>:redshift-serverless:<AWS::Region>:<AWS::AccountId>:usagelimit/*'] },
-      'Usage limit ids are assigned by CreateUsageLimit, so update/delete can only name usagelimit/* in this account and region.',
+      { resources: ['*'] },
+      'redshift-serverless Create/Update/DeleteUsageLimit have no resource type in the Service Authorization Reference: Resource * is the only form IAM matches.',
     );
   }
 }

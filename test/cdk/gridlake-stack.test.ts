@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aslTaskHandlers } from '../../lib/asl-tasks';
 import { GridlakeStack } from '../../lib/gridlake-stack';
 import { STEP_ACCESS } from '../../lib/pipeline';
-import { stageConfig, StageConfigError } from '../../lib/stage-config';
+import { pipelineConfigJson, stageConfig, StageConfigError } from '../../lib/stage-config';
 
 const root = process.cwd();
 const ASL = join(root, 'statemachines/etl.asl.json');
@@ -153,6 +153,32 @@ describe('warehouse', () => {
     }
   });
 
+  it('lets the usage-limit custom resource call Create/Update/DeleteUsageLimit on Resource * (they have no resource type)', () => {
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshiftserverless.html lists
+    // no resource type for these actions, so a statement scoped to the workgroup ARN never matches them.
+    const [, limit] = ofType('Custom::RedshiftServerlessUsageLimit')[0]!;
+    const roleId = (limit.DependsOn as string[]).find((d) => resources[d]?.Type === 'AWS::IAM::Policy')!;
+    const statements = resources[roleId]!.Properties.PolicyDocument.Statement;
+    for (const action of ['redshift-serverless:CreateUsageLimit', 'redshift-serverless:UpdateUsageLimit', 'redshift-serverless:DeleteUsageLimit']) {
+      expect(statements.some((s: any) => actionsOf(s).includes(action) && s.Resource === '*'), action).toBe(true);
+    }
+  });
+
+  it('places the workgroup in three subnets of three AZs of a VPC the stack creates, never the default VPC', () => {
+    const [, wg] = ofType('AWS::RedshiftServerless::Workgroup')[0]!;
+    expect(wg.Properties.SubnetIds).toHaveLength(3);
+    expect(wg.Properties.SecurityGroupIds).toHaveLength(1);
+    const zones = wg.Properties.SubnetIds.map((ref: { Ref: string }) => JSON.stringify(resources[ref.Ref]!.Properties.AvailabilityZone));
+    expect(new Set(zones).size).toBe(3);
+    // AZs come from Fn::GetAZs at deploy time: synth needs no lookup (and no cdk.context.json).
+    for (const z of zones) expect(z).toContain('Fn::GetAZs');
+    // Isolated: no internet or NAT gateway, no ingress.
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    const [, group] = ofType('AWS::EC2::SecurityGroup')[0]!;
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
   it('sets a daily RPU-hours usage limit through CreateUsageLimit', () => {
     const [, limit] = ofType('Custom::RedshiftServerlessUsageLimit')[0]!;
     const create = JSON.stringify(limit.Properties.Create);
@@ -199,9 +225,13 @@ describe('pipeline', () => {
   it('grants least privilege: no * resource except the actions that have no resource type', () => {
     // X-Ray trace upload and Data API statement reads (conditioned on the caller) cannot name a resource.
     const allowedStar = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement']);
+    // Statements sent in a Data API session name no workgroup: * with the session-owner condition.
+    const sessionStatement = (s: any) =>
+      actionsOf(s).every((a) => a === 'redshift-data:ExecuteStatement' || a === 'redshift-data:BatchExecuteStatement') &&
+      s.Condition?.StringEquals?.['redshift-data:session-owner-iam-userid'] === '${aws:userid}';
     for (const name of Object.keys(stack.pipeline.functions)) {
       for (const s of statementsOf(name)) {
-        if (s.Resource === '*') expect(actionsOf(s).every((a) => allowedStar.has(a)), `${name}: ${actionsOf(s)}`).toBe(true);
+        if (s.Resource === '*') expect(actionsOf(s).every((a) => allowedStar.has(a)) || sessionStatement(s), `${name}: ${actionsOf(s)}`).toBe(true);
         expect(actionsOf(s).some((a) => a === '*' || a.endsWith(':*')), `${name}: ${actionsOf(s)}`).toBe(false);
       }
     }
@@ -213,6 +243,14 @@ describe('pipeline', () => {
     expect(touches('publish', stack.lake.raw)).toBe(false);
     expect(touches('load', stack.warehouse.workgroup)).toBe(true);
     expect(touches('collect', stack.lake.curated)).toBe(false);
+    // Every delete the steps make is granted, on the prefix they delete under only.
+    const deletes = (name: string) => statementsOf(name).filter((s) => actionsOf(s).includes('s3:DeleteObject*'));
+    expect(JSON.stringify(deletes('transform'))).toContain('/quarantine/*');
+    expect(JSON.stringify(deletes('transform'))).toContain(logicalId(stack.lake.quarantine));
+    expect(JSON.stringify(deletes('collect'))).toContain('/landing/*');
+    expect(JSON.stringify(deletes('collect'))).toContain(logicalId(stack.lake.raw));
+    expect(JSON.stringify(deletes('analyze'))).toContain('/results/latest/*');
+    for (const name of ['plan', 'load', 'notify-failure']) expect(deletes(name), name).toEqual([]);
     // The site grant is limited to data/*.
     const site = statementsOf('publish').filter((s) => JSON.stringify(s.Resource).includes(logicalId(stack.site.bucket)));
     expect(JSON.stringify(site)).toContain('/data/*');
@@ -324,5 +362,80 @@ describe('stage configuration', () => {
     expect(() => stageConfig('qa', { dev: {}, prod: {} })).toThrow(StageConfigError);
     const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8'));
     for (const name of Object.keys(cdkJson.context.stages)) expect(() => stageConfig(name, cdkJson.context.stages)).not.toThrow();
+  });
+});
+
+describe('Data API sessions', () => {
+  it('allows ExecuteStatement by SessionId (no workgroup in the request) only for sessions the caller owns', () => {
+    // https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-iam.html: session calls carry the
+    // redshift-data:session-owner-iam-userid condition key; the policy must use Resource "*".
+    for (const name of ['collect', 'load', 'analyze', 'notify-failure']) {
+      const session = statementsOf(name).find((s: any) => s.Resource === '*' && actionsOf(s).includes('redshift-data:ExecuteStatement'));
+      expect(session, name).toMatchObject({ Condition: { StringEquals: { 'redshift-data:session-owner-iam-userid': '${aws:userid}' } } });
+    }
+  });
+});
+
+describe('prod stage', () => {
+  let prodOut: string;
+  let prod: GridlakeStack;
+  let prodResources: Record<string, { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+  const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8'));
+
+  beforeAll(() => {
+    prodOut = mkdtempSync(join(tmpdir(), 'gridlake-cdk-prod-'));
+    const app = new App({ outdir: prodOut, context: { 'aws:cdk:bundling-stacks': [] } });
+    prod = new GridlakeStack(app, 'GridlakeProdTest', { stage: stageConfig('prod', cdkJson.context.stages), projectRoot: root });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    app.synth();
+    prodResources = Template.fromStack(prod).toJSON().Resources;
+  });
+  afterAll(() => {
+    if (prodOut) rmSync(prodOut, { recursive: true, force: true });
+  });
+
+  it('keeps data on delete, but a failed first deploy removes what it created (RetainExceptOnCreate, never Retain)', () => {
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html:
+    // with Retain a rolled-back create leaves the named namespace/workgroup, and the next deploy fails "already exists".
+    const kept = Object.entries(prodResources).filter(([, r]) => r.DeletionPolicy && r.DeletionPolicy !== 'Delete');
+    expect(kept.map(([, r]) => r.Type)).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::RedshiftServerless::Namespace', 'AWS::RedshiftServerless::Workgroup', 'AWS::SecretsManager::Secret']));
+    // Resources with an explicit physical name would block the next deploy if a rollback kept them.
+    const named = Object.entries(prodResources).filter(([, r]) => r.Properties?.NamespaceName || r.Properties?.WorkgroupName || r.Properties?.BucketName || r.Properties?.Name);
+    for (const [id, r] of named) expect(r.DeletionPolicy ?? 'Delete', id).not.toBe('Retain');
+    const lakeAndWarehouse = [prod.lake.raw, prod.lake.curated, prod.lake.quarantine, prod.lake.results, prod.warehouse.namespace, prod.warehouse.workgroup, prod.warehouse.adminSecret];
+    for (const c of lakeAndWarehouse) {
+      const id = prod.getLogicalId(((c as any).node.defaultChild ?? c) as any);
+      expect(prodResources[id]!.DeletionPolicy, id).toBe('RetainExceptOnCreate');
+    }
+  });
+
+  it('collects no simulated data: the functions get only real sources', () => {
+    const fn = prodResources[prod.getLogicalId(prod.pipeline.functions.collect!.node.defaultChild as any)]!;
+    const config = JSON.parse(fn.Properties.Environment.Variables.GRIDLAKE_CONFIG);
+    expect(config.sources.length).toBeGreaterThan(0);
+    for (const simulated of ['meter-simulator', 'utilities']) expect(config.sources).not.toContain(simulated);
+    if (config.sources.includes('market')) expect(config.market.provider).toBe('http');
+  });
+});
+
+describe('stage sources', () => {
+  it('defaults prod to real sources only and refuses simulated ones there', () => {
+    const prod = stageConfig('prod', undefined);
+    expect(prod.simulatedData).toBe(false);
+    expect(JSON.parse(pipelineConfigJson(prod)).sources).toEqual(['meters']);
+    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { marketApi: true } }))).sources).toEqual(['meters', 'market']);
+    expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { sources: ['meters', 'meter-simulator'] } } }))).toThrow(/simulated data \(meter-simulator\)/);
+    // The market source on its simulator is simulated data too.
+    expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { sources: ['market'] } } }))).toThrow(/simulated data \(market\)/);
+    // A demo stage may opt in; dev keeps every source by default.
+    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { simulatedData: true } }))).sources).toBeUndefined();
+    expect(stageConfig('dev', undefined).simulatedData).toBe(true);
+  });
+
+  it('validates a stage VPC: three subnets in three AZs', () => {
+    const subnets = ['a', 'b', 'c'].map((z, i) => ({ subnetId: `subnet-0000000${i}abcdef12`, availabilityZone: `eu-west-2${z}` }));
+    expect(stageConfig('dev', { dev: { network: { vpcId: 'vpc-0123456789abcdef0', subnets } } }).network?.subnets).toHaveLength(3);
+    const twoZones = subnets.map((s) => ({ ...s, availabilityZone: 'eu-west-2a' }));
+    expect(() => stageConfig('dev', { dev: { network: { vpcId: 'vpc-0123456789abcdef0', subnets: twoZones } } })).toThrow(/three subnets in three different Availability Zones/);
   });
 });
