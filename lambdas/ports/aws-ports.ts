@@ -59,7 +59,7 @@ export class MissingEnvironmentError extends Error {
 }
 
 /** Where each lake prefix lives: its own bucket variable, else LAKE_BUCKET. */
-const LAKE_ROUTES: Record<LakePrefix, string> = {
+export const LAKE_ROUTES: Record<LakePrefix, string> = {
   'raw/': 'RAW_BUCKET',
   'landing/': 'RAW_BUCKET',
   'reference/': 'RAW_BUCKET',

@@ -170,6 +170,15 @@ function fieldValue(field: Field): SqlValue {
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*()=\/-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
 
+/**
+ * How a transaction travels (and so which IAM actions it needs, lambdas/ports/iam-actions.ts): one
+ * BatchExecuteStatement when it is small and parameterless, else a Data API session (BEGIN on the
+ * workgroup, then statements by SessionId).
+ */
+export function dataApiTransactionMode(prepared: ReadonlyArray<{ parameters: readonly unknown[] }>): 'batch' | 'session' {
+  return prepared.length <= MAX_BATCH_STATEMENTS && prepared.every((p) => p.parameters.length === 0) ? 'batch' : 'session';
+}
+
 export class RedshiftDataWarehouse implements Warehouse {
   readonly dialect = 'redshift' as const;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -216,7 +225,7 @@ export class RedshiftDataWarehouse implements Warehouse {
     }
     if (prepared.length === 0) return results;
     const batchName = prepared.length === 1 ? prepared[0]!.name : `transaction(${prepared[0]!.name}..${prepared.at(-1)!.name})`;
-    if (prepared.length <= MAX_BATCH_STATEMENTS && prepared.every((p) => p.parameters.length === 0)) {
+    if (dataApiTransactionMode(prepared) === 'batch') {
       await this.runBatch(batchName, prepared, results);
     } else {
       await this.runInSession(batchName, prepared, results);
