@@ -17,6 +17,8 @@
  * NULL parameters: the Data API has no NULL parameter value, so a `:name` bound to `null` is
  * replaced by the SQL keyword NULL (a constant chosen by the adapter, never caller data). Empty
  * strings likewise become `''`, which the Data API cannot carry as a parameter value either.
+ * IAM: the actions and resources each method's requests need are declared in iam-actions.ts
+ * (simulated against the synthesized roles by test/iam/iam-simulation.test.ts).
  */
 import { createHash } from 'node:crypto';
 import {

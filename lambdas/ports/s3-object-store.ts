@@ -2,6 +2,8 @@
  * ObjectStore over Amazon S3 (SDK v3), plus the lake router that sends each top-level prefix
  * (`raw/`, `curated/`, …) to its own bucket. Keys are kept whole inside the bucket
  * (`s3://<curated-bucket>/curated/...`), so a key means the same thing locally and in the cloud.
+ * IAM: the actions and resources each method's requests need are declared in iam-actions.ts
+ * (simulated against the synthesized roles by test/iam/iam-simulation.test.ts).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';

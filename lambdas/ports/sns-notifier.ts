@@ -2,6 +2,8 @@
  * Notifier over Amazon SNS: one message per notification on the alerts topic (email, chat or
  * on-call subscribers decide what to do with it). Severity and kind travel as message attributes so
  * subscriptions can filter (e.g. page only on `critical`).
+ * IAM: the actions and resources each method's requests need are declared in iam-actions.ts
+ * (simulated against the synthesized roles by test/iam/iam-simulation.test.ts).
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notification, Notifier } from './notifier';
