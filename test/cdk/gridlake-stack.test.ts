@@ -432,6 +432,24 @@ describe('stage sources', () => {
     expect(stageConfig('dev', undefined).simulatedData).toBe(true);
   });
 
+  it("puts the workgroup in the stage's own subnets when the stage names a VPC (and creates no VPC)", () => {
+    const out = mkdtempSync(join(tmpdir(), 'gridlake-cdk-net-'));
+    try {
+      const app = new App({ outdir: out, context: { 'aws:cdk:bundling-stacks': [] } });
+      const subnets = ['a', 'b', 'c'].map((z, i) => ({ subnetId: `subnet-0000000${i}abcdef12`, availabilityZone: `eu-west-2${z}` }));
+      const s = new GridlakeStack(app, 'GridlakeNetTest', {
+        stage: stageConfig('dev', { dev: { network: { vpcId: 'vpc-0123456789abcdef0', subnets } } }),
+        projectRoot: root,
+      });
+      const t = Template.fromStack(s);
+      t.resourceCountIs('AWS::EC2::VPC', 0);
+      t.hasResourceProperties('AWS::RedshiftServerless::Workgroup', { SubnetIds: subnets.map((x) => x.subnetId) });
+      t.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0123456789abcdef0' });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('validates a stage VPC: three subnets in three AZs', () => {
     const subnets = ['a', 'b', 'c'].map((z, i) => ({ subnetId: `subnet-0000000${i}abcdef12`, availabilityZone: `eu-west-2${z}` }));
     expect(stageConfig('dev', { dev: { network: { vpcId: 'vpc-0123456789abcdef0', subnets } } }).network?.subnets).toHaveLength(3);

@@ -10,7 +10,7 @@
  * KMS grants, SCPs of the target account), and calls made only on paths the run does not take
  * (declared anyway where the adapter always may make them: CancelStatement, AbortMultipartUpload).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -286,6 +286,24 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     const handlers = new Set(Object.values(t.resources).flatMap((r) => (r.Type.startsWith('Custom::') ? [TemplateResolver.target(r.Properties?.ServiceToken)] : [])));
     const unknown = functions.filter((fn) => !tasks.has(fn.id) && !handlers.has(fn.id) && t.rolePolicies(fn.roleId).some((p) => p.policy.Statement.length > 0));
     // A new function with grants needs its calls declared here (as the Task functions' are), or its grants are unproven.
-    expect(unknown.map((f) => f.id)).toEqual([]);
+    expect(unknown.map((f) => f.id), 'declare the AWS calls of these functions in test/iam/iam-simulation.test.ts').toEqual([]);
+  });
+});
+
+describe('the IAM evaluator stays out of what ships', () => {
+  it('is imported by tests only (AGPL-3.0): nothing under lambdas/, lib/, bin/ or dashboard/ names it', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'node_modules' && entry.name !== 'dist') walk(path);
+        } else if (/\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(entry.name) && readFileSync(path, 'utf8').includes('@cloud-copilot/')) {
+          offenders.push(path.slice(ROOT.length + 1));
+        }
+      }
+    };
+    for (const dir of ['lambdas', 'lib', 'bin', 'dashboard']) walk(join(ROOT, dir));
+    expect(offenders).toEqual([]);
   });
 });
