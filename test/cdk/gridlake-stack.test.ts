@@ -266,7 +266,8 @@ describe('pipeline', () => {
       expect(sm.Properties.DefinitionSubstitutions[task.substitution]).toEqual({ 'Fn::GetAtt': [logicalId(stack.pipeline.functions[task.name]), 'Arn'] });
     }
     expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
-    expect(sm.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    // Transitions logged, payloads (object keys naming meters) not copied into CloudWatch Logs.
+    expect(sm.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
   });
 
   it('lets the state machine invoke exactly the step functions', () => {
