@@ -59,7 +59,10 @@ beforeAll(async () => {
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   // Slack on: its secret is read at start by the notifying functions, so it is simulated too.
   const stack = new GridlakeStack(app, 'GridlakeIam', { stage: stageConfig('dev', { dev: { slackWebhook: true } }), projectRoot: ROOT });
-  t = new TemplateResolver(app.synth().getStackByName(stack.stackName).template.Resources);
+  // Every stack of the app (a Lambda@Edge function lives in a us-east-1 stack of its own), read as one.
+  const assembly = app.synth();
+  expect(assembly.getStackByName(stack.stackName)).toBeDefined();
+  t = new TemplateResolver(Object.assign({}, ...assembly.stacks.map((s) => s.template.Resources ?? {})));
   functions = functionsOf(t);
 
   // The state machine's substitutions name the function of every Task state (lib/asl-tasks.ts).
