@@ -57,8 +57,9 @@ beforeAll(async () => {
   process.env.CDK_VALIDATION = 'false';
   outdir = mkdtempSync(join(tmpdir(), 'gridlake-iam-cdk-'));
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-  // Slack on: its secret is read at start by the notifying functions, so it is simulated too.
-  const stack = new GridlakeStack(app, 'GridlakeIam', { stage: stageConfig('dev', { dev: { slackWebhook: true } }), projectRoot: ROOT });
+  // Slack and the live market API on: their secrets are read at start (notifying functions, collect),
+  // so those reads are simulated too. (The local run itself collects the market simulator.)
+  const stack = new GridlakeStack(app, 'GridlakeIam', { stage: stageConfig('dev', { dev: { slackWebhook: true, marketApi: true } }), projectRoot: ROOT });
   // Every stack of the app (a Lambda@Edge function lives in a us-east-1 stack of its own), read as one.
   const assembly = app.synth();
   expect(assembly.getStackByName(stack.stackName)).toBeDefined();
@@ -233,6 +234,7 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
       for (const call of callsOf(op)) checks.push({ who: `${op.state} (${fn.id})`, call, roleId: fn.roleId, sessionName: fn.name, env: fn.env });
     }
     const verdicts = await Promise.all(distinct(checks).map(evaluate));
+    if (process.env.IAM_SIMULATION_SUMMARY) console.log(`${recorder.operations.length} port operations, ${checks.length} requests, ${verdicts.length} distinct`, [...new Set(verdicts.map((v) => `${v.who.split(' ')[0]} ${v.action}`))].sort().join('\n'));
     expect(verdicts.length).toBeGreaterThan(20);
     expect(denied(verdicts)).toEqual([]);
   });
@@ -241,7 +243,7 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     const checks = functions.flatMap((fn) =>
       SECRETS_READ_AT_START.filter((v) => fn.env[v]).flatMap((v) => secretCalls(v).map((call) => ({ who: fn.id, call, roleId: fn.roleId, sessionName: fn.name, env: fn.env }))),
     );
-    expect(checks.length).toBeGreaterThanOrEqual(3); // pseudonym (analyze), Slack (analyze, notify-failure)
+    expect(checks.length).toBeGreaterThanOrEqual(4); // pseudonym (analyze), Slack (analyze, notify-failure), market API key (collect)
     expect(denied(await Promise.all(checks.map(evaluate)))).toEqual([]);
   });
 
