@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isRealDate, localDate } from '../lambdas/calendar';
-import { parseConfig } from '../lambdas/config';
-import { assertNotFuture, dateRange } from '../lambdas/steps/plan';
+// The configuration schema (zod) and the Plan step's rules are imported where a command needs them:
+// `--help` and `sql` answer without them (see bin/cli-bundle.cjs for the compiled CLI).
 
 const HELP = `gridlake — energy & market data ETL (local mode)
 
@@ -57,12 +57,14 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const dataDir = values['data-dir']!;
-  const config = values.config ? readConfig(values.config) : {};
+  const config = values.config ? await readConfig(values.config) : {};
 
   switch (command) {
     case 'run': {
       if (rest.length) throw new UsageError(`run takes no positional arguments (got "${rest.join(' ')}"); give the date as --date ${rest[0]}`);
-      const input = runInput(values);
+      const { parseConfig } = await import('../lambdas/config');
+      const { assertNotFuture, dateRange } = await import('../lambdas/steps/plan');
+      const input = runInput(values, dateRange);
       const last = (input.to ?? input.date) as string | undefined;
       if (last) planRule(() => assertNotFuture(last, localDate(new Date(), parseConfig(config).meters.defaultTimezone)));
       const { runCommand } = await import('../local/commands');
@@ -84,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       if (!sql) throw new UsageError('usage: gridlake sql "SELECT …" [--format table|json|csv]');
       const format = values.format!;
       if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv (got "${format}")`);
-      const { sqlCommand } = await import('../local/commands');
+      const { sqlCommand } = await import('../local/sql-command');
       return sqlCommand({ dataDir, sql, format: format as 'table' | 'json' | 'csv' });
     }
     case 'serve': {
@@ -96,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function runInput(values: Record<string, unknown>): Record<string, unknown> {
+function runInput(values: Record<string, unknown>, dateRange: (from: string, to: string) => unknown): Record<string, unknown> {
   const { date, from, to, sources } = values as Record<string, string | undefined>;
   for (const [flag, v] of Object.entries({ date, from, to })) {
     if (v !== undefined && !isRealDate(v)) throw new UsageError(`--${flag} must be a real calendar date YYYY-MM-DD (got "${v}")`);
@@ -128,7 +130,8 @@ function planRule(rule: () => unknown): void {
 }
 
 /** Reads and validates the --config file up front: a typo or a bad value is a usage error (exit 2). */
-function readConfig(path: string): Record<string, unknown> {
+async function readConfig(path: string): Promise<Record<string, unknown>> {
+  const { parseConfig } = await import('../lambdas/config');
   let value: Record<string, unknown>;
   try {
     value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

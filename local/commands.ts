@@ -1,15 +1,14 @@
 /** The CLI's commands over the local runtime (bin/cli.ts parses arguments and calls these). */
-import { existsSync } from 'node:fs';
 import { parseConfig } from '../lambdas/config';
 import type { PlanOutput } from '../lambdas/contract/manifests';
-import { DuckDbWarehouse } from '../lambdas/ports/duckdb-warehouse';
 import { closeLocalPorts, localPaths, localPorts } from '../lambdas/ports/local-ports';
 import type { Row } from '../lambdas/ports/warehouse';
 import { addDays } from '../lambdas/calendar';
 import { silentLog } from '../lambdas/steps/ports';
-import { formatRows, writeRows } from './format';
+import { formatRows } from './format';
 import { progressPrinter } from './progress';
-import { runLocalWorkflow } from './workflow';
+
+export { sqlCommand } from './sql-command';
 
 interface Common {
   dataDir: string;
@@ -19,6 +18,9 @@ interface Common {
 export async function runCommand(o: Common & { input: Record<string, unknown> }): Promise<number> {
   parseConfig(o.config ?? {}); // fail fast, with field names, before anything runs
   console.log(`gridlake run → ${localPaths(o.dataDir).root}`);
+  // Loaded here, not at the top: the Step Functions runner (and the AWS SDK it brings) costs ~0.3 s
+  // that `sql`, `import` and `serve` do not need.
+  const { runLocalWorkflow } = await import('./workflow');
   const result = await runLocalWorkflow({ dataDir: o.dataDir, input: o.input, config: o.config, onEvent: progressPrinter() });
   try {
     const plan = (result.output as { plan?: PlanOutput } | undefined)?.plan;
@@ -78,33 +80,6 @@ export async function importCommand(o: Common & { path: string; timezone?: strin
     return 0;
   } finally {
     await closeLocalPorts(o.dataDir);
-  }
-}
-
-export async function sqlCommand(o: Common & { sql: string; format: 'table' | 'json' | 'csv' }): Promise<number> {
-  if (!existsSync(localPaths(o.dataDir).warehouse)) {
-    console.error(`gridlake: no warehouse at ${localPaths(o.dataDir).warehouse}; run \`gridlake run\` first (or pass --data-dir).`);
-    return 1;
-  }
-  // Analysts read: the warehouse is opened read-only, one statement at a time, nothing outside the file.
-  const warehouse = await DuckDbWarehouse.open(localPaths(o.dataDir).warehouse, { readOnly: true });
-  try {
-    const statements = await warehouse.statementCount(o.sql);
-    if (statements !== 1) {
-      console.error(`gridlake: give one SQL statement at a time (got ${statements}); the warehouse is read-only here, the pipeline writes it.`);
-      return 2;
-    }
-    const statement = { name: 'cli_sql', sql: o.sql };
-    // JSON and CSV stream (an export of a whole table need not fit in memory); a table needs every
-    // row first, for its column widths.
-    if (o.format === 'table') console.log(formatRows(await warehouse.query(statement), 'table'));
-    else {
-      let columns: string[] = [];
-      await writeRows(warehouse.queryChunks(statement, (names) => (columns = names)), o.format, process.stdout, () => columns);
-    }
-    return 0;
-  } finally {
-    await warehouse.close();
   }
 }
 

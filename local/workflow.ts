@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { aslTaskHandlers } from '../lib/asl-tasks';
 import type { Config } from '../lambdas/config';
+import { importHandlerModule } from './handler-module';
 
 export const ROOT = resolve(__dirname, '..');
 export const ASL_PATH = join(ROOT, 'statemachines', 'etl.asl.json');
@@ -50,7 +51,7 @@ type Handler = (event: unknown) => Promise<unknown>;
 async function taskHandlers(): Promise<Record<string, Handler>> {
   const out: Record<string, Handler> = {};
   for (const task of aslTaskHandlers(ASL_PATH)) {
-    const mod = (await import(join(ROOT, task.handlerFile))) as { handler?: Handler };
+    const mod = (await importHandlerModule(ROOT, task.handlerFile)) as { handler?: Handler };
     if (typeof mod.handler !== 'function') throw new Error(`${task.handlerFile} does not export a handler function.`);
     for (const state of task.states) out[state] = mod.handler;
   }
