@@ -14,9 +14,18 @@ Usage:
   gridlake run [--date D | --from D --to D] [--sources a,b] [--data-dir DIR] [--config FILE]
       Run the workflow (statemachines/etl.asl.json) for one date or a range, with progress.
       Without a date: yesterday. Sources: meters, meter-simulator, utilities, market.
-  gridlake import meters PATH [--timezone Area/City] [--data-dir DIR]
-      Put a meter CSV (meter_id,timestamp,kwh|wh), a folder of CSVs, or an energy-app export
-      folder (user_data.csv + consumption/<id>.csv) into the landing zone; the next run loads it.
+  gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]
+                       [--data-dir DIR]
+      Put a meter CSV (meter_id,timestamp,kwh|wh; .csv or .csv.gz), a folder of them, or an
+      energy-app export folder (user_data.csv + consumption/<id>.csv) into the landing zone, and
+      print the command that loads it. Known exports are recognised by their header (the London
+      smart-meter trial LCLid,tstp,energy(kWh/hh); the energy app's datetime,consumption).
+      --columns MAP            which column holds what, by the file's header names:
+                               meter_id=LCLid,timestamp=tstp,kwh=energy(kWh/hh)  (kwh or wh)
+      --timezone ZONE          the meters' zone: their local days (default: a recognised
+                               layout's, else meters.defaultTimezone of the config)
+      --timestamps-zone ZONE   the zone naive timestamps are written in, when not the meters'
+                               (e.g. UTC); timestamps with an offset or Z need neither
   gridlake sql "SQL" [--format table|json|csv] [--data-dir DIR]
       Query the local warehouse (DuckDB). Tables: see README "Tables".
   gridlake serve [--port N] [--data-dir DIR]
@@ -45,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string', default: '.gridlake' },
       config: { type: 'string' },
       timezone: { type: 'string' },
+      'timestamps-zone': { type: 'string' },
+      columns: { type: 'string' },
       format: { type: 'string', default: 'table' },
       port: { type: 'string' },
       days: { type: 'string' },
@@ -77,9 +88,23 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import': {
       const [kind, path] = rest;
-      if (kind !== 'meters' || !path) throw new UsageError('usage: gridlake import meters PATH [--timezone Area/City]');
+      if (kind !== 'meters' || !path) throw new UsageError('usage: gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]');
       const { importCommand } = await import('../local/commands');
-      return importCommand({ dataDir, config, path, timezone: values.timezone });
+      try {
+        return await importCommand({
+          dataDir,
+          config,
+          configPath: values.config,
+          path,
+          timezone: values.timezone,
+          timestampsZone: values['timestamps-zone'],
+          columns: values.columns,
+        });
+      } catch (e) {
+        // What the user gave (a path, a zone, a mapping, a file that is not meter readings) is refused: exit 2.
+        if ((e as Error).name === 'MeterImportError') throw new UsageError((e as Error).message);
+        throw e;
+      }
     }
     case 'sql': {
       const [sql] = rest;

@@ -20,8 +20,10 @@ import type { StepPorts } from './ports';
 import { transformSpec, type TransformSpec } from './transform/dataset-specs';
 import { TransformSession, type Params } from './transform/duckdb-session';
 import { localPathOf } from './transform/local-copy';
+import { plainCsvPath } from './transform/gzip-csv';
 import { knownTimezones } from './transform/known-timezones';
 import { loadMeterRegistry } from './transform/meter-registry';
+import { readNaiveTimesInOneZone } from './transform/naive-times-zone';
 import { curatedKey, quarantineKey } from './transform/object-keys';
 import { planQuarantine, writeQuarantine } from './transform/quarantine-writer';
 import { csvReaderRejects, stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
@@ -49,7 +51,9 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
   });
   try {
     const file = batch.rawKey;
-    const rawPath = await localPathOf(ports.lake, batch.rawKey, work, 'raw');
+    let rawPath = await localPathOf(ports.lake, batch.rawKey, work, 'raw');
+    // A gzip-compressed CSV (.csv.gz) is decompressed into the work folder; every reader sees text.
+    if (batch.format === 'csv') rawPath = await plainCsvPath(rawPath, batch.rawKey, work);
     let staged = await stage(session, batch, spec, rawPath);
     await session.setVariables({ ...(await datasetVariables(session, batch, ports, work, staged)), source: batch.source, run_id: batch.runId });
     await runDatasetSql(session, batch, spec, work);
@@ -145,13 +149,20 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
   switch (batch.dataset) {
     case 'meter_readings': {
       const timezone = readingsTimezone(batch, ports);
-      if (!(await knownTimezones(session)).has(timezone)) throw new TransformError(`${batch.rawKey}: batch option timezone "${timezone}" is not an IANA timezone; use a name such as Europe/London.`);
+      const timestampsZone = stringOption(batch, 'timestampsZone');
+      for (const [name, zone] of [['timezone', timezone], ['timestampsZone', timestampsZone]] as const) {
+        if (zone !== undefined && !(await knownTimezones(session)).has(zone)) {
+          throw new TransformError(`${batch.rawKey}: batch option ${name} "${zone}" is not an IANA timezone; use a name such as Europe/London.`);
+        }
+      }
       const hasRegistry = await loadMeterRegistry(session, ports.lake, stringOption(batch, 'metersKey'), work);
+      if (timestampsZone !== undefined) await readNaiveTimesInOneZone(session);
       return {
         unit_factor: staged.layout?.unitFactor ?? 1,
         decimal_comma: staged.layout?.decimalComma ?? false,
         value_field: staged.layout?.valueField ?? 'kwh',
-        default_tz: timezone,
+        // naive timestamps are read in this zone (the meters' own unless the batch names another)
+        default_tz: timestampsZone ?? timezone,
         max_kwh: ports.config.meters.maxIntervalKwh,
         interval_minutes: ports.config.meters.intervalMinutes,
         has_registry: hasRegistry,
@@ -194,7 +205,7 @@ async function coarserGridWarning(session: TransformSession, curatedPath: string
   return `all ${rows} readings start on a ${2 * intervalMinutes}-minute grid: if the meters read every ${2 * intervalMinutes} minutes, set meters.intervalMinutes to ${2 * intervalMinutes} (each row was loaded as one ${intervalMinutes}-minute interval)`;
 }
 
-/** The timezone of a readings batch's naive timestamps: the import's, else the configured default. */
+/** The meters' home zone of a readings batch (local days; naive times too unless `timestampsZone` is set): the import's, else the configured default. */
 function readingsTimezone(batch: Batch, ports: StepPorts): string {
   return stringOption(batch, 'timezone') ?? ports.config.meters.defaultTimezone;
 }

@@ -64,6 +64,8 @@ async function batchesOf(m: ImportManifest, prefix: string, input: CollectInput,
     if (metersKey) options.metersKey = metersKey;
     if (f.columnMap) options.columnMap = f.columnMap;
     if (f.meterId) options.meterId = f.meterId;
+    const timestampsZone = f.timestampsZone ?? m.timestampsZone;
+    if (timestampsZone) options.timestampsZone = timestampsZone;
     batches.push({ ...base, dataset: 'meter_readings', rawKey: `${prefix}${f.path}`, format: 'csv', options });
   }
   return batches;

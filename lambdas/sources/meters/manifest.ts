@@ -9,8 +9,12 @@ export const ImportFileSchema = z.object({
   path: z.string().min(1),
   /** The meter of every row, for files named after their meter (the seed app's export). */
   meterId: z.string().optional(),
-  /** Header renames for the transform, "from=to,…" (e.g. "datetime=timestamp,consumption=wh"). */
+  /** Header renames for the transform: "from=to,…" (e.g. "datetime=timestamp,consumption=wh") or JSON field → header. */
   columnMap: z.string().optional(),
+  /** The known export layout recognised from the file's header (known-layouts.ts), if any. */
+  layout: z.string().optional(),
+  /** Zone of this file's naive timestamps when it is not the import's `timezone` (a known layout's clock). */
+  timestampsZone: z.string().optional(),
 });
 
 export const ImportMeterSchema = z.object({
@@ -24,8 +28,10 @@ export const ImportManifestSchema = z.object({
   importId: z.string().regex(/^[A-Za-z0-9._-]+$/),
   /** `csv` (files or a folder of meter CSVs) or `smap-export` (user_data.csv + consumption/). */
   layout: z.enum(['csv', 'smap-export']),
-  /** IANA timezone of naive timestamps in these files. */
+  /** IANA timezone of the meters (their local days); also of naive timestamps unless `timestampsZone` says otherwise. */
   timezone: z.string(),
+  /** IANA timezone the files' naive timestamps are written in, when not the meters' (`--timestamps-zone`). */
+  timestampsZone: z.string().optional(),
   importedAt: z.string(),
   /** Readings files (the meter list file is not among them). */
   files: z.array(ImportFileSchema),

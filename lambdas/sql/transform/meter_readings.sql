@@ -94,6 +94,9 @@ c AS (
       WHEN meter_id IS NULL THEN 'missing field: meter_id'
       WHEN wall IS NULL AND blank(ts_text) THEN 'missing field: timestamp'
       WHEN kwh IS NULL AND blank(value_text) THEN 'missing field: ' || getvariable('value_field')
+      -- exports write a missing reading as a word (the London trial: Null): missing, said as written
+      WHEN kwh IS NULL AND lower(trim(value_text)) IN ('null', 'na', 'n/a', 'none')
+        THEN 'missing field: ' || getvariable('value_field') || ' (written as "' || trim(value_text) || '")'
       -- strlen (bytes) ≥ length (characters): the cheap test first
       WHEN strlen(meter_id) > 64 AND length(meter_id) > 64 THEN 'meter_id longer than 64 characters'
       -- DuckDB's cast reads 1_000 as 1000: a digit separator is not a reading anyone wrote on purpose

@@ -154,9 +154,11 @@ interface FoundColumns {
 }
 
 function columnsOf(header: string[], rename: Map<string, string>, options: { meterId?: string }): FoundColumns {
+  // A column named like a mapped field but not mapped itself is not that field (the mapping says which is).
+  const mapped = new Set(rename.values());
   const names = header.map((h) => {
     const n = h.trim().toLowerCase();
-    return rename.get(n) ?? n;
+    return rename.get(n) ?? (mapped.has(n) ? '' : n);
   });
   const index = (name: string): number | null => {
     const i = names.indexOf(name);
@@ -200,9 +202,27 @@ function notAMeterHint(headerLine: string, header: string[]): string {
   return 'Rename the header columns (or export the file with these names) and import it again.';
 }
 
+/**
+ * `columnMap` in either form: "from=to,…" (header → field, the seed export's), or JSON field → header
+ * (`{"kwh":"energy(kWh/hh)"}`, written by `gridlake import meters --columns` and known layouts:
+ * header names may hold `=` or commas). Header names are compared trimmed and lower-cased.
+ */
 function parseColumnMap(file: string, spec: string | undefined): Map<string, string> {
   const map = new Map<string, string>();
   if (!spec) return map;
+  if (spec.trimStart().startsWith('{')) {
+    let fields: Record<string, unknown>;
+    try {
+      fields = JSON.parse(spec) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`Batch option columnMap for ${file} is not valid JSON (${(e as Error).message}): use {"field":"header",…}.`);
+    }
+    for (const [field, header] of Object.entries(fields)) {
+      if (typeof header !== 'string' || !header.trim()) throw new Error(`Batch option columnMap for ${file}: field ${field} needs a header name, got ${JSON.stringify(header)}.`);
+      map.set(header.trim().toLowerCase(), field.trim().toLowerCase());
+    }
+    return map;
+  }
   for (const pair of spec.split(',')) {
     const [from, to] = pair.split('=').map((s) => s?.trim().toLowerCase());
     if (!from || !to) throw new Error(`Batch option columnMap "${spec}" for ${file} is malformed: use "from=to,from=to".`);
