@@ -1,6 +1,6 @@
 /** The `gridlake` CLI as a user runs it: a child process, its output and its exit codes. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,9 +81,10 @@ describe('gridlake CLI', () => {
     expect(r.err).toMatch(/nope/);
   });
 
-  it('importing a path that does not exist exits 1 and says what to give', () => {
-    const r = gridlake('import', 'meters', join(dir, 'missing.csv'), '--data-dir', join(dir, 'd'));
-    expect(r.code).toBe(1);
+  it('importing a path that does not exist is a usage error (exit 2), says what to give and creates nothing', () => {
+    const r = gridlake('import', 'meters', join(dir, 'missing.csv'), '--data-dir', join(dir, 'refused'));
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/does not exist/);
+    expect(existsSync(join(dir, 'refused'))).toBe(false);
   });
 });
