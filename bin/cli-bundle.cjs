@@ -86,6 +86,7 @@ function keepModuleLocation(outdir) {
 /** Builds the bundle (atomically: a concurrent call sees the old file or the new one). Rejects on a compile error. */
 async function build(outfile = DEFAULT_OUTFILE) {
   const esbuild = require('esbuild');
+  const started = new Date();
   const outdir = path.dirname(outfile);
   fs.mkdirSync(outdir, { recursive: true });
   const result = await esbuild.build({
@@ -110,6 +111,8 @@ async function build(outfile = DEFAULT_OUTFILE) {
   fs.writeFileSync(tmp, result.outputFiles[0].contents);
   fs.writeFileSync(`${metaFileOf(outfile)}.${process.pid}.tmp`, JSON.stringify({ inputs }, null, 1));
   fs.renameSync(`${metaFileOf(outfile)}.${process.pid}.tmp`, metaFileOf(outfile));
+  // Dated when the build started: a source saved while esbuild ran is newer, so the next call rebuilds.
+  fs.utimesSync(tmp, started, started);
   fs.renameSync(tmp, outfile);
   return outfile;
 }
