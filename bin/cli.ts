@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       sources: { type: 'string' },
-      'data-dir': { type: 'string', default: '.gridlake' },
+      'data-dir': { type: 'string', default: '.gridlake' }, // local/import-command.ts DEFAULT_DATA_DIR
       config: { type: 'string' },
       timezone: { type: 'string' },
       'timestamps-zone': { type: 'string' },
@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const [kind, path] = rest;
       if (kind !== 'meters' || !path) throw new UsageError('usage: gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]');
-      const { importCommand } = await import('../local/commands');
+      const { importCommand } = await import('../local/import-command');
       try {
         return await importCommand({
           dataDir,

@@ -1,9 +1,6 @@
 /** The CLI's commands over the local runtime (bin/cli.ts parses arguments and calls these). */
 import { parseConfig } from '../lambdas/config';
 import type { PlanOutput } from '../lambdas/contract/manifests';
-import { resolve } from 'node:path';
-import { systemClock } from '../lambdas/ports/clock';
-import { LocalFolderStore } from '../lambdas/ports/local-folder-store';
 import { closeLocalPorts, localPaths, localPorts } from '../lambdas/ports/local-ports';
 import type { Row } from '../lambdas/ports/warehouse';
 import { addDays } from '../lambdas/calendar';
@@ -11,10 +8,8 @@ import { silentLog } from '../lambdas/steps/ports';
 import { formatRows } from './format';
 import { progressPrinter } from './progress';
 
+export { importCommand } from './import-command';
 export { sqlCommand } from './sql-command';
-
-/** The data directory when --data-dir is not given (bin/cli.ts). */
-export const DEFAULT_DATA_DIR = '.gridlake';
 
 interface Common {
   dataDir: string;
@@ -66,36 +61,6 @@ export async function demoCommand(o: Common & { days: number; port: number }): P
   const code = await runCommand({ ...o, input: { from, to: yesterday } });
   if (code !== 0) return code;
   return serveCommand(o);
-}
-
-export async function importCommand(o: Common & { configPath?: string; path: string; timezone?: string; timestampsZone?: string; columns?: string }): Promise<number> {
-  const { importMeters } = await import('../lambdas/sources/meters/index');
-  // The lake only: the warehouse is the run's business, and a refused import must leave nothing behind.
-  const ports = { config: parseConfig(o.config ?? {}), lake: new LocalFolderStore(localPaths(o.dataDir).lake), clock: systemClock, log: silentLog };
-  const result = await importMeters(o.path, { timezone: o.timezone, timestampsZone: o.timestampsZone, columns: o.columns }, ports);
-  for (const r of result.recognised) console.log(`Recognised ${r.files} file(s) as the ${r.title}.`);
-  const meters = result.meters === null ? 'meters from the files' : `${result.meters} meters`;
-  const zones = result.timestampsZone ? `timestamps read in ${result.timestampsZone}, local days in ${result.timezone}` : `naive times in ${result.timezone}`;
-  console.log(`✓ imported ${o.path} (${result.layout}): ${result.files} file(s), ${(result.bytes / 1e6).toFixed(1)} MB, ${meters}, ${zones} → ${result.landingPrefix}`);
-  if (result.skipped.length) {
-    const shown = result.skipped.slice(0, 5).join(', ') + (result.skipped.length > 5 ? `, … (${result.skipped.length - 5} more)` : '');
-    console.log(`  Not imported (not .csv or .csv.gz): ${shown}`);
-  }
-  console.log(`  Next, load and analyse it:  ${nextRunCommand(o)}`);
-  return 0;
-}
-
-/** The exact command that loads an import: same data dir and config as the import was given. */
-export function nextRunCommand(o: Common & { configPath?: string }): string {
-  const args = ['npx', 'gridlake', 'run', '--sources', 'meters'];
-  if (resolve(o.dataDir) !== resolve(DEFAULT_DATA_DIR)) args.push('--data-dir', o.dataDir);
-  if (o.configPath) args.push('--config', o.configPath);
-  return args.map(shellWord).join(' ');
-}
-
-/** A word as a POSIX shell reads it back: quoted only when it has to be. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export async function serveCommand(o: Common & { port: number }): Promise<number> {

@@ -10,10 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Config } from '../config';
 import type { Log, StepPorts } from '../steps/ports';
 import { systemClock, type Clock } from './clock';
+import { localPaths } from './local-paths';
 import { DuckDbWarehouse } from './duckdb-warehouse';
 import { FileNotifier } from './file-notifier';
 import { LocalFolderStore } from './local-folder-store';
@@ -29,18 +29,7 @@ export interface LocalPortsOptions {
   marketApiKey?: string;
 }
 
-export function localPaths(dataDir: string) {
-  const root = resolve(dataDir);
-  return {
-    root,
-    lake: join(root, 'lake'),
-    site: join(root, 'site'),
-    siteData: join(root, 'site', 'data'),
-    warehouse: join(root, 'warehouse.duckdb'),
-    notifications: join(root, 'notifications.jsonl'),
-    pseudonymKey: join(root, 'pseudonym.key'),
-  };
-}
+export { localPaths } from './local-paths';
 
 /** Reads the local pseudonym key, creating a random one on first use. */
 export function localPseudonymKey(dataDir: string): string {
