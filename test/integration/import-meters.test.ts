@@ -82,6 +82,37 @@ describe('import meters → collect → transform', () => {
     expect(await metersSource.collect(collectInput, t.ports)).toEqual([]);
   });
 
+  it('--timestamps-zone reads the export folder\'s clock in that zone for every meter, while the meters keep their own zone', async () => {
+    t = testLake();
+    await importMeters(join(FIXTURES, 'smap-export'), { timezone: 'Asia/Tokyo', timestampsZone: 'UTC', importId: 'imp-utc' }, t.ports);
+    const batches = await metersSource.collect(collectInput, t.ports);
+    expect(batches[2]!.options).toMatchObject({ timezone: 'Asia/Tokyo', timestampsZone: 'UTC', meterId: '3001' });
+    const meters = await transform(batches[0]!, t.ports);
+    expect((await readParquet(t.lake, meters.curatedKeys[0]!, 'meter_id')).map((m) => [m.meter_id, m.timezone])).toEqual([
+      ['3000', 'Asia/Tokyo'],
+      ['3001', 'Asia/Tokyo'],
+    ]);
+    // 3001.csv starts "2016-07-15 00:00:00,378.0": midnight UTC, not midnight in Tokyo (15:00 UTC the day before).
+    const m3001 = await transform(batches[2]!, t.ports);
+    expect(m3001).toMatchObject({ rowsIn: 6, rowsOut: 6, quarantined: 0, timezone: 'Asia/Tokyo' });
+    const rows = await readParquet(t.lake, m3001.curatedKeys[0]!, 'interval_start');
+    expect(rows.slice(0, 2).map((r) => [r.interval_start, r.kwh])).toEqual([
+      ['2016-07-15 00:00:00+00', 0.378],
+      ['2016-07-15 00:30:00+00', 0.341],
+    ]);
+  });
+
+  it('one energy-app consumption file on its own is recognised by its header: Wh, the meter named by the file', async () => {
+    t = testLake();
+    const result = await importMeters(join(FIXTURES, 'smap-export', 'consumption', '3001.csv'), { timezone: 'Asia/Tokyo', importId: 'imp-one' }, t.ports);
+    expect(result.recognised).toEqual([{ layout: 'smap-consumption', title: expect.stringContaining('datetime,consumption'), files: 1 }]);
+    const [batch] = await metersSource.collect(collectInput, t.ports);
+    expect(batch!.options).toMatchObject({ meterId: '3001', timezone: 'Asia/Tokyo' });
+    const out = await transform(batch!, t.ports);
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start');
+    expect(rows[0]).toMatchObject({ meter_id: '3001', interval_start: '2016-07-14 15:00:00+00', kwh: 0.378 });
+  });
+
   it('validates early: a missing path, a folder without CSV, a bad timezone', async () => {
     t = testLake();
     await expect(importMeters(join(FIXTURES, 'nope.csv'), {}, t.ports)).rejects.toThrow(/nope\.csv does not exist/);
