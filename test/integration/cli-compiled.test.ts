@@ -63,6 +63,7 @@ describe('compiled CLI', () => {
     const r = compiled('--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('gridlake import meters PATH');
+    for (const flag of ['--columns MAP', '--timestamps-zone ZONE', '.csv.gz']) expect(r.out).toContain(flag);
     expect(r.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
   });
 
