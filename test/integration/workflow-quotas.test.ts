@@ -1,0 +1,168 @@
+/**
+ * The local runner enforces Step Functions' quotas (local/quotas.ts) on the real ASL with the real
+ * handlers: payloads (256 KB, States.DataLimitExceeded, terminal: no Catch runs), history (25,000
+ * events) and Task TimeoutSeconds (States.Timeout). Each failure here is what AWS would do.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeLocalPorts } from '../../lambdas/ports/local-ports';
+import { AWS_QUOTAS } from '../../local/quotas';
+import { runLocalWorkflow, type StateEvent } from '../../local/workflow';
+
+const dirs: string[] = [];
+function dataDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'gridlake-quota-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) {
+    await closeLocalPorts(d);
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+const CONFIG = { simulator: { meters: 6 }, market: { symbols: ['SPY'] } };
+/** A JSON value of about `bytes` UTF-8 bytes: multi-byte characters, so bytes ≠ characters. */
+const bulky = (bytes: number) => 'é'.repeat(Math.ceil(bytes / 2));
+
+function recorder() {
+  const events: StateEvent[] = [];
+  return { events, onEvent: (e: StateEvent) => events.push(e), ran: (state: string) => events.some((e) => e.state === state && e.kind === 'entered') };
+}
+
+describe('Step Functions quotas in the local runner', () => {
+  it('a default run stays under every quota, with room to spare', async () => {
+    const result = await runLocalWorkflow({ dataDir: dataDir(), input: { from: '2026-11-01', to: '2026-11-02' }, config: CONFIG });
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('SUCCEEDED');
+    // Counted, not assumed: a 2-date run writes a few hundred events, far from 25,000.
+    expect(result.historyEvents).toBeGreaterThan(100);
+    expect(result.historyEvents).toBeLessThan(AWS_QUOTAS.historyEvents / 10);
+    expect(result.largestPayloadBytes).toBeGreaterThan(0);
+    expect(result.largestPayloadBytes).toBeLessThan(AWS_QUOTAS.payloadBytes / 4);
+  });
+
+  it('a Task result over 256 KB fails the execution with States.DataLimitExceeded, which States.ALL cannot catch', async () => {
+    const r = recorder();
+    const result = await runLocalWorkflow({
+      dataDir: dataDir(),
+      input: { date: '2026-11-02', sources: ['market'] },
+      config: CONFIG,
+      retryIntervalMs: 0,
+      onEvent: r.onEvent,
+      // The real 256 KB limit, no test quota: 262,145 bytes of JSON is one byte too many.
+      taskOverrides: { Publish: async () => ({ published: [bulky(AWS_QUOTAS.payloadBytes)] }) },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatch(/^Publish: States\.DataLimitExceeded: The task result of state Publish is [\d,]+ bytes, over the Step Functions limit of 262,144 bytes/);
+    // Terminal: Publish's Catch (States.ALL) does not run NotifyFailure, and Retry does not retry it.
+    expect(r.ran('NotifyFailure')).toBe(false);
+    expect(r.events.filter((e) => e.kind === 'retried')).toEqual([]);
+  });
+
+  it('a result just under the limit passes (the limit is bytes of the JSON, not characters)', async () => {
+    const result = await runLocalWorkflow({
+      dataDir: dataDir(),
+      input: { date: '2026-11-02', sources: ['market'] },
+      config: CONFIG,
+      // {"published":["…"]} adds 18 bytes around the string; ResultPath then merges it into the state's input.
+      taskOverrides: { Publish: async () => ({ published: [bulky(200_000)] }) },
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.largestPayloadBytes).toBeGreaterThan(200_000);
+  });
+
+  it('the same limit holds inside Map iterations: one oversized Collect result stops the run before Transform', async () => {
+    const r = recorder();
+    let transforms = 0;
+    const { handler: collect } = await import('../../lambdas/handlers/collect');
+    const result = await runLocalWorkflow({
+      dataDir: dataDir(),
+      input: { date: '2026-11-02' },
+      config: CONFIG,
+      retryIntervalMs: 0,
+      onEvent: r.onEvent,
+      taskOverrides: {
+        CollectSource: async (input) => {
+          const out = (await collect(input)) as Record<string, unknown>;
+          return (input as { source: string }).source === 'utilities' ? { ...out, padding: bulky(300_000) } : out;
+        },
+        TransformBatch: async () => {
+          transforms += 1;
+          return {};
+        },
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatch(/CollectSource: States\.DataLimitExceeded: The task result of state CollectSource/);
+    expect(transforms).toBe(0);
+    expect(r.ran('Load')).toBe(false);
+    expect(r.ran('NotifyFailure')).toBe(false);
+  });
+
+  it("a Map state's output over the limit (each iteration under it) fails at the Map, terminally", async () => {
+    let transforms = 0;
+    const { handler: collect } = await import('../../lambdas/handlers/collect');
+    const result = await runLocalWorkflow({
+      dataDir: dataDir(),
+      input: { date: '2026-11-02' },
+      config: CONFIG,
+      taskOverrides: {
+        // 4 sources × 80 KB: each result passes, the Collect Map's combined output (ResultPath $.collected) does not.
+        CollectSource: async (input) => ({ ...((await collect(input)) as object), padding: bulky(80_000) }),
+        TransformBatch: async () => {
+          transforms += 1;
+          return {};
+        },
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatch(/^States\.DataLimitExceeded: The output of state Collect is [\d,]+ bytes/);
+    expect(transforms).toBe(0);
+  });
+
+  it('fails the execution when its history reaches the quota, without running the Catch', async () => {
+    const r = recorder();
+    const result = await runLocalWorkflow({
+      dataDir: dataDir(),
+      input: { from: '2026-11-01', to: '2026-11-03' },
+      config: CONFIG,
+      onEvent: r.onEvent,
+      quotas: { historyEvents: 150 },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatch(/^States\.Runtime: The execution reached 15\d history events, the Step Functions maximum of 150/);
+    expect(result.historyEvents).toBeGreaterThanOrEqual(150);
+    expect(r.ran('Analyze')).toBe(false);
+    expect(r.ran('NotifyFailure')).toBe(false);
+  });
+
+  it("applies each Task's TimeoutSeconds (States.Timeout), which the ASL's Catch routes to NotifyFailure", async () => {
+    const r = recorder();
+    let finished = false;
+    const result = await runLocalWorkflow({
+      dataDir: dataDir(),
+      input: { date: '2026-11-02', sources: ['market'] },
+      config: CONFIG,
+      retryIntervalMs: 0,
+      onEvent: r.onEvent,
+      // 1 ASL second = 20 ms: Publish's TimeoutSeconds (300) is 6 s here; the override takes longer.
+      quotas: { msPerTimeoutSecond: 20 },
+      taskOverrides: {
+        Publish: async () => {
+          await new Promise((res) => setTimeout(res, 7_000));
+          finished = true;
+          return { published: [] };
+        },
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatch(/^Publish: States\.Timeout: Task Publish did not finish within its TimeoutSeconds \(300 s\)/);
+    expect(r.events.some((e) => e.state === 'NotifyFailure' && e.kind === 'exited')).toBe(true);
+    // The runner returned only once the timed-out work had stopped: nothing runs on after a failed run.
+    expect(finished).toBe(true);
+  }, 30_000);
+});
