@@ -22,8 +22,11 @@ export async function runCommand(o: Common & { input: Record<string, unknown> })
   // Loaded here, not at the top: the Step Functions runner (and the AWS SDK it brings) costs ~0.3 s
   // that `sql`, `import` and `serve` do not need.
   const { runLocalWorkflow } = await import('./workflow');
-  const result = await runLocalWorkflow({ dataDir: o.dataDir, input: o.input, config: o.config, onEvent: progressPrinter() });
+  // The runner returns only once every handler it started has stopped; the warehouse (and its file
+  // lock) is closed before the outcome is printed, whatever happened.
+  let result: Awaited<ReturnType<typeof runLocalWorkflow>>;
   try {
+    result = await runLocalWorkflow({ dataDir: o.dataDir, input: o.input, config: o.config, onEvent: progressPrinter() });
     const plan = (result.output as { plan?: PlanOutput } | undefined)?.plan;
     if (result.status === 'SUCCEEDED' && plan) await printReconciliation(o, plan.runs.map((r) => r.runId));
   } finally {

@@ -1,5 +1,8 @@
-/** Lambda handler for the analyze state: build ports from the environment, call the step (it validates its input). */
+/** Lambda handler for the analyze state: build ports from the environment, call the step (it validates its input); its stage is recorded in etl_run_stages. */
 import { analyze } from '../steps/analyze/index';
+import { trackStage } from '../steps/run-stages';
 import { portsFromEnv } from './runtime';
 
-export const handler = async (event: unknown) => analyze(event, await portsFromEnv('analyze'));
+const analyzeTracked = trackStage('analyze', (input, ports) => analyze(input, ports));
+
+export const handler = async (event: unknown) => analyzeTracked(event, await portsFromEnv('analyze'));

@@ -433,6 +433,7 @@ export class RedshiftDataWarehouse implements Warehouse {
  * | anomalies      | EVEN                | (occurred_at)             | read newest first, rarely joined |
  * | forecasts      | EVEN                | (issued_on, group_id)     | read by latest issue date |
  * | etl_runs       | ALL                 | (run_date)                | tiny run record |
+ * | etl_run_stages | ALL                 | (run_date)                | tiny stage record |
  * Tables not listed keep Redshift's AUTO choices.
  */
 export const REDSHIFT_PHYSICAL_DESIGN: Record<string, string> = {
@@ -447,6 +448,7 @@ export const REDSHIFT_PHYSICAL_DESIGN: Record<string, string> = {
   anomalies: 'DISTSTYLE EVEN SORTKEY (occurred_at)',
   forecasts: 'DISTSTYLE EVEN SORTKEY (issued_on, group_id)',
   etl_runs: 'DISTSTYLE ALL SORTKEY (run_date)',
+  etl_run_stages: 'DISTSTYLE ALL SORTKEY (run_date)',
 };
 
 /**

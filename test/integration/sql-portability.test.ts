@@ -26,7 +26,7 @@ const SAMPLE: Record<string, string | number | null> = {
   occurred_at: '2026-11-01T10:00:00Z', subject_type: 'meter', subject_id: 'M1', rule: 'spike', severity: 'high',
   value: 5.5, expected: 0.4, score: 9.1, interval_minutes: 30, group_id: 'fleet', model: 'holt-winters',
   target_hour: '2026-11-02T00:00:00Z', yhat: 10, lo80: 8, hi80: 12, lo95: 7, hi95: 13,
-  trade_date: '2026-11-02', daily_return: 0.01, drawdown: -0.02, ma20: 100, ma50: 99, vol20: 0.2,
+  trade_date: '2026-11-02', daily_return: 0.01, drawdown: -0.02, ma20: 100, ma50: 99, vol20: 0.2, stage: 'analyze',
 };
 
 function files(folder: string): string[] {
@@ -97,7 +97,7 @@ describe('warehouse SQL runs on Postgres (PGlite)', () => {
         if (f === 'load/create_load_counts.sql' || f === 'load/create_stg_meter_timezones.sql') continue;
         if (f === 'load/affected_days.sql') await pg.exec('DROP TABLE IF EXISTS affected_days');
         // Files run alphabetically; each run-record insert gets a clean slate as in the load.
-        if (/load\/(record_loaded_run|insert_failed_run)\.sql$/.test(f)) await pg.exec('DELETE FROM etl_runs');
+        if (/load\/(record_loaded_run|insert_missing_runs_failed)\.sql$/.test(f)) await pg.exec('DELETE FROM etl_runs');
         const { text, values } = bind(readFileSync(join(SQL, f), 'utf8'), f);
         for (const stmt of text.split(/;\s*(?:\n|$)/).filter((s) => s.replace(/--[^\n]*/g, '').trim())) {
           try {

@@ -1,0 +1,4 @@
+-- Written in the load's transaction: once the date's data is committed, its analysis is still to do.
+INSERT INTO etl_run_stages (run_id, stage, run_date, status, started_at, finished_at, error)
+SELECT CAST(:run_id AS VARCHAR(64)), CAST('analyze' AS VARCHAR(16)), CAST(:run_date AS DATE), CAST('pending' AS VARCHAR(16)),
+       CAST(:started_at AS TIMESTAMPTZ), CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS VARCHAR(4096));

@@ -1,0 +1,154 @@
+/**
+ * The failure path on the real ASL, handlers, folder lake and DuckDB warehouse: a failed run stops
+ * all its work before it returns, and etl_runs shows each date's true state afterwards.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/config';
+import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
+import { silentLog } from '../../lambdas/steps/ports';
+import { runLocalWorkflow, type StateEvent } from '../../local/workflow';
+
+const dirs: string[] = [];
+function dataDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'gridlake-fail-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) {
+    await closeLocalPorts(d);
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+const CONFIG = { simulator: { meters: 6 }, market: { symbols: ['SPY'] } };
+
+async function sql(dir: string, text: string) {
+  const ports = await localPorts({ dataDir: dir, config: parseConfig(CONFIG), log: silentLog });
+  return ports.warehouse.query({ name: 'test', sql: text });
+}
+
+describe('a failed run', () => {
+  it('stops all its work before it returns: no transform starts after the failure, none is left running', async () => {
+    const { handler: transform } = await import('../../lambdas/handlers/transform');
+    const calls: Array<{ date: string; started: number; ended?: number }> = [];
+    let failedAt = Infinity;
+    const events: StateEvent[] = [];
+    const result = await runLocalWorkflow({
+      dataDir: dataDir(),
+      input: { from: '2026-11-01', to: '2026-11-03' },
+      config: CONFIG,
+      retryIntervalMs: 0,
+      onEvent: (e) => events.push(e),
+      taskOverrides: {
+        TransformBatch: async (input) => {
+          const call: { date: string; started: number; ended?: number } = { date: (input as { date: string }).date, started: Date.now() };
+          calls.push(call);
+          try {
+            if (call.date === '2026-11-01' && (input as { source: string }).source === 'utilities') {
+              failedAt = Date.now();
+              throw new Error('disk full while writing curated/');
+            }
+            // The others are slow, so they are still running when the failure happens.
+            await new Promise((res) => setTimeout(res, 300));
+            return await transform(input);
+          } finally {
+            call.ended = Date.now();
+          }
+        },
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatch(/TransformBatch: Error: disk full/);
+    // The later dates were queued behind the failed one: none of their work started.
+    expect(calls.filter((c) => c.date !== '2026-11-01')).toEqual([]);
+    expect(calls.filter((c) => c.started > failedAt)).toEqual([]);
+    // Everything that had started has finished by the time the runner returns.
+    expect(calls.every((c) => c.ended !== undefined)).toBe(true);
+    expect(events.some((e) => e.state === 'NotifyFailure' && e.kind === 'exited')).toBe(true);
+    expect(events.some((e) => e.state === 'Load' && e.kind === 'entered')).toBe(false);
+  });
+});
+
+describe('etl_runs after a failure shows each date\'s true state', () => {
+  const byDate = async (dir: string) =>
+    (await sql(dir, "SELECT CAST(run_date AS VARCHAR) AS d, source, status, error, rows_loaded FROM etl_runs ORDER BY d, source")).map(
+      (r): Record<string, unknown> => ({ ...r, d: String(r.d).slice(0, 10) }),
+    );
+  const stages = async (dir: string) =>
+    (await sql(dir, 'SELECT CAST(run_date AS VARCHAR) AS d, stage, status, error FROM etl_run_stages ORDER BY d')).map(
+      (r): Record<string, unknown> => ({ ...r, d: String(r.d).slice(0, 10) }),
+    );
+
+  it('a Load failure on day 2 of 3: day 1 stays succeeded (its analysis failed), days 2 and 3 are failed', async () => {
+    const dir = dataDir();
+    const { handler: load } = await import('../../lambdas/handlers/load');
+    const result = await runLocalWorkflow({
+      dataDir: dir,
+      input: { from: '2026-11-01', to: '2026-11-03' },
+      config: CONFIG,
+      retryIntervalMs: 0,
+      taskOverrides: {
+        Load: async (input) => {
+          if ((input as { date: string }).date === '2026-11-02') throw new Error('warehouse unreachable');
+          return load(input);
+        },
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    const runs = await byDate(dir);
+    expect(runs.length).toBe(3 * 4);
+    for (const r of runs.filter((x) => x.d === '2026-11-01')) {
+      expect(r.status, r.source as string).toBe('succeeded');
+      expect(r.error).toBeNull();
+    }
+    expect(runs.filter((x) => x.d === '2026-11-01').some((r) => Number(r.rows_loaded) > 0)).toBe(true);
+    for (const r of runs.filter((x) => x.d !== '2026-11-01')) {
+      expect(r.status).toBe('failed');
+      expect(String(r.error)).toContain('warehouse unreachable');
+    }
+    // Day 1's data is in, its analysis is not: the failure says so.
+    expect(await stages(dir)).toEqual([{ d: '2026-11-01', stage: 'analyze', status: 'failed', error: expect.stringContaining('warehouse unreachable') }]);
+
+    // Fixed and re-run: every date succeeds and its analysis is done.
+    const again = await runLocalWorkflow({ dataDir: dir, input: { from: '2026-11-01', to: '2026-11-03' }, config: CONFIG });
+    expect(again.status).toBe('SUCCEEDED');
+    expect((await byDate(dir)).every((r) => r.status === 'succeeded')).toBe(true);
+    expect((await stages(dir)).map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('a failure in Analyze leaves the loaded date succeeded and its analysis failed', async () => {
+    const dir = dataDir();
+    const result = await runLocalWorkflow({
+      dataDir: dir,
+      input: { date: '2026-11-02' },
+      config: CONFIG,
+      retryIntervalMs: 0,
+      taskOverrides: {
+        Analyze: async () => {
+          throw new Error('forecast diverged');
+        },
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect((await byDate(dir)).map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(await stages(dir)).toEqual([{ d: '2026-11-02', stage: 'analyze', status: 'failed', error: expect.stringContaining('forecast diverged') }]);
+  });
+
+  it('an execution that ends without its Catch (killed, or stopped by a quota) during Analyze leaves the analysis pending', async () => {
+    const dir = dataDir();
+    const result = await runLocalWorkflow({
+      dataDir: dir,
+      input: { date: '2026-11-02' },
+      config: CONFIG,
+      // States.DataLimitExceeded is terminal: no NotifyFailure runs, as after a kill.
+      taskOverrides: { Analyze: async () => ({ runId: 'x', resultKeys: ['é'.repeat(140_000)], counts: {} }) },
+    });
+    expect(result.status).toBe('FAILED');
+    expect((await byDate(dir)).every((r) => r.status === 'succeeded')).toBe(true);
+    expect(await stages(dir)).toEqual([{ d: '2026-11-02', stage: 'analyze', status: 'pending', error: null }]);
+  });
+});
