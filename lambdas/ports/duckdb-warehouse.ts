@@ -7,6 +7,7 @@
  * One connection, and every call waits its turn: DuckDB transactions belong to a connection, so
  * interleaving two callers' batches on one connection would mix their transactions.
  */
+import { TransientError } from './transient-error';
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,9 @@ export interface DuckDbWarehouseOptions {
   readOnly?: boolean;
 }
 
+/** DuckDB's transaction conflicts (optimistic concurrency: https://duckdb.org/docs/stable/connect/concurrency). */
+const DUCKDB_CONFLICT = /write-write conflict|Conflict on tuple deletion|Could not set lock on file/i;
+
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
   private queue: Promise<unknown> = Promise.resolve();
@@ -72,7 +76,8 @@ export class DuckDbWarehouse implements Warehouse {
     } catch (e) {
       const msg = (e as Error).message;
       if (/lock/i.test(msg)) {
-        throw new Error(`The local warehouse ${path} is in use by another gridlake process (${msg}). Stop it, or use another --data-dir.`);
+        // Another process (a `gridlake sql`, another run) holds the file: the workflow's Retry waits it out.
+        throw new TransientError('duckdb:open', `The local warehouse ${path} is in use by another gridlake process (${msg}). Stop it, or use another --data-dir.`);
       }
       throw e;
     }
@@ -183,7 +188,10 @@ export class DuckDbWarehouse implements Warehouse {
       }
       return toRows(await this.conn.run(sql, params));
     } catch (e) {
-      throw new WarehouseError(statement.name, (e as Error).message, { cause: e });
+      const message = (e as Error).message;
+      // A transaction conflict rolls back and may pass on a later attempt (the workflow's Retry).
+      if (DUCKDB_CONFLICT.test(message)) throw new TransientError(`duckdb:${statement.name}`, message, { cause: e });
+      throw new WarehouseError(statement.name, message, { cause: e });
     }
   }
 

@@ -20,6 +20,7 @@
  * IAM: the actions and resources each method's requests need are declared in iam-actions.ts
  * (simulated against the synthesized roles by test/iam/iam-simulation.test.ts).
  */
+import { TransientError, isTransient } from './transient-error';
 import { createHash } from 'node:crypto';
 import {
   BatchExecuteStatementCommand,
@@ -95,6 +96,9 @@ const THROTTLING = new Set([
   'ServiceUnavailableException',
   'InternalServerException',
 ]);
+
+/** Redshift's serializable isolation error (1023): https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html */
+const SERIALIZABLE_CONFLICT = /serializable isolation violation|\b1023\b/i;
 
 function errorName(e: unknown): string {
   return (e as { name?: string })?.name ?? '';
@@ -359,8 +363,9 @@ export class RedshiftDataWarehouse implements Warehouse {
       }
       if (this.now() + delay > deadline) {
         await bestEffort(() => this.options.client.send(new CancelStatementCommand({ Id: id })));
-        throw new WarehouseError(
-          name,
+        // A statement held up by a busy workgroup may finish on a later attempt: the workflow retries it.
+        throw new TransientError(
+          `redshift-data:${name}`,
           `statement ${id} did not finish within ${Math.round((poll.deadlineMs ?? 14 * 60_000) / 1000)} s (last status ${status.Status}); ` +
             'it was cancelled. Check the workgroup capacity and the query plan.',
         );
@@ -371,13 +376,17 @@ export class RedshiftDataWarehouse implements Warehouse {
   }
 
   /** Names the failing item of a batch (sub-statements are numbered in order) with Redshift's message. */
-  private failure(status: DescribeStatementResponse, name: string, itemNames: string[]): WarehouseError {
+  private failure(status: DescribeStatementResponse, name: string, itemNames: string[]): WarehouseError | TransientError {
     const subs = status.SubStatements ?? [];
     const failedIndex = subs.findIndex((s) => s.Status === 'FAILED' || s.Error);
-    if (failedIndex >= 0 && itemNames[failedIndex]) {
-      return new WarehouseError(itemNames[failedIndex]!, subs[failedIndex]!.Error ?? status.Error ?? 'failed (no message from Redshift)');
-    }
-    return new WarehouseError(name, status.Error ?? 'failed (no message from Redshift)');
+    const [item, message] =
+      failedIndex >= 0 && itemNames[failedIndex]
+        ? [itemNames[failedIndex]!, subs[failedIndex]!.Error ?? status.Error ?? 'failed (no message from Redshift)']
+        : [name, status.Error ?? 'failed (no message from Redshift)'];
+    // A concurrent transaction won (Redshift error 1023); the transaction rolled back and can be run again.
+    // https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html
+    if (SERIALIZABLE_CONFLICT.test(message)) return new TransientError(`redshift-data:${item}`, message);
+    return new WarehouseError(item, message);
   }
 
   private async readResult(id: string, name: string): Promise<Row[]> {
@@ -403,12 +412,18 @@ export class RedshiftDataWarehouse implements Warehouse {
       try {
         return await call();
       } catch (e) {
-        if (e instanceof WarehouseError) throw e;
+        if (e instanceof WarehouseError || e instanceof TransientError) throw e;
         if (!THROTTLING.has(errorName(e))) {
+          // The SDK already retried network errors and 5xx: the workflow's Retry takes over.
+          if (isTransient(e)) throw new TransientError(`redshift-data:${name}`, `${errorName(e) || 'Error'}: ${(e as Error).message}`, { cause: e });
           throw new WarehouseError(name, `${errorName(e) || 'Error'}: ${(e as Error).message}`, { cause: e });
         }
         if (attempt >= maxAttempts) {
-          throw new WarehouseError(name, `still throttled after ${attempt} attempts (${errorName(e)}: ${(e as Error).message}); lower concurrency or retry later.`, { cause: e });
+          throw new TransientError(
+            `redshift-data:${name}`,
+            `still throttled after ${attempt} attempts (${errorName(e)}: ${(e as Error).message}); lower concurrency if this repeats`,
+            { cause: e },
+          );
         }
         await this.sleep(Math.random() * base * 2 ** (attempt - 1));
       }

@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ObjectNotFoundError, type ListPage, type ObjectStore, type PutOptions } from './object-store';
+import { classifyTransient } from './transient-error';
 
 /** Something that can name the `s3://bucket/key` URI of an object key (the Redshift COPY needs it). */
 export interface S3Locator {
@@ -72,8 +73,10 @@ export class S3ObjectStore implements ObjectStore, S3Locator {
     return `s3://${this.bucket}/${key}`;
   }
 
+  // Each call goes through classifyTransient: once the SDK's own retries are spent, throttling
+  // (SlowDown), 5xx and dropped connections surface as TransientError, which the workflow retries.
   async put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...putParams(options) }));
+    await classifyTransient('s3:PutObject', () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...putParams(options) })));
   }
 
   /** Streams the file; files above one part go up as a multipart upload (parallel parts). */
@@ -85,20 +88,26 @@ export class S3ObjectStore implements ObjectStore, S3Locator {
       queueSize: 4,
       leavePartsOnError: false,
     });
-    await upload.done();
+    await classifyTransient('s3:PutObject', () => upload.done());
   }
 
   async get(key: string): Promise<Uint8Array> {
-    try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return await out.Body!.transformToByteArray();
-    } catch (e) {
-      if (isNotFound(e)) throw new ObjectNotFoundError(key, this.location);
-      throw e;
-    }
+    return classifyTransient('s3:GetObject', async () => {
+      try {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        return await out.Body!.transformToByteArray();
+      } catch (e) {
+        if (isNotFound(e)) throw new ObjectNotFoundError(key, this.location);
+        throw e;
+      }
+    });
   }
 
   async getFile(key: string, localPath: string): Promise<void> {
+    return classifyTransient('s3:GetObject', () => this.download(key, localPath));
+  }
+
+  private async download(key: string, localPath: string): Promise<void> {
     let body: Readable;
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
@@ -112,14 +121,14 @@ export class S3ObjectStore implements ObjectStore, S3Locator {
   }
 
   async list(prefix: string, options: { continuationToken?: string; maxKeys?: number } = {}): Promise<ListPage> {
-    const out = await this.client.send(
+    const out = await classifyTransient('s3:ListBucket', () => this.client.send(
       new ListObjectsV2Command({
         Bucket: this.bucket,
         Prefix: prefix,
         ContinuationToken: options.continuationToken,
         MaxKeys: options.maxKeys ?? 1000,
       }),
-    );
+    ));
     return {
       objects: (out.Contents ?? []).map((o) => ({ key: o.Key!, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) })),
       nextToken: out.IsTruncated ? out.NextContinuationToken : undefined,
@@ -128,7 +137,7 @@ export class S3ObjectStore implements ObjectStore, S3Locator {
 
   async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      await classifyTransient('s3:GetObject', () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
       return true;
     } catch (e) {
       if (isNotFound(e)) return false;
@@ -137,7 +146,7 @@ export class S3ObjectStore implements ObjectStore, S3Locator {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    await classifyTransient('s3:DeleteObject', () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
   }
 }
 

@@ -5,6 +5,7 @@
  * IAM: the actions and resources each method's requests need are declared in iam-actions.ts
  * (simulated against the synthesized roles by test/iam/iam-simulation.test.ts).
  */
+import { TransientError, isTransient } from './transient-error';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notification, Notifier } from './notifier';
 
@@ -56,6 +57,8 @@ export class SnsNotifier implements Notifier {
         }),
       );
     } catch (e) {
+      // Throttling and 5xx (after the SDK's retries) are the workflow's to retry; the rest is a real fault.
+      if (isTransient(e)) throw new TransientError('sns:Publish', `notification ${n.id} to ${this.topicArn}: ${(e as Error).message}`, { cause: e });
       throw new Error(`Could not publish notification ${n.id} to ${this.topicArn}: ${(e as Error).message}`, { cause: e });
     }
   }

@@ -3,6 +3,7 @@
  * (it grants posting), so errors name only its host. Rate limits (429) and server errors are retried
  * with backoff, honouring Retry-After; anything else fails at once.
  */
+import { TransientError } from './transient-error';
 import type { Notification, Notifier } from './notifier';
 
 export interface WebhookNotifierOptions {
@@ -70,13 +71,16 @@ export class WebhookNotifier implements Notifier {
         if (res.ok) return;
       } catch (e) {
         if (attempt >= maxAttempts) {
-          throw new Error(`Webhook ${this.url.host} unreachable for notification ${n.id}: ${(e as Error).message}`, { cause: e });
+          throw new TransientError('webhook:POST', `${this.url.host} unreachable for notification ${n.id}: ${(e as Error).message}`, { cause: e });
         }
         await sleep((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
         continue;
       }
       const retryable = status === 429 || status >= 500;
-      if (!retryable || attempt >= maxAttempts) {
+      if (retryable && attempt >= maxAttempts) {
+        throw new TransientError('webhook:POST', `${this.url.host} answered HTTP ${status} for notification ${n.id} after ${attempt} attempts.`);
+      }
+      if (!retryable) {
         throw new Error(
           `Webhook ${this.url.host} answered HTTP ${status} for notification ${n.id}` +
             (retryable ? ` after ${attempt} attempts.` : ': check the webhook URL in the secret.'),

@@ -152,3 +152,44 @@ describe('etl_runs after a failure shows each date\'s true state', () => {
     expect(await stages(dir)).toEqual([{ d: '2026-11-02', stage: 'analyze', status: 'pending', error: null }]);
   });
 });
+
+describe('retries that happen', () => {
+  it("one throttled S3 call (SlowDown) is retried by the ASL's Retry on TransientError, and the run succeeds", async () => {
+    const { S3Client, PutObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { S3ObjectStore } = await import('../../lambdas/ports/s3-object-store');
+    const { portsFromEnv } = await import('../../lambdas/handlers/runtime');
+    const { publish } = await import('../../lambdas/steps/publish');
+    // The dashboard bucket is the real S3 adapter over a scripted S3 that throttles the first write.
+    const s3 = mockClient(S3Client);
+    const slowDown = Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
+    s3.on(PutObjectCommand).rejectsOnce(slowDown).resolves({});
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    const events: StateEvent[] = [];
+    let attempts = 0;
+    try {
+      const result = await runLocalWorkflow({
+        dataDir: dataDir(),
+        input: { date: '2026-11-02', sources: ['market'] },
+        config: CONFIG,
+        retryIntervalMs: 0,
+        onEvent: (e) => events.push(e),
+        taskOverrides: {
+          Publish: async (input) => {
+            attempts += 1;
+            const ports = await portsFromEnv('publish');
+            return publish(input, { ...ports, site: new S3ObjectStore(new S3Client({ region: 'eu-west-1' }), 'site-bucket') });
+          },
+        },
+      });
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe('SUCCEEDED');
+      expect(attempts).toBe(2);
+      expect(events.filter((e) => e.kind === 'failed' && e.state === 'Publish').map((e) => e.error)).toEqual([expect.stringMatching(/^TransientError: /)]);
+      expect(events.filter((e) => e.kind === 'retried').map((e) => e.state)).toEqual(['Publish']);
+      expect(s3.commandCalls(PutObjectCommand).length).toBeGreaterThan(1);
+    } finally {
+      s3.restore();
+    }
+  });
+});

@@ -145,13 +145,41 @@ describe('query and execute', () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     mock.on(ExecuteStatementCommand).rejects(throttled);
     const { wh } = warehouse({ retry: { maxAttempts: 3, baseDelayMs: 1 } });
-    await expect(wh.execute({ name: 'always_throttled', sql: 'SELECT 1' })).rejects.toThrow(/still throttled after 3 attempts/);
+    await expect(wh.execute({ name: 'always_throttled', sql: 'SELECT 1' })).rejects.toMatchObject({
+      name: 'TransientError',
+      message: expect.stringMatching(/still throttled after 3 attempts/),
+    });
     expect(mock.commandCalls(ExecuteStatementCommand)).toHaveLength(3);
 
     mock.reset();
     mock.on(ExecuteStatementCommand).rejects(Object.assign(new Error('bad sql'), { name: 'ValidationException' }));
     await expect(warehouse().wh.execute({ name: 'invalid', sql: 'SELEC' })).rejects.toThrow(/"invalid" failed: ValidationException: bad sql/);
-    expect(mock.commandCalls(ExecuteStatementCommand)).toHaveLength(1);
+    await expect(warehouse().wh.execute({ name: 'invalid', sql: 'SELEC' })).rejects.toBeInstanceOf(WarehouseError);
+    expect(mock.commandCalls(ExecuteStatementCommand)).toHaveLength(2);
+  });
+
+  it('a dropped connection or a 5xx (after the SDK retried) is a TransientError; access denied and bad SQL are not', async () => {
+    const cases: Array<[Error, string]> = [
+      [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'TransientError'],
+      [Object.assign(new Error('Service Unavailable'), { name: 'UnknownError', $metadata: { httpStatusCode: 503 } }), 'TransientError'],
+      [Object.assign(new Error('denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), 'WarehouseError'],
+      [Object.assign(new Error('syntax error at or near "SELEC"'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }), 'WarehouseError'],
+    ];
+    for (const [error, expected] of cases) {
+      mock.reset();
+      mock.on(ExecuteStatementCommand).rejects(error);
+      await expect(warehouse().wh.execute({ name: 'call', sql: 'SELECT 1' }), error.message).rejects.toMatchObject({ name: expected });
+    }
+  });
+
+  it('a serializable isolation conflict (Redshift error 1023) is transient: the rolled-back transaction can run again', async () => {
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q9' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q9', Status: 'FAILED', Error: 'ERROR: 1023 DETAIL: Serializable isolation violation on table - 123456' });
+    await expect(warehouse().wh.execute({ name: 'merge_meter_readings', sql: 'SELECT 1' })).rejects.toMatchObject({ name: 'TransientError' });
+    mock.reset();
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q10' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q10', Status: 'FAILED', Error: 'ERROR: column "x" does not exist' });
+    await expect(warehouse().wh.execute({ name: 'bad', sql: 'SELECT 1' })).rejects.toBeInstanceOf(WarehouseError);
   });
 
   it('cancels and fails a statement that outlives the deadline', async () => {
@@ -159,7 +187,11 @@ describe('query and execute', () => {
     mock.on(DescribeStatementCommand).resolves({ Id: 'q6', Status: 'STARTED' });
     mock.on(CancelStatementCommand).resolves({ Status: true });
     const { wh, time } = warehouse();
-    await expect(wh.execute({ name: 'slow', sql: 'SELECT 1' })).rejects.toThrow(/"slow" failed: statement q6 did not finish within 10 s/);
+    // A timeout is transient: the workflow's Retry (ErrorEquals TransientError) runs the step again.
+    await expect(wh.execute({ name: 'slow', sql: 'SELECT 1' })).rejects.toMatchObject({
+      name: 'TransientError',
+      message: expect.stringMatching(/^redshift-data:slow: statement q6 did not finish within 10 s/),
+    });
     expect(mock.commandCalls(CancelStatementCommand)[0]!.args[0].input).toEqual({ Id: 'q6' });
     expect(time.now()).toBeLessThanOrEqual(10_000);
   });
