@@ -177,8 +177,9 @@ export class Pipeline extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: memoryMb,
-      // The Task state's TimeoutSeconds is the budget; Lambda's hard limit is 15 minutes.
-      timeout: Duration.seconds(Math.min(task.timeoutSeconds ?? 300, 900)),
+      // The Lambda stops 30 s before its Task state's TimeoutSeconds (Lambda's hard limit is 15 min),
+      // so a slow function fails with its own timeout error and log line, not an opaque States.Timeout.
+      timeout: Duration.seconds(Math.min((task.timeoutSeconds ?? 330) - 30, 900)),
       // DuckDB spills and stages Parquet in /tmp: give it room beyond the default 512 MB.
       ephemeralStorageSize: duckdb ? Size.gibibytes(4) : undefined,
       tracing: lambda.Tracing.ACTIVE,

@@ -200,7 +200,9 @@ describe('pipeline', () => {
       expect(props.Architectures, task.name).toEqual(['arm64']);
       expect(props.TracingConfig, task.name).toEqual({ Mode: 'Active' });
       expect(props.MemorySize, task.name).toBe(STEP_ACCESS[task.name]!.memoryMb);
-      expect(props.Timeout, task.name).toBe(Math.min(task.timeoutSeconds!, 900));
+      // 30 s of headroom under the Task's TimeoutSeconds (cloud review, section D).
+      expect(props.Timeout, task.name).toBe(Math.min(task.timeoutSeconds! - 30, 900));
+      expect(task.timeoutSeconds! - props.Timeout, task.name).toBeGreaterThanOrEqual(30);
       expect(props.Environment.Variables).toMatchObject({ GRIDLAKE_MODE: 'aws', POWERTOOLS_SERVICE_NAME: 'gridlake' });
       expect(() => JSON.parse(props.Environment.Variables.GRIDLAKE_CONFIG)).not.toThrow();
     }

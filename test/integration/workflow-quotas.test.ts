@@ -149,18 +149,18 @@ describe('Step Functions quotas in the local runner', () => {
       config: CONFIG,
       retryIntervalMs: 0,
       onEvent: r.onEvent,
-      // 1 ASL second = 20 ms: Publish's TimeoutSeconds (300) is 6 s here; the override takes longer.
+      // 1 ASL second = 20 ms: Publish's TimeoutSeconds (330) is 6.6 s here; the override takes longer.
       quotas: { msPerTimeoutSecond: 20 },
       taskOverrides: {
         Publish: async () => {
-          await new Promise((res) => setTimeout(res, 7_000));
+          await new Promise((res) => setTimeout(res, 8_000));
           finished = true;
           return { published: [] };
         },
       },
     });
     expect(result.status).toBe('FAILED');
-    expect(result.error).toMatch(/^Publish: States\.Timeout: Task Publish did not finish within its TimeoutSeconds \(300 s\)/);
+    expect(result.error).toMatch(/^Publish: States\.Timeout: Task Publish did not finish within its TimeoutSeconds \(330 s\)/);
     expect(r.events.some((e) => e.state === 'NotifyFailure' && e.kind === 'exited')).toBe(true);
     // The runner returned only once the timed-out work had stopped: nothing runs on after a failed run.
     expect(finished).toBe(true);

@@ -46,7 +46,9 @@ describe('statemachines/etl.asl.json', () => {
     expect(tasks.length).toBeGreaterThanOrEqual(7);
     for (const [name, s] of tasks) {
       expect(s.Resource, name).toMatch(/^\$\{\w+FunctionArn\}$/);
-      expect(s.TimeoutSeconds, name).toBeGreaterThan(0);
+      // Room for the Lambda's own timeout (at most 900 s) to surface 30 s before the Task's.
+      expect(s.TimeoutSeconds, name).toBeGreaterThan(30);
+      expect(s.TimeoutSeconds, name).toBeLessThanOrEqual(930);
       const retry = s.Retry?.[0];
       expect(retry?.ErrorEquals, name).toContain('TransientError');
       expect(retry?.BackoffRate, name).toBeGreaterThan(1);
