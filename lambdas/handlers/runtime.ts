@@ -26,13 +26,27 @@ function powertoolsLog(step: string): Log {
   };
 }
 
+/** Reset between tests only. */
+export function resetPortsCache(): void {
+  awsPorts = undefined;
+}
+
 let awsPorts: Promise<Omit<StepPorts, 'config' | 'clock' | 'log' | 'tmpDir'>> | undefined;
 
 export async function portsFromEnv(step: string, env: NodeJS.ProcessEnv = process.env): Promise<StepPorts> {
   const cfg = config(env.GRIDLAKE_CONFIG);
   if (env.GRIDLAKE_MODE === 'aws') {
-    awsPorts ??= import('../ports/aws-ports').then((m) => m.createAwsPorts(env));
-    return { ...(await awsPorts), config: cfg, clock: systemClock, log: powertoolsLog(step), tmpDir: '/tmp' };
+    const log = powertoolsLog(step);
+    if (!awsPorts) {
+      const building = import('../ports/aws-ports').then((m) => m.createAwsPorts(env, {}, (message) => log.warn(message)));
+      awsPorts = building;
+      // A failure (a secret not readable yet, a throttled call) must not poison the warm container:
+      // the next invocation builds the ports again instead of re-throwing the cached rejection.
+      building.catch(() => {
+        if (awsPorts === building) awsPorts = undefined;
+      });
+    }
+    return { ...(await awsPorts), config: cfg, clock: systemClock, log, tmpDir: '/tmp' };
   }
   const log = env.GRIDLAKE_LOG === 'json' ? powertoolsLog(step) : silentLog;
   // Imported lazily: the local adapters pull in DuckDB, which only the transform Lambda packs.

@@ -104,18 +104,34 @@ async function readSecret(secrets: SecretsManagerClient, arn: string, variable: 
   }
 }
 
-/** A webhook secret may hold the bare URL or JSON `{"url": "..."}`. */
-export function webhookUrlFromSecret(secret: string): string {
+/**
+ * A webhook secret may hold the bare URL or JSON `{"url": "..."}`. Anything else — the random value
+ * CloudFormation generates for a secret nobody filled yet, an empty string, JSON without a URL — means
+ * "not configured": undefined, never an exception that would take the function down.
+ */
+export function webhookUrlFromSecret(secret: string): string | undefined {
   const text = secret.trim();
+  let candidate: unknown = text;
   if (text.startsWith('{')) {
-    const url = (JSON.parse(text) as { url?: unknown }).url;
-    if (typeof url !== 'string') throw new Error('The Slack webhook secret is JSON without a "url" string field.');
-    return url;
+    try {
+      candidate = (JSON.parse(text) as { url?: unknown }).url;
+    } catch {
+      return undefined;
+    }
   }
-  return text;
+  if (typeof candidate !== 'string') return undefined;
+  try {
+    const url = new URL(candidate);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export async function createAwsPorts(env: Env, clients: AwsClients = {}): Promise<AwsPorts> {
+/**
+ * @param warn where "not configured" notes go (once per container: the ports are built once).
+ */
+export async function createAwsPorts(env: Env, clients: AwsClients = {}, warn: (message: string) => void = (m) => console.warn(m)): Promise<AwsPorts> {
   const s3 = clients.s3 ?? new S3Client(s3ClientConfig());
   const lake = lakeFromEnv(env, s3);
   const site: ObjectStore = env.SITE_BUCKET
@@ -144,7 +160,13 @@ export async function createAwsPorts(env: Env, clients: AwsClients = {}): Promis
   if (env.ALERT_TOPIC_ARN) channels.push(new SnsNotifier(clients.sns ?? new SNSClient({}), env.ALERT_TOPIC_ARN));
   if (env.SLACK_WEBHOOK_SECRET_ARN) {
     const url = webhookUrlFromSecret(await readSecret(secrets!, env.SLACK_WEBHOOK_SECRET_ARN, 'SLACK_WEBHOOK_SECRET_ARN'));
-    channels.push(new WebhookNotifier(url));
+    if (url) channels.push(new WebhookNotifier(url));
+    else {
+      warn(
+        `The Slack webhook is not configured: the secret in SLACK_WEBHOOK_SECRET_ARN (${env.SLACK_WEBHOOK_SECRET_ARN}) holds no http(s) URL ` +
+          '(a secret CloudFormation created but nobody filled holds a random string). Notifications go to SNS only; put the webhook URL in the secret to enable Slack.',
+      );
+    }
   }
   const notifier: Notifier = channels.length ? fanOut(...channels) : unavailable<Notifier>('ALERT_TOPIC_ARN', 'send notifications');
 
