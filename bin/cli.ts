@@ -32,6 +32,8 @@ Usage:
       Serve the dashboard with the latest published results.
   gridlake demo [--days N] [--port N] [--data-dir DIR]
       The last N (default 30) days of simulated data through the workflow, then serve (npm start).
+  gridlake cloud smoke [--date D] --outputs FILE [--stack NAME]
+      On a deployed stack: run one date, follow it, print its reconciliation (see cloud smoke --help).
 
 Options:
   --data-dir DIR   local data directory (default .gridlake)
@@ -43,6 +45,7 @@ Exit codes: 0 success, 1 a run failed, 2 usage error.`;
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'cloud') return (await import('../local/cloud-smoke')).cloudCommand(argv.slice(1)); // its own flags and --help
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -11,7 +11,7 @@ import { rewriteNamedParams } from '../../lambdas/ports/warehouse';
 import { tableColumns } from '../../lambdas/sql/files';
 
 const SQL = join(__dirname, '..', '..', 'lambdas', 'sql');
-const WAREHOUSE_FOLDERS = ['tables', 'merge', 'load', 'results', 'analysis'];
+const WAREHOUSE_FOLDERS = ['tables', 'merge', 'load', 'results', 'analysis', 'ops'];
 
 /** A plausible value for each named parameter the SQL files use (extend when adding a parameter). */
 const SAMPLE: Record<string, string | number | null> = {
