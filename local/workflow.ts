@@ -51,6 +51,8 @@ export interface LocalRunOptions {
    * payloads or 25,000 events. Every other caller runs with AWS's values (local/quotas.ts).
    */
   quotas?: Partial<StepFunctionsQuotas>;
+  /** Tests only: another workflow file (Tasks without a handler module need taskOverrides). Default: ASL_PATH. */
+  aslPath?: string;
 }
 
 export interface LocalRunResult {
@@ -68,9 +70,9 @@ export interface LocalRunResult {
 type Handler = (event: unknown) => Promise<unknown>;
 
 /** State name → handler, for every Task state of the ASL. */
-async function taskHandlers(): Promise<Record<string, Handler>> {
+async function taskHandlers(aslPath: string): Promise<Record<string, Handler>> {
   const out: Record<string, Handler> = {};
-  for (const task of aslTaskHandlers(ASL_PATH)) {
+  for (const task of aslTaskHandlers(aslPath)) {
     const mod = (await importHandlerModule(ROOT, task.handlerFile)) as { handler?: Handler };
     if (typeof mod.handler !== 'function') throw new Error(`${task.handlerFile} does not export a handler function.`);
     for (const state of task.states) out[state] = mod.handler;
@@ -145,11 +147,12 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
 
   // Fill the ${…} substitutions as Step Functions does with DefinitionSubstitutions; the Task
   // states are then overridden by the local handlers, so these ARNs are never called.
-  const text = readFileSync(ASL_PATH, 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => `arn:aws:lambda:local-1:000000000000:function:gridlake-${name}`);
+  const aslPath = options.aslPath ?? ASL_PATH;
+  const text = readFileSync(aslPath, 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => `arn:aws:lambda:local-1:000000000000:function:gridlake-${name}`);
   const definition = JSON.parse(text) as StateMachineDefinition & { States: Record<string, AslState> };
   const tasks = taskSpecs(definition.States);
   const machine = new StateMachine(definition);
-  const handlers = { ...(await taskHandlers()), ...(options.taskOverrides ?? {}) };
+  const handlers = { ...(await taskHandlers(aslPath)), ...(options.taskOverrides ?? {}) };
   const retryIntervalOverrides =
     options.retryIntervalMs === undefined ? undefined : Object.fromEntries(Object.keys(handlers).map((s) => [s, options.retryIntervalMs!]));
 

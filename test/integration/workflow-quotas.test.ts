@@ -3,7 +3,7 @@
  * handlers: payloads (256 KB, States.DataLimitExceeded, terminal: no Catch runs), history (25,000
  * events) and Task TimeoutSeconds (States.Timeout). Each failure here is what AWS would do.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -165,4 +165,27 @@ describe('Step Functions quotas in the local runner', () => {
     // The runner returned only once the timed-out work had stopped: nothing runs on after a failed run.
     expect(finished).toBe(true);
   }, 30_000);
+});
+
+describe('States.DataLimitExceeded and Catch', () => {
+  /** A two-state workflow: a Task whose result is too large, and where its Catch leads. */
+  function workflow(errorEquals: string[]): string {
+    const path = join(dataDir(), 'wf.asl.json');
+    const task = { Type: 'Task', Resource: 'arn:aws:lambda:local-1:000000000000:function:big', Catch: [{ ErrorEquals: errorEquals, ResultPath: '$.error', Next: 'Handled' }], End: true };
+    writeFileSync(path, JSON.stringify({ StartAt: 'Big', States: { Big: task, Handled: { Type: 'Pass', Result: 'handled', End: true } } }));
+    return path;
+  }
+  const big = { Big: async () => ({ blob: bulky(AWS_QUOTAS.payloadBytes) }) };
+
+  it('a Catch that names it handles it', async () => {
+    const result = await runLocalWorkflow({ dataDir: dataDir(), input: {}, aslPath: workflow(['States.DataLimitExceeded']), taskOverrides: big });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toBe('handled');
+  });
+
+  it('States.ALL does not', async () => {
+    const result = await runLocalWorkflow({ dataDir: dataDir(), input: {}, aslPath: workflow(['States.ALL']), taskOverrides: big });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toMatch(/^Big: States\.DataLimitExceeded/);
+  });
 });
