@@ -1,13 +1,26 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Every statement the DuckDB warehouse runs during the tests is recorded here (test workers and the
+// CLI processes they start inherit the variable), for the Redshift grammar test, which runs after
+// all other test files (its project's groupOrder is 1). See test/redshift/statement-recording.ts.
+const SQL_RECORDING = join(tmpdir(), `gridlake-sql-recording-${process.pid}.jsonl`);
+const RECORDED_STATEMENTS_TEST = 'test/redshift/recorded-statements.test.ts';
 
 // Integration tests open real DuckDB files, child processes (s3rver) and Chromium: give them room,
 // and keep CDK synths from running in parallel on a 2-core machine.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
+    env: { GRIDLAKE_SQL_RECORDING: SQL_RECORDING },
+    globalSetup: ['test/redshift/statement-recording.ts'],
+    projects: [
+      { extends: true, test: { name: 'gridlake', include: ['test/**/*.test.ts'], exclude: [RECORDED_STATEMENTS_TEST] } },
+      { extends: true, test: { name: 'redshift-statements', include: [RECORDED_STATEMENTS_TEST], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -24,6 +24,8 @@ import {
 } from '@duckdb/node-api';
 import type { ObjectStore } from './object-store';
 import { LocalFolderStore } from './local-folder-store';
+import { redshiftCopy, redshiftDdl } from './redshift-sql-text';
+import { StatementRecorder } from './statement-recorder';
 import {
   assertIdentifier,
   isCopy,
@@ -47,20 +49,33 @@ export interface DuckDbWarehouseOptions {
    * anything outside it (no files, no network, no extension installs). Default false.
    */
   readOnly?: boolean;
+  /**
+   * Tests: append every statement run through the port, as the Redshift adapter would send it, to
+   * this file (see statement-recorder.ts). Default: the file named by GRIDLAKE_SQL_RECORDING, if set.
+   */
+  recordStatementsTo?: string;
 }
 
 /** DuckDB's transaction conflicts (optimistic concurrency: https://duckdb.org/docs/stable/connect/concurrency). */
 const DUCKDB_CONFLICT = /write-write conflict|Conflict on tuple deletion|Could not set lock on file/i;
 
+// What the recording holds for a CopyStatement: the Redshift COPY text with a placeholder manifest
+// and role (the real ones exist only in the cloud; neither changes the grammar).
+const RECORDED_MANIFEST = 's3://gridlake-lake/curated/_manifests/recorded.manifest';
+const RECORDED_COPY_ROLE = 'arn:aws:iam::123456789012:role/gridlake-copy';
+
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Recording only: the DuckDB DDL this adapter made → the Redshift DDL of the same table. */
+  private readonly redshiftDdlOf = new Map<string, string>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly store: ObjectStore | undefined,
     readonly path: string,
+    private readonly recorder: StatementRecorder | undefined,
   ) {}
 
   /** Opens (creating if needed) the database file at `path`, or `:memory:`. */
@@ -84,7 +99,8 @@ export class DuckDbWarehouse implements Warehouse {
     const conn = await instance.connect();
     // Warehouse timestamps are UTC instants; local days are computed explicitly with AT TIME ZONE.
     await conn.run("SET TimeZone = 'UTC'");
-    return new DuckDbWarehouse(instance, conn, options.store, path);
+    const recorder = options.recordStatementsTo ? new StatementRecorder(options.recordStatementsTo) : StatementRecorder.fromEnv();
+    return new DuckDbWarehouse(instance, conn, options.store, path, recorder);
   }
 
   /**
@@ -129,7 +145,9 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   adaptDdl(table: string, portableSql: string): string {
-    return duckdbDdl(table, portableSql);
+    const sql = duckdbDdl(table, portableSql);
+    if (this.recorder) this.redshiftDdlOf.set(sql, redshiftDdl(table, portableSql));
+    return sql;
   }
 
   query<T extends Row = Row>(statement: Statement): Promise<T[]> {
@@ -180,6 +198,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   private async runStatement(statement: Statement, read: boolean): Promise<Row[]> {
+    this.record(statement.name, this.redshiftDdlOf.get(statement.sql) ?? statement.sql);
     const { sql, params } = bound(statement);
     try {
       if (!read) {
@@ -195,10 +214,23 @@ export class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /**
+   * Records what Redshift would be sent for a statement of the port: the port's SQL text with its
+   * `:name` placeholders (the Redshift adapter keeps them, except a NULL or '' value it writes as a
+   * constant), the Redshift DDL instead of the DuckDB one, and the Redshift COPY instead of the
+   * read_parquet insert below. Not recorded: this adapter's own session statements (SET, BEGIN,
+   * COMMIT), and queryChunks/statementCount, which serve analysts' ad hoc DuckDB queries
+   * (`gridlake sql`), not the pipeline.
+   */
+  private record(name: string, redshiftSql: string): void {
+    this.recorder?.record(name, redshiftSql);
+  }
+
   /** COPY equivalent: insert Parquet objects into `table`, matching columns by name. */
   private async copyParquet(name: string, table: string, keys: string[], scratch: string[]): Promise<void> {
     assertIdentifier(table);
     if (keys.length === 0) return;
+    this.record(name, redshiftCopy(table, RECORDED_MANIFEST, RECORDED_COPY_ROLE));
     const files: string[] = [];
     if (this.store instanceof LocalFolderStore) {
       for (const key of keys) files.push(this.store.pathOf(key));

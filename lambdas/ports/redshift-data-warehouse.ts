@@ -47,6 +47,10 @@ import {
   type Statement,
   type Warehouse,
 } from './warehouse';
+import { redshiftCopy, redshiftDdl } from './redshift-sql-text';
+
+// The DDL and COPY texts live in their own module so the local adapter can record them too.
+export { REDSHIFT_PHYSICAL_DESIGN, redshiftCopy, redshiftDdl } from './redshift-sql-text';
 
 /** The Data API rejects SQL text above 100 KB. */
 export const MAX_STATEMENT_BYTES = 100 * 1024;
@@ -327,7 +331,7 @@ export class RedshiftDataWarehouse implements Warehouse {
     await lake.put(manifestKey, JSON.stringify({ entries }), { contentType: 'application/json' });
     const manifestUri = lake.s3Uri(manifestKey);
     if (!S3_URI.test(manifestUri)) throw new WarehouseError(item.name, `manifest key "${manifestKey}" has characters COPY cannot quote safely.`);
-    return `COPY ${table} FROM '${manifestUri}' IAM_ROLE '${copyRoleArn}' FORMAT AS PARQUET MANIFEST`;
+    return redshiftCopy(table, manifestUri, copyRoleArn);
   }
 
   private async start(statement: Statement): Promise<string> {
@@ -429,66 +433,4 @@ export class RedshiftDataWarehouse implements Warehouse {
       }
     }
   }
-}
-
-/**
- * Redshift-only physical design, applied to the portable DDL in `lambdas/sql/tables/*.sql`
- * (which Postgres and DuckDB must also run, so it cannot carry these clauses):
- *
- * | table          | DISTSTYLE / DISTKEY | SORTKEY                   | why |
- * |----------------|---------------------|---------------------------|-----|
- * | meter_readings | KEY (meter_id)      | (interval_start, meter_id)| largest table; per-meter joins co-located; time-range scans prune blocks |
- * | meter_daily    | KEY (meter_id)      | (day, meter_id)           | joins with meter_readings/meters on meter_id; dashboards read recent days |
- * | meters         | ALL                 | (meter_id)                | small dimension joined to every reading: a copy on every node |
- * | utility_usage  | KEY (household_id)  | (month, household_id)     | joins with households; monthly reports filter on month |
- * | households     | ALL                 | (household_id)            | 840 rows: replicate |
- * | buildings      | ALL                 | (building_id)             | 11 rows: replicate |
- * | market_prices  | EVEN                | (symbol, trade_date)      | small; reads are per symbol over a date range |
- * | market_stats   | EVEN                | (symbol, trade_date)      | as market_prices |
- * | anomalies      | EVEN                | (occurred_at)             | read newest first, rarely joined |
- * | forecasts      | EVEN                | (issued_on, group_id)     | read by latest issue date |
- * | etl_runs       | ALL                 | (run_date)                | tiny run record |
- * | etl_run_stages | ALL                 | (run_date)                | tiny stage record |
- * Tables not listed keep Redshift's AUTO choices.
- */
-export const REDSHIFT_PHYSICAL_DESIGN: Record<string, string> = {
-  meter_readings: 'DISTSTYLE KEY DISTKEY (meter_id) SORTKEY (interval_start, meter_id)',
-  meter_daily: 'DISTSTYLE KEY DISTKEY (meter_id) SORTKEY (day, meter_id)',
-  meters: 'DISTSTYLE ALL SORTKEY (meter_id)',
-  utility_usage: 'DISTSTYLE KEY DISTKEY (household_id) SORTKEY (month, household_id)',
-  households: 'DISTSTYLE ALL SORTKEY (household_id)',
-  buildings: 'DISTSTYLE ALL SORTKEY (building_id)',
-  market_prices: 'DISTSTYLE EVEN SORTKEY (symbol, trade_date)',
-  market_stats: 'DISTSTYLE EVEN SORTKEY (symbol, trade_date)',
-  anomalies: 'DISTSTYLE EVEN SORTKEY (occurred_at)',
-  forecasts: 'DISTSTYLE EVEN SORTKEY (issued_on, group_id)',
-  etl_runs: 'DISTSTYLE ALL SORTKEY (run_date)',
-  etl_run_stages: 'DISTSTYLE ALL SORTKEY (run_date)',
-};
-
-/**
- * The Redshift DDL for a portable CREATE TABLE: the table attributes from
- * {@link REDSHIFT_PHYSICAL_DESIGN} go after the column list's closing parenthesis.
- */
-export function redshiftDdl(tableName: string, portableSql: string): string {
-  assertIdentifier(tableName);
-  const attributes = REDSHIFT_PHYSICAL_DESIGN[tableName];
-  if (!attributes) return portableSql;
-  const create = new RegExp(`CREATE\\s+TABLE\\s+(IF\\s+NOT\\s+EXISTS\\s+)?${tableName}\\s*\\(`, 'i').exec(portableSql);
-  if (!create) {
-    throw new Error(`redshiftDdl: no "CREATE TABLE ${tableName} (" in the given SQL; pass the table's .sql file from lambdas/sql/tables.`);
-  }
-  // Find the parenthesis that closes the column list (skipping nested ones and quoted text).
-  let depth = 0;
-  for (let i = create.index + create[0].length - 1; i < portableSql.length; i++) {
-    const ch = portableSql[i];
-    if (ch === "'") {
-      i = portableSql.indexOf("'", i + 1);
-      if (i < 0) break;
-    } else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) {
-      return `${portableSql.slice(0, i + 1)}\n${attributes}${portableSql.slice(i + 1)}`;
-    }
-  }
-  throw new Error(`redshiftDdl: the column list of ${tableName} is not closed; check lambdas/sql/tables/${tableName}.sql.`);
 }
