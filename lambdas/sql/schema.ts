@@ -1,9 +1,11 @@
 /**
  * Creates the warehouse tables on first use: idempotent DDL (CREATE TABLE IF NOT EXISTS), one file
- * per table in lambdas/sql/tables/, adapted to the dialect by the warehouse adapter.
+ * per table in lambdas/sql/tables/, adapted to the dialect by the warehouse adapter; then migrates
+ * tables created in an older shape (lambdas/sql/migrations.ts).
  */
 import type { Warehouse } from '../ports/warehouse';
 import { sqlFile, warehouseTables } from './files';
+import { MIGRATIONS } from './migrations';
 
 const ready = new WeakSet<Warehouse>();
 
@@ -14,5 +16,26 @@ export async function ensureSchema(warehouse: Warehouse): Promise<void> {
     const sql = warehouse.adaptDdl ? warehouse.adaptDdl(table, portable) : portable;
     await warehouse.execute({ name: `ddl_${table}`, sql });
   }
+  await migrate(warehouse);
   ready.add(warehouse);
+}
+
+/** Applies each migration whose old shape is still there; returns the ids applied. */
+export async function migrate(warehouse: Warehouse): Promise<string[]> {
+  const applied: string[] = [];
+  for (const m of MIGRATIONS) {
+    const exists = async (c: { table: string; column: string }) => {
+      const [row] = await warehouse.query({
+        name: `migration_${m.id}_check`,
+        sql: sqlFile('catalog/column_exists.sql'),
+        params: { table_name: c.table, column_name: c.column },
+      });
+      return Number(row?.n ?? 0) > 0;
+    };
+    const due = (m.whileColumnExists && (await exists(m.whileColumnExists))) || (m.whileColumnMissing && !(await exists(m.whileColumnMissing)));
+    if (!due) continue;
+    await warehouse.execute({ name: `migration_${m.id}`, sql: sqlFile(`migrations/${m.id}.sql`) });
+    applied.push(m.id);
+  }
+  return applied;
 }

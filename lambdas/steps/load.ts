@@ -18,6 +18,7 @@ import { assertIdentifier, type BatchItem, type Statement } from '../ports/wareh
 import { SOURCES, sourceModule } from '../sources/registry';
 import type { SourceModule } from '../sources/source';
 import { sqlFile, tableColumns } from '../sql/files';
+import { scriptStatements } from '../sql/script';
 import type { StepPorts } from './ports';
 import { ensureSchema } from '../sql/schema';
 import { causeText } from './step-error';
@@ -249,7 +250,7 @@ function readingsSideEffects(source: SourceName, runId: string, defaultTimezone:
   return [
     { name: 'register_unknown_meters', sql: sqlFile('load/register_unknown_meters.sql'), params: { source, run_id: runId } },
     { name: 'drop_stg_meter_timezones_end', sql: 'DROP TABLE stg_meter_timezones' },
-    { name: 'affected_days', sql: sqlFile('load/affected_days.sql'), params },
+    ...scriptStatements('load/affected_days.sql', 'affected_days', params),
   ];
 }
 

@@ -15,6 +15,7 @@ import { overviewAnalysis } from '../../lambdas/steps/analyze/overview';
 import type { Overview } from '../../lambdas/contract/results';
 import { baselineColumns, seasonalBaseline } from '../../lambdas/analysis/seasonal-baseline';
 import { sqlFile } from '../../lambdas/sql/files';
+import { queryScript } from '../../lambdas/sql/script';
 import { openFixture, type Fixture } from './analysis-fixture';
 
 const AS_OF = '2026-02-20';
@@ -105,7 +106,7 @@ describe('the SQL baseline and its in-memory twin', () => {
       to_ts: '2026-02-21T00:00:00Z',
       interval_minutes: 30,
     };
-    const scored = await fx.warehouse.query({ name: 'scored', sql: sqlFile('analysis/meter_readings_scored.sql'), params });
+    const scored = await queryScript(fx.warehouse, 'analysis/meter_readings_scored.sql', 'scored', params);
     for (const meter of ['M0001', 'M0077']) {
       const raw = await fx.warehouse.query({
         name: 'raw',

@@ -339,7 +339,7 @@ describe.each(warehouses)('readWatermarks on %s with the real market_prices DDL'
     for (const [symbol, date] of rows) {
       await warehouse.execute({
         name: 'seed_market_prices',
-        sql: `INSERT INTO market_prices (symbol, trade_date, open, high, low, close, adj_close, volume, source, run_id)
+        sql: `INSERT INTO market_prices (symbol, trade_date, open_price, high, low, close, adj_close, volume, source, run_id)
               VALUES (:symbol, CAST(:date AS DATE), 1, 2, 0.5, 1.5, 1.5, 100, 'test', 'run-1')`,
         params: { symbol, date },
       });
@@ -370,7 +370,7 @@ describe.each(warehouses)('readWatermarks on %s with the real market_prices DDL'
   it('drives an incremental fetch: watermark → range → paged requests for exactly the missing days', async () => {
     await warehouse.execute({
       name: 'seed_watermark',
-      sql: `INSERT INTO market_prices (symbol, trade_date, open, high, low, close, adj_close, volume, source, run_id)
+      sql: `INSERT INTO market_prices (symbol, trade_date, open_price, high, low, close, adj_close, volume, source, run_id)
             VALUES ('QQQ', CAST(:date AS DATE), 1, 2, 0.5, 1.5, 1.5, 100, 'test', 'run-1')`,
       params: { date: '2024-01-01' },
     });

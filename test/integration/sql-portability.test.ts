@@ -1,7 +1,8 @@
 /**
- * Dialect guard: every warehouse .sql file (tables, merge, load, results, analysis) must also run
+ * Dialect guard: every warehouse .sql file (tables, merge, load, results, analysis, catalog) must also run
  * on Postgres — Redshift's ancestor — here PGlite, a real Postgres compiled to WASM. Transform SQL
- * (lambdas/sql/transform/) is DuckDB-only by design and is not checked here.
+ * (lambdas/sql/transform/) is DuckDB-only by design and is not checked here, nor are migrations/,
+ * which change tables of an older shape (test/integration/schema-migrations.test.ts).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { rewriteNamedParams } from '../../lambdas/ports/warehouse';
 import { tableColumns } from '../../lambdas/sql/files';
 
 const SQL = join(__dirname, '..', '..', 'lambdas', 'sql');
-const WAREHOUSE_FOLDERS = ['tables', 'merge', 'load', 'results', 'analysis', 'ops'];
+const WAREHOUSE_FOLDERS = ['tables', 'merge', 'load', 'results', 'analysis', 'ops', 'catalog'];
 
 /** A plausible value for each named parameter the SQL files use (extend when adding a parameter). */
 const SAMPLE: Record<string, string | number | null> = {
@@ -27,6 +28,7 @@ const SAMPLE: Record<string, string | number | null> = {
   value: 5.5, expected: 0.4, score: 9.1, interval_minutes: 30, group_id: 'fleet', model: 'holt-winters',
   target_hour: '2026-11-02T00:00:00Z', yhat: 10, lo80: 8, hi80: 12, lo95: 7, hi95: 13,
   trade_date: '2026-11-02', daily_return: 0.01, drawdown: -0.02, ma20: 100, ma50: 99, vol20: 0.2, stage: 'analyze',
+  table_name: 'market_prices', column_name: 'open_price',
 };
 
 function files(folder: string): string[] {
@@ -98,10 +100,12 @@ describe('warehouse SQL runs on Postgres (PGlite)', () => {
         if (f === 'load/affected_days.sql') await pg.exec('DROP TABLE IF EXISTS affected_days');
         // Files run alphabetically; each run-record insert gets a clean slate as in the load.
         if (/load\/(record_loaded_run|insert_missing_runs_failed)\.sql$/.test(f)) await pg.exec('DELETE FROM etl_runs');
-        const { text, values } = bind(readFileSync(join(SQL, f), 'utf8'), f);
-        for (const stmt of text.split(/;\s*(?:\n|$)/).filter((s) => s.replace(/--[^\n]*/g, '').trim())) {
+        // A file may hold several statements (lambdas/sql/script.ts): each is bound on its own.
+        const statements = readFileSync(join(SQL, f), 'utf8').split(/;\s*(?:\n|$)/).filter((s) => s.replace(/--[^\n]*/g, '').trim());
+        for (const statement of statements) {
+          const { text, values } = bind(statement, f);
           try {
-            await pg.query(stmt, values.slice(0, Math.max(0, ...[...stmt.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))));
+            await pg.query(text, values);
           } catch (e) {
             throw new Error(`${f} failed on Postgres: ${(e as Error).message}`);
           }

@@ -52,7 +52,7 @@ describe('market prices from the live HTTP API through the workflow', () => {
       expect(server.requests.every((r) => r.apiKey === KEY)).toBe(true);
 
       const ports = await localPorts({ dataDir: dir, config: parseConfig(config), log: silentLog });
-      const rows = await ports.warehouse.query({ name: 't', sql: 'SELECT CAST(trade_date AS VARCHAR) AS d, open, close FROM market_prices ORDER BY trade_date' });
+      const rows = await ports.warehouse.query({ name: 't', sql: 'SELECT CAST(trade_date AS VARCHAR) AS d, open_price, close FROM market_prices ORDER BY trade_date' });
       expect(rows.map((r) => r.d)).toEqual(['2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-08']);
       const runs = await ports.warehouse.query({ name: 't', sql: "SELECT run_id, rows_in, rows_loaded FROM etl_runs WHERE source = 'market' ORDER BY run_id" });
       expect(runs.map((r) => [r.rows_in, r.rows_loaded])).toEqual([

@@ -160,7 +160,7 @@ describe('marketSource.collect', () => {
     // Once those are loaded, the next date fetches from the day after the last loaded one.
     await warehouse.execute({
       name: 'seed',
-      sql: "INSERT INTO market_prices (symbol, trade_date, open, high, low, close, adj_close, volume, source, run_id) VALUES ('SPY', DATE '2026-03-10', 1, 1, 1, 1, 1, 1, 'market', 'r1')",
+      sql: "INSERT INTO market_prices (symbol, trade_date, open_price, high, low, close, adj_close, volume, source, run_id) VALUES ('SPY', DATE '2026-03-10', 1, 1, 1, 1, 1, 1, 'market', 'r1')",
     });
     const [next] = await marketSource.collect({ runId: 'r2', date: '2026-03-12', source: 'market' }, ports);
     expect(decodeJsonlGz<PriceBar>(await ports.lake.get(next!.rawKey), next!.rawKey)).toEqual(simulatePrices('SPY', 11, '2026-03-11', '2026-03-12'));
@@ -187,7 +187,7 @@ describe('marketSource.collect', () => {
     await warehouse.execute({
       name: 'seed_watermark',
       sql:
-        'INSERT INTO market_prices (symbol, trade_date, open, high, low, close, adj_close, volume, source, run_id) ' +
+        'INSERT INTO market_prices (symbol, trade_date, open_price, high, low, close, adj_close, volume, source, run_id) ' +
         "VALUES (:symbol, CAST(:day AS DATE), 1, 1, 1, 1, 1, 1, 'market', 'r0')",
       params: { symbol: 'SPY', day: '2026-03-04' },
     });

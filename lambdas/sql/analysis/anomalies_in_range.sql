@@ -1,4 +1,4 @@
--- The anomalies of a subject type in [:from_ts, :to_ts): replacing the range compares them with what
+-- The anomalies of a subject type in [from_ts, to_ts): replacing the range compares them with what
 -- the run found (rewriting only from the first difference) and carries their notified_at over, so a
 -- re-run never alerts twice.
 SELECT anomaly_id, subject_type, subject_id, occurred_at, rule, severity, value, expected, score, detected_run, notified_at

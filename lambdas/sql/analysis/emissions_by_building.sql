@@ -1,4 +1,4 @@
--- Usage and emissions per building, energy type, month and unit for months in [:from_day, :to_day].
+-- Usage and emissions per building, energy type, month and unit for months in [from_day, to_day].
 SELECT
   h.building_id AS building,
   u.energy_type,

@@ -1,4 +1,4 @@
--- kWh per meter group (area) and UTC hour in [:from_ts, :to_ts). hour_key = whole hours since the
+-- kWh per meter group (area) and UTC hour in [from_ts, to_ts). hour_key = whole hours since the
 -- Unix epoch: plain arithmetic on the instant, which avoids per-row time-zone work in the warehouse;
 -- the forecast moves the series onto the local clock in memory (lambdas/analysis/local-hourly.ts).
 SELECT

@@ -1,7 +1,14 @@
 -- The (meter, local day) pairs this load touches, in each meter's own timezone: only these days of
--- meter_daily are rebuilt. Meters without a timezone on record fall back to :default_timezone.
+-- meter_daily are rebuilt. Meters without a timezone on record fall back to the default_timezone
+-- parameter. Two statements, because Redshift binds parameters only in SELECT/INSERT/UPDATE/DELETE
+-- (not in CREATE TABLE … AS SELECT): the temp table first, then INSERT … SELECT.
 -- Speed: the local day is computed once per (timezone, interval start) slot, not per reading.
-CREATE TEMP TABLE affected_days AS
+CREATE TEMP TABLE affected_days (
+  meter_id VARCHAR(64),
+  day      DATE
+);
+
+INSERT INTO affected_days (meter_id, day)
 WITH staged AS (
   SELECT s.meter_id, s.interval_start, COALESCE(m.timezone, CAST(:default_timezone AS VARCHAR(64))) AS timezone
   FROM stg_meter_readings s

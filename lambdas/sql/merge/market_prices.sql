@@ -5,7 +5,7 @@ MERGE INTO market_prices
 USING stg_market_prices s
 ON market_prices.symbol = s.symbol AND market_prices.trade_date = s.trade_date
 WHEN MATCHED THEN UPDATE SET
-  open = s.open,
+  open_price = s.open_price,
   high = s.high,
   low = s.low,
   close = s.close,
@@ -13,5 +13,5 @@ WHEN MATCHED THEN UPDATE SET
   volume = s.volume,
   source = s.source,
   run_id = s.run_id
-WHEN NOT MATCHED THEN INSERT (symbol, trade_date, open, high, low, close, adj_close, volume, source, run_id)
-VALUES (s.symbol, s.trade_date, s.open, s.high, s.low, s.close, s.adj_close, s.volume, s.source, s.run_id);
+WHEN NOT MATCHED THEN INSERT (symbol, trade_date, open_price, high, low, close, adj_close, volume, source, run_id)
+VALUES (s.symbol, s.trade_date, s.open_price, s.high, s.low, s.close, s.adj_close, s.volume, s.source, s.run_id);

@@ -1,6 +1,7 @@
 -- market_prices: validate daily OHLCV bars (DuckDB dialect, transform step).
 -- Input: view source_rows(ord, symbol, trade_date, open, high, low, close, adj_close, volume) as
--- text. Variables: source, run_id.
+-- text. Variables: source, run_id. The provider's field open becomes the column open_price (OPEN is
+-- a Redshift reserved word).
 
 -- A table, not a view: the quarantine, the counts and the curated file all read it (collector
 -- output is small; a view would re-run the checks for each).
@@ -41,7 +42,7 @@ CREATE OR REPLACE TEMP VIEW curated AS
 SELECT
   symbol::VARCHAR AS symbol,
   trade_date::DATE AS trade_date,
-  open::DOUBLE AS open,
+  open::DOUBLE AS open_price,
   high::DOUBLE AS high,
   low::DOUBLE AS low,
   close::DOUBLE AS close,

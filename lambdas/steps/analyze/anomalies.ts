@@ -21,6 +21,7 @@ import { RESULT_FILES } from '../../contract/results';
 import type { Row, SqlValue, Statement } from '../../ports/warehouse';
 import { multiRowInserts } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
+import { queryScript } from '../../sql/script';
 import type { Analysis, AnalysisContext } from './analysis';
 import { firstDifference, type ColumnKind } from './first-difference';
 import { pseudonymise, pseudonymiseHousehold } from './pseudonym';
@@ -80,15 +81,11 @@ async function detectMeters(ctx: AnalysisContext, detectFrom: number, detectTo: 
   const params = { history_from_ts: historyFrom, to_ts: iso(detectTo) };
   const spans = await warehouse.query({ name: 'meter_spans', sql: sqlFile('analysis/meter_spans.sql'), params });
   if (spans.length === 0) return [];
-  const rows = await warehouse.query({
-    name: 'meter_readings_scored',
-    sql: sqlFile('analysis/meter_readings_scored.sql'),
-    params: {
-      ...params,
-      spread_from_ts: iso(detectTo - SPREAD_DAYS * 86_400_000),
-      context_from_ts: iso(contextFrom),
-      interval_minutes: intervalMinutes,
-    },
+  const rows = await queryScript(warehouse, 'analysis/meter_readings_scored.sql', 'meter_readings_scored', {
+    ...params,
+    spread_from_ts: iso(detectTo - SPREAD_DAYS * 86_400_000),
+    context_from_ts: iso(contextFrom),
+    interval_minutes: intervalMinutes,
   });
   // Data has arrived up to the fleet's latest reading: intervals after it are "not yet", not gaps.
   const fleetEnd = Math.max(...spans.map((s) => instantMs(s.last_at!, 'meter_spans.last_at'))) + step;
