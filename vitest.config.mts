@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 // CLI processes they start inherit the variable), for the Redshift grammar test, which runs after
 // all other test files (its project's groupOrder is 1). See test/redshift/statement-recording.ts.
 const SQL_RECORDING = join(tmpdir(), `gridlake-sql-recording-${process.pid}.jsonl`);
-const RECORDED_STATEMENTS_TEST = 'test/redshift/recorded-statements.test.ts';
+const REDSHIFT_SQL_TEST = 'test/redshift/redshift-sql.test.ts';
 
 // Integration tests open real DuckDB files, child processes (s3rver) and Chromium: give them room,
 // and keep CDK synths from running in parallel on a 2-core machine.
@@ -19,8 +19,8 @@ export default defineConfig({
     env: { GRIDLAKE_SQL_RECORDING: SQL_RECORDING },
     globalSetup: ['test/redshift/statement-recording.ts'],
     projects: [
-      { extends: true, test: { name: 'gridlake', include: ['test/**/*.test.ts'], exclude: [RECORDED_STATEMENTS_TEST] } },
-      { extends: true, test: { name: 'redshift-statements', include: [RECORDED_STATEMENTS_TEST], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'gridlake', include: ['test/**/*.test.ts'], exclude: [REDSHIFT_SQL_TEST] } },
+      { extends: true, test: { name: 'redshift-sql', include: [REDSHIFT_SQL_TEST], sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -52,8 +52,9 @@ export interface DuckDbWarehouseOptions {
   /**
    * Tests: append every statement run through the port, as the Redshift adapter would send it, to
    * this file (see statement-recorder.ts). Default: the file named by GRIDLAKE_SQL_RECORDING, if set.
+   * `false`: never, for a test of this adapter that runs DuckDB-only SQL on purpose.
    */
-  recordStatementsTo?: string;
+  recordStatementsTo?: string | false;
 }
 
 /** DuckDB's transaction conflicts (optimistic concurrency: https://duckdb.org/docs/stable/connect/concurrency). */
@@ -99,7 +100,8 @@ export class DuckDbWarehouse implements Warehouse {
     const conn = await instance.connect();
     // Warehouse timestamps are UTC instants; local days are computed explicitly with AT TIME ZONE.
     await conn.run("SET TimeZone = 'UTC'");
-    const recorder = options.recordStatementsTo ? new StatementRecorder(options.recordStatementsTo) : StatementRecorder.fromEnv();
+    const recordTo = options.recordStatementsTo;
+    const recorder = recordTo === false ? undefined : recordTo ? new StatementRecorder(recordTo) : StatementRecorder.fromEnv();
     return new DuckDbWarehouse(instance, conn, options.store, path, recorder);
   }
 

@@ -8,7 +8,8 @@ import { DuckDbWarehouse } from '../../lambdas/ports/duckdb-warehouse';
 
 let wh: DuckDbWarehouse;
 beforeAll(async () => {
-  wh = await DuckDbWarehouse.open(':memory:');
+  // DuckDB-only values (structs, lists, TIME) on purpose: not statements Redshift will see.
+  wh = await DuckDbWarehouse.open(':memory:', { recordStatementsTo: false });
 });
 afterAll(async () => wh?.close());
 

@@ -499,7 +499,10 @@ describe('transform: JSONL datasets', () => {
     expect(out).toMatchObject({ rowsIn: 4, rowsOut: 1, quarantined: 3 });
     const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => l.reason)).toEqual(['high below low', 'non-positive price', 'negative volume']);
-    expect(await readParquet(t.lake, out.curatedKeys[0]!, 'symbol')).toEqual([{ ...bar, volume: '1000', trade_date: '2026-10-30', source: 'market', run_id: 'run-1' }]); // BIGINT reads back as text in JSON
+    const { open, ...rest } = bar; // the provider's open is the column open_price (OPEN is a Redshift reserved word)
+    expect(await readParquet(t.lake, out.curatedKeys[0]!, 'symbol')).toEqual([
+      { ...rest, open_price: open, volume: '1000', source: 'market', run_id: 'run-1' },
+    ]); // BIGINT reads back as text in JSON
   });
 
   it('meters, buildings and households: typed, validated, last record wins', async () => {
