@@ -83,6 +83,9 @@ beforeAll(async () => {
     seen.statement ??= `statement "${r.name}"`;
     texts.set(sql, seen);
   }
+  console.info(
+    `Redshift SQL check: ${files.length} files and ${statementShapes} distinct statements (${recorded.length} recorded${selfRun ? ' by a workflow run here' : ''}).`,
+  );
   const labelled: SqlText[] = [...texts].map(([sql, o], i) => ({ label: `#${i}`, sql }));
   const origins = [...texts.values()];
   for (const problem of redshiftProblems(labelled)) {
