@@ -4,19 +4,27 @@
  * redirect). In the cloud it is read once per container from the Secrets Manager secret the stack
  * writes (lib/dashboard-sign-in.ts says why it cannot be baked into the bundle).
  */
-import { z } from 'zod';
-
-export const SignInConfigSchema = z.strictObject({
+export interface SignInConfig {
   /** Region of the user pool, e.g. eu-west-2. */
-  region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'must be a region such as eu-west-2'),
+  region: string;
   /** User pool id, `<region>_<id>`. */
-  userPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must be a Cognito user pool id such as eu-west-2_AbC123'),
+  userPoolId: string;
   /** The app client the hosted sign-in issues tokens for (the `aud` of its ID tokens). */
-  clientId: z.string().regex(/^[\w+]+$/, 'must be a Cognito app client id'),
+  clientId: string;
   /** Hosted sign-in domain without scheme, e.g. `gridlake-dev-123456789012.auth.eu-west-2.amazoncognito.com`. */
-  domain: z.string().regex(/^[a-z0-9.-]+$/, 'must be a host name without https://'),
-});
-export type SignInConfig = z.infer<typeof SignInConfigSchema>;
+  domain: string;
+}
+
+/**
+ * Each field's rule. Checked by hand rather than with zod, which alone would take 450 kB of the
+ * 1 MB viewer-request package (test/cdk/edge-bundle.test.ts).
+ */
+const RULES: Record<keyof SignInConfig, [RegExp, string]> = {
+  region: [/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'must be a region such as eu-west-2'],
+  userPoolId: [/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d_[0-9a-zA-Z]+$/, 'must be a Cognito user pool id such as eu-west-2_AbC123'],
+  clientId: [/^[\w+]+$/, 'must be a Cognito app client id'],
+  domain: [/^[a-z0-9.-]+$/, 'must be a host name without https://'],
+};
 
 /** Where the deployed function finds its configuration: fixed at synth and baked into the bundle. */
 export interface SignInConfigLocation {
@@ -33,9 +41,11 @@ export function parseSignInConfig(text: string, where: string): SignInConfig {
   } catch (e) {
     throw new Error(`${where} is not JSON (${(e as Error).message}): redeploy the stack, which writes it.`);
   }
-  const parsed = SignInConfigSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new Error(`${where}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Redeploy the stack, which writes it.`);
-  }
-  return parsed.data;
+  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const problems = Object.entries(RULES)
+    .filter(([field, [rule]]) => typeof record[field] !== 'string' || !rule.test(record[field] as string))
+    .map(([field, [, message]]) => `${field}: ${message}`);
+  if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}. Redeploy the stack, which writes it.`);
+  const { region, userPoolId, clientId, domain } = record as unknown as SignInConfig;
+  return { region, userPoolId, clientId, domain };
 }

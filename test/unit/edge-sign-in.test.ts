@@ -75,7 +75,10 @@ async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; outp
   vi.spyOn(process.stderr, 'write').mockImplementation(((c: unknown) => (record(c), true)) as never);
   const writeSync = fs.writeSync;
   vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: unknown, ...rest: unknown[]) => {
-    if (fd === 1 || fd === 2) return void record(data) ?? 0;
+    if (fd === 1 || fd === 2) {
+      record(data);
+      return 0;
+    }
     return (writeSync as (...a: unknown[]) => number)(fd, data, ...rest);
   }) as never);
   try {
@@ -158,5 +161,35 @@ describe('dashboard sign-in check (viewer request)', () => {
       for (const part of token.split('.')) expect(output).not.toContain(part);
     }
     expect(output).not.toContain('idToken');
+  });
+});
+
+describe('viewer-request entry (configuration read at cold start)', () => {
+  it('fails closed with 503 while the configuration cannot be read, then checks once it can', async () => {
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    (globalThis as Record<string, unknown>).__GRIDLAKE_SIGN_IN__ = { secretId: 'gridlake/Test/dashboard-sign-in', region: 'us-east-1' };
+    const sm = mockClient(SecretsManagerClient);
+    try {
+      const { handler } = await import('../../lambdas/edge/viewer-request');
+      sm.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
+      const { result: denied } = await captureOutput(() => handler(viewerRequest('/data/consumption.json', idToken())));
+      expect(denied).toMatchObject({ status: '503' });
+      expect(JSON.stringify(denied)).not.toContain('consumption');
+
+      sm.on(GetSecretValueCommand, { SecretId: 'gridlake/Test/dashboard-sign-in' }).resolves({ SecretString: JSON.stringify(CONFIG) });
+      const { result } = await captureOutput(() => handler(viewerRequest('/index.html')));
+      expectSignInRedirect(result, '/index.html');
+    } finally {
+      sm.restore();
+      delete (globalThis as Record<string, unknown>).__GRIDLAKE_SIGN_IN__;
+    }
+  });
+
+  it('names a malformed configuration field by field', async () => {
+    const { parseSignInConfig } = await import('../../lambdas/edge/sign-in-config');
+    expect(parseSignInConfig(JSON.stringify(CONFIG), 'secret s')).toEqual(CONFIG);
+    expect(() => parseSignInConfig(JSON.stringify({ ...CONFIG, domain: 'https://x.example' }), 'secret s')).toThrow(/secret s: domain: must be a host name without https:\/\//);
+    expect(() => parseSignInConfig('{', 'secret s')).toThrow(/secret s is not JSON/);
   });
 });
