@@ -8,9 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { edgeBundleOptions, VIEWER_REQUEST_MAX_BYTES } from '../../lib/bundling/edge-bundle';
+import { DashboardSignIn } from '../../lib/dashboard-sign-in';
 
 const ROOT = join(__dirname, '..', '..');
 mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
@@ -39,5 +42,17 @@ describe('dashboard sign-in bundle (Lambda@Edge, viewer request)', () => {
   it('loads in a fresh Node as Lambda would, exporting the handler', () => {
     const loaded = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(outfile)}).handler)`], { cwd: ROOT }).toString();
     expect(loaded).toBe('function');
+  });
+
+  it('is what CDK packs: a synth with bundling on puts the same bundle into the function asset', () => {
+    const app = new App({ outdir: join(out, 'cdk.out') });
+    const stack = new Stack(app, 'EdgeOnly', { env: { account: '123456789012', region: 'us-east-1' } });
+    const signIn = new DashboardSignIn(stack, 'SignIn', { projectRoot: ROOT, stageName: 'dev' });
+    app.synth();
+    const fn = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(signIn.checkFunction.node.defaultChild as any)];
+    const assetHash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+    const packed = join(out, 'cdk.out', `asset.${assetHash}`, 'index.js');
+    expect(statSync(packed).size).toBeLessThan(VIEWER_REQUEST_MAX_BYTES);
+    expect(readFileSync(packed, 'utf8')).toContain('gridlake/EdgeOnly/dashboard-sign-in');
   });
 });
