@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GridlakeStack } from '../../lib/gridlake-stack';
@@ -103,6 +104,41 @@ describe('private dashboard (default)', () => {
     for (const name of ['DashboardUserPoolId', 'DashboardUserPoolClientId', 'DashboardSignInDomain']) main.hasOutput(name, {});
     // Everything is published to signed-in readers.
     for (const c of pipelineConfigs(main)) expect(c.dashboard).toEqual({ access: 'private' });
+  });
+
+  it('lets the edge role read its configuration secret, by the name baked into the bundle, and nothing else (IAM simulation)', async () => {
+    const signIn = stack.site.signIn!;
+    const fnId = stack.getLogicalId(signIn.checkFunction.node.defaultChild as any);
+    const roleId = main.toJSON().Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': '123456789012', 'AWS::Region': 'us-east-1' };
+    // Resolves the pseudo parameters (the only tokens in this role's policy) as in an env-agnostic deploy to us-east-1.
+    const resolve = (v: any): any =>
+      v?.Ref && pseudo[v.Ref] ? pseudo[v.Ref] : v?.['Fn::Join'] ? v['Fn::Join'][1].map(resolve).join(v['Fn::Join'][0]) : Array.isArray(v) ? v.map(resolve) : v;
+    const statements = resourcesOf(main, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .map((st: any) => ({ ...st, Resource: resolve(st.Resource) }));
+    const [[, secret]] = resourcesOf(main, 'AWS::SecretsManager::Secret').filter(([, r]) => r.Properties.Name === signIn.configLocation.secretId) as unknown as [[string, { Properties: any }]];
+    expect(secret).toBeDefined();
+    // Secrets Manager appends "-" and six random characters to a secret's name in its ARN.
+    const arn = (name: string) => `arn:aws:secretsmanager:${signIn.configLocation.region}:123456789012:secret:${name}-AbC123`;
+    const simulate = async (action: string, resource: string) => {
+      const r = await runSimulation(
+        {
+          request: { action, principal: `arn:aws:iam::123456789012:role/${roleId}`, resource: { accountId: '123456789012', resource }, contextVariables: {} },
+          identityPolicies: [{ name: 'edge', policy: { Version: '2012-10-17', Statement: statements } }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+        },
+        {},
+      );
+      if (r.resultType === 'error') throw new Error(JSON.stringify(r.errors));
+      return r.overallResult;
+    };
+    expect(await simulate('secretsmanager:GetSecretValue', arn(secret.Properties.Name))).toBe('Allowed');
+    expect(await simulate('secretsmanager:GetSecretValue', arn('gridlake/GridlakeAccess/other'))).toBe('ImplicitlyDenied');
+    expect(await simulate('secretsmanager:GetSecretValue', arn(`${secret.Properties.Name}-more`))).toBe('ImplicitlyDenied');
+    expect(await simulate('secretsmanager:PutSecretValue', arn(secret.Properties.Name))).toBe('ImplicitlyDenied');
   });
 
   it('enforces MFA when the stage asks for it', () => {
