@@ -118,7 +118,8 @@ export class DashboardSignIn extends Construct {
       actions: ['secretsmanager:GetSecretValue'],
       // By name: a reference to the secret would make the function depend on the distribution (see above).
       // Secrets Manager appends six random characters to the name.
-      resources: [`arn:${Aws.PARTITION}:secretsmanager:${this.configLocation.region}:${Aws.ACCOUNT_ID}:secret:${this.configLocation.secretId}-??????`],
+      // The secret is in this stack's region (us-east-1 whenever the function is in this stack).
+      resources: [`arn:${Aws.PARTITION}:secretsmanager:${inStack ? Aws.REGION : stackRegion}:${Aws.ACCOUNT_ID}:secret:${this.configLocation.secretId}-??????`],
     });
 
     if (inStack) {
