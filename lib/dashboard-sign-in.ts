@@ -38,6 +38,7 @@ import { Construct } from 'constructs';
 import type { SignInConfigLocation } from '../lambdas/edge/sign-in-config';
 import { edgeBundleOptions } from './bundling/edge-bundle';
 import { LAMBDA_BASIC_EXECUTION } from './nag';
+import { removalPolicy } from './removal';
 
 export type DashboardMfa = 'off' | 'optional' | 'required';
 
@@ -66,11 +67,12 @@ export class DashboardSignIn extends Construct {
   /** Where the deployed function reads its configuration (baked into the bundle). */
   readonly configLocation: SignInConfigLocation;
   private client?: cognito.UserPoolClient;
+  private readonly removal: 'destroy' | 'retain';
 
   constructor(scope: Construct, id: string, props: DashboardSignInProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const retain = props.removal !== 'destroy';
+    this.removal = props.removal ?? 'retain';
     const mfa = props.mfa ?? 'optional';
 
     this.userPool = new cognito.UserPool(this, 'Users', {
@@ -84,8 +86,9 @@ export class DashboardSignIn extends Construct {
       mfaSecondFactor: mfa === 'off' ? undefined : { sms: false, otp: true },
       passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: retain,
-      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Kept on stack delete and replacement with `retain` (lib/removal.ts). No Cognito deletion
+      // protection: it would also stop a failed first deploy's rollback from deleting the pool.
+      removalPolicy: removalPolicy(this.removal),
     });
     this.domain = this.userPool.addDomain('SignInDomain', {
       cognitoDomain: { domainPrefix: props.domainPrefix ?? `gridlake-${props.stageName}-${stack.account}` },
@@ -146,7 +149,8 @@ export class DashboardSignIn extends Construct {
     }
     // The real function: here, or inside the edge stack (EdgeFunction's default child).
     const realFunction = this.checkFunction instanceof cloudfront.experimental.EdgeFunction ? (this.checkFunction.node.defaultChild as lambda.Function) : (this.checkFunction as lambda.Function);
-    // Lambda@Edge replicas outlive the distribution's association for hours, so the function cannot be deleted with the stack.
+    // Lambda@Edge replicas outlive the distribution's association for hours, so the function cannot be
+    // deleted with the stack. It has no fixed name, so a kept function never blocks a later deploy.
     realFunction.applyRemovalPolicy(RemovalPolicy.RETAIN);
     Validations.of(realFunction === this.checkFunction ? this : realFunction).acknowledge(
       {
@@ -167,7 +171,7 @@ export class DashboardSignIn extends Construct {
    * Creates what needs the distribution: the app client whose callback is the dashboard URL, and
    * the configuration secret the check reads. Call once, after the distribution exists.
    */
-  connect(distribution: cloudfront.IDistribution, removal: RemovalPolicy): cognito.UserPoolClient {
+  connect(distribution: cloudfront.IDistribution): cognito.UserPoolClient {
     if (this.client) throw new Error('DashboardSignIn.connect: already connected to a distribution.');
     // cognito-at-edge sends readers back to https://<host> (no path); Cognito compares callback URLs exactly.
     const url = `https://${distribution.distributionDomainName}`;
@@ -199,7 +203,7 @@ export class DashboardSignIn extends Construct {
           domain: `${this.domain.domainName}.auth.${stack.region}.amazoncognito.com`,
         }),
       ),
-      removalPolicy: removal,
+      removalPolicy: removalPolicy(this.removal),
     });
     Validations.of(config).acknowledge({
       id: 'AwsSolutions-SMG4',

@@ -164,7 +164,7 @@ export class DashboardSite extends Construct {
     this.url = `https://${this.distribution.distributionDomainName}`;
 
     if (this.signIn) {
-      const client = this.signIn.connect(this.distribution, destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+      const client = this.signIn.connect(this.distribution);
       // Fixed output names: docs/DEPLOY.md's add-a-user commands read them.
       const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
       output('DashboardUserPoolId', this.signIn.userPool.userPoolId, 'Cognito user pool of the dashboard readers (aws cognito-idp admin-create-user --user-pool-id …)');
