@@ -172,8 +172,7 @@ describe('public-aggregates dashboard', () => {
 
 describe('private dashboard in a region other than us-east-1', () => {
   it('puts the function in a us-east-1 stack of its own and still guards both behaviours', () => {
-    // cdk-nag off here: acknowledgements elsewhere in the stack name ARNs as env-agnostic tokens (<AWS::Region>).
-    const { stack, main, others } = synth({ region: 'eu-west-2', account: '123456789012' }, false);
+    const { stack, main, others } = synth({ region: 'eu-west-2', account: '123456789012' });
     expect(others).toHaveLength(1);
     const edge = others[0]!;
     const [[fnId, fn]] = resourcesOf(edge, 'AWS::Lambda::Function') as unknown as [[string, { Properties: any }]];
