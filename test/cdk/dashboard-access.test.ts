@@ -25,7 +25,7 @@ afterAll(() => {
 });
 
 /** Synthesises one stage (throws on any unacknowledged cdk-nag finding) and returns every stack's template. */
-function synth(settings: Record<string, unknown>, nag = true) {
+function synth(settings: Record<string, unknown>) {
   const outdir = mkdtempSync(join(tmpdir(), 'gridlake-cdk-access-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
@@ -35,7 +35,7 @@ function synth(settings: Record<string, unknown>, nag = true) {
     projectRoot: root,
     env: stage.region ? { region: stage.region, account: stage.account } : undefined,
   });
-  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
   const stacks = app.node.children.filter((c): c is Stack => c instanceof Stack);
   return { stack, main: Template.fromStack(stack), others: stacks.filter((s) => s !== stack).map((s) => Template.fromStack(s)) };
