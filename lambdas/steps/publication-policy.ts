@@ -18,7 +18,7 @@ export const WITHHELD_IN_PUBLIC = [
   'the customer list (consumption.json: meters)',
   'per-customer files (meters/*.json)',
   'anomalies of single meters and households (anomalies.json: items; totals by rule stay)',
-  'forecasts of groups other than the fleet and areas',
+  'forecasts of groups other than the fleet, areas and buildings',
 ] as const;
 
 /** Forecast groups that are aggregates: the fleet, an area, a building. */
