@@ -5,7 +5,8 @@
  * behaviour.
  *
  * Lambda@Edge rules this construct follows
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html,
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html and its
+ * Lambda@Edge page https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html,
  * quotas: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge):
  * - the function lives in us-east-1 and is associated by a numbered version;
  * - its role trusts edgelambda.amazonaws.com as well as lambda.amazonaws.com;
