@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../local/serve';
-import { ensureDashboardBuilt, launchChromium, openView, REPO_ROOT } from './browser';
+import { ensureDashboardBuilt, launchChromium, openView, REPO_ROOT, seriousAxeViolations } from './browser';
 import { daysAgo } from './real-run';
 
 let dir: string;
@@ -49,6 +49,7 @@ describe('dashboard on a public-aggregates publication', () => {
     const note = page.locator('[data-withheld="Customer detail"]');
     await expect(note.textContent()).resolves.toMatch(/not published on this public dashboard.*personal data.*aggregates only/s);
     expect(await page.locator('#meter-search, #meter-table').count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
   it('keeps a deep link to a customer from fetching anything per customer', async () => {
