@@ -157,7 +157,7 @@ export class DashboardSignIn extends Construct {
       {
         id: LAMBDA_BASIC_EXECUTION,
         reason:
-          'AWSLambdaBasicExecutionRole allows CreateLogGroup/CreateLogStream/PutLogEvents on any log group: a Lambda@Edge function logs to /aws/lambda/us-east-1.<name> in the region of whichever edge location ran it, so its log resources cannot be narrowed to one region.',
+          'AWSLambdaBasicExecutionRole allows CreateLogGroup/CreateLogStream/PutLogEvents on any log group. A Lambda@Edge function logs to /aws/lambda/us-east-1.<name> in the region of whichever edge location ran it, so a narrower policy would still need a wildcard region (an IAM5 finding instead); the function holds no data worth writing elsewhere.',
       },
       { id: 'AwsSolutions-L1', reason: 'The sign-in bundle is built for and tested on Node.js 22 (esbuild target node22), a runtime Lambda@Edge supports.' },
     );
