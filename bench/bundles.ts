@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { aslTaskHandlers } from '../lib/asl-tasks';
+import { edgeBundleOptions, VIEWER_REQUEST_MAX_BYTES } from '../lib/bundling/edge-bundle';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -44,6 +45,14 @@ export async function benchBundles(): Promise<Record<string, number | string>> {
       out[`bundle ${task.name} (KB minified)`] = Math.round(kb);
       out[`bundle ${task.name} cold import (ms)`] = Math.round(ms);
     }
+    // The dashboard sign-in check (Lambda@Edge, viewer request): 1 MB package limit, 5 s per request including a cold start.
+    const edge = join(dir, 'dashboard-sign-in.js');
+    await build(edgeBundleOptions(ROOT, { secretId: 'gridlake/Gridlake-dev/dashboard-sign-in', region: 'us-east-1' }, edge));
+    out['bundle dashboard sign-in, Lambda@Edge (KB minified)'] = Math.round(statSync(edge).size / 1024);
+    out['bundle dashboard sign-in limit (KB)'] = VIEWER_REQUEST_MAX_BYTES / 1024;
+    out['bundle dashboard sign-in cold import (ms)'] = Math.round(
+      Number(execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(edge)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { cwd: ROOT }).toString().trim()),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,6 +19,10 @@ export const Timezone = z.string().transform((tz, ctx) => {
 export const SOURCE_NAMES = ['meters', 'meter-simulator', 'utilities', 'market'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
+/** Who may see the published dashboard data (see `dashboard.access` below and docs/DEPLOY.md). */
+export const DASHBOARD_ACCESS = ['private', 'public-aggregates'] as const;
+export type DashboardAccess = (typeof DASHBOARD_ACCESS)[number];
+
 export const ConfigSchema = z.strictObject({
   /** Sources a run collects when the input names none. Default: all of them. */
   sources: z.array(z.enum(SOURCE_NAMES)).default([...SOURCE_NAMES]),
@@ -100,6 +104,17 @@ export const ConfigSchema = z.strictObject({
       backfillDays: 365,
       http: { baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, tickers: {} },
     }),
+  dashboard: z
+    .strictObject({
+      /**
+       * Who the published dashboard data is for. `private` (default): signed-in stakeholders only
+       * (in the cloud a Cognito sign-in at CloudFront guards it), so everything is published,
+       * including per-customer views. `public-aggregates`: the page may be public, so the publish
+       * step writes fleet, area and building aggregates only (lambdas/steps/publication-policy.ts).
+       */
+      access: z.enum(DASHBOARD_ACCESS).default('private'),
+    })
+    .default({ access: 'private' }),
   analysis: z
     .strictObject({
       /** Days of history the analyze step reads. Default 90. */

@@ -5,12 +5,14 @@
  * never prunes data/.
  */
 import { existsSync } from 'node:fs';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import type { DashboardAccess } from '../lambdas/config';
+import { DashboardSignIn, type DashboardMfa } from './dashboard-sign-in';
 import { acknowledgeWildcards, LAMBDA_BASIC_EXECUTION, nagRef, S3_GRANT_ACTIONS } from './nag';
 
 export interface DashboardSiteProps {
@@ -20,16 +22,32 @@ export interface DashboardSiteProps {
   accessLogs: s3.IBucket;
   /** `destroy` removes the bucket with the stack. Default `retain`. */
   removal?: 'destroy' | 'retain';
+  /**
+   * `private` (default): readers sign in (Cognito) before CloudFront serves the page or data/.
+   * `public-aggregates`: no sign-in; the publish step then writes aggregates only (config
+   * `dashboard.access`, lambdas/steps/publication-policy.ts).
+   */
+  access?: DashboardAccess;
+  /** Sign-in settings when private. */
+  signIn?: { projectRoot: string; stageName: string; mfa?: DashboardMfa; domainPrefix?: string };
 }
 
 const PLACEHOLDER =
   '<!doctype html><html lang="en"><meta charset="utf-8"><title>gridlake</title>' +
   '<p>The dashboard has not been built: run <code>npm run build:dashboard</code> and deploy again.</p></html>';
 
+/** How cdk-nag prints the stack's account or region in a finding: the value, or the pseudo parameter of an env-agnostic stack. */
+function envPart(scope: Construct, part: 'account' | 'region'): string {
+  const value = Stack.of(scope)[part];
+  return Token.isUnresolved(value) ? (part === 'account' ? '<AWS::AccountId>' : '<AWS::Region>') : value;
+}
+
 export class DashboardSite extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   readonly url: string;
+  /** The sign-in in front of the site; absent when the stage publishes aggregates publicly. */
+  readonly signIn?: DashboardSignIn;
 
   constructor(scope: Construct, id: string, props: DashboardSiteProps) {
     super(scope, id);
@@ -60,6 +78,14 @@ export class DashboardSite extends Construct {
       },
     });
 
+    const access = props.access ?? 'private';
+    if (access === 'private') {
+      if (!props.signIn) throw new Error('DashboardSite: a private dashboard needs signIn settings (projectRoot, stageName).');
+      this.signIn = new DashboardSignIn(this, 'SignIn', { ...props.signIn, removal: props.removal });
+    }
+    // Both behaviours run the same check: the data files are as private as the page.
+    const edgeLambdas = this.signIn?.edgeLambdas;
+
     // One origin (one Origin Access Control) shared by both behaviours.
     const origin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -76,6 +102,7 @@ export class DashboardSite extends Construct {
         responseHeadersPolicy: headers,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         compress: true,
+        edgeLambdas,
       },
       additionalBehaviors: {
         // Results change with every run: revalidate them instead of caching for a day.
@@ -92,12 +119,13 @@ export class DashboardSite extends Construct {
             enableAcceptEncodingBrotli: true,
           }),
           compress: true,
+          edgeLambdas,
         },
       },
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'The dashboard serves pseudonymised aggregates to stakeholders in any country; no geo restriction is wanted.',
+      reason: 'The dashboard serves signed-in stakeholders (or, by a stage\'s choice, public aggregates) in any country; no geo restriction is wanted.',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
@@ -126,7 +154,7 @@ export class DashboardSite extends Construct {
         handler,
         {
           actions: S3_GRANT_ACTIONS,
-          resources: ['*', `${nagRef(this, this.bucket.bucketArn)}/*`, 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*'],
+          resources: ['*', `${nagRef(this, this.bucket.bucketArn)}/*`, `arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${envPart(this, 'account')}-${envPart(this, 'region')}/*`],
         },
         'CDK BucketDeployment copies the site from the CDK assets bucket into the site bucket and invalidates CloudFront (no resource type for CreateInvalidation on this policy).',
       );
@@ -134,5 +162,14 @@ export class DashboardSite extends Construct {
     }
 
     this.url = `https://${this.distribution.distributionDomainName}`;
+
+    if (this.signIn) {
+      const client = this.signIn.connect(this.distribution);
+      // Fixed output names: docs/DEPLOY.md's add-a-user commands read them.
+      const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
+      output('DashboardUserPoolId', this.signIn.userPool.userPoolId, 'Cognito user pool of the dashboard readers (aws cognito-idp admin-create-user --user-pool-id …)');
+      output('DashboardUserPoolClientId', client.userPoolClientId, 'App client of the dashboard sign-in');
+      output('DashboardSignInDomain', this.signIn.domain.baseUrl(), 'Hosted sign-in of the dashboard');
+    }
   }
 }

@@ -121,7 +121,13 @@ export class GridlakeStack extends Stack {
         )
       : undefined;
 
-    this.site = new DashboardSite(this, 'Site', { distDir: join(projectRoot, 'dashboard', 'dist'), accessLogs: this.lake.accessLogs, removal: stage.removal });
+    this.site = new DashboardSite(this, 'Site', {
+      distDir: join(projectRoot, 'dashboard', 'dist'),
+      accessLogs: this.lake.accessLogs,
+      removal: stage.removal,
+      access: stage.dashboard.access,
+      signIn: { projectRoot, stageName: stage.name, mfa: stage.dashboard.mfa, domainPrefix: stage.dashboard.signInDomainPrefix },
+    });
 
     this.pipeline = new Pipeline(this, 'Pipeline', {
       projectRoot,

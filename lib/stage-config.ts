@@ -6,7 +6,7 @@
  *   npx cdk deploy -c stage=prod
  */
 import { z } from 'zod';
-import { parseConfig, SOURCE_NAMES, Timezone, type SourceName } from '../lambdas/config';
+import { DASHBOARD_ACCESS, parseConfig, SOURCE_NAMES, Timezone, type SourceName } from '../lambdas/config';
 
 /** Sources that invent their data (the meter fleet, the apartment complex); `market` is simulated unless its provider is `http`. */
 export const SIMULATED_SOURCES: readonly SourceName[] = ['meter-simulator', 'utilities'];
@@ -78,6 +78,25 @@ export const StageConfigSchema = z
      * Default: true, except in the stage named `prod`, which collects only real sources.
      */
     simulatedData: z.boolean().optional(),
+    /** Who can see the dashboard (docs/DEPLOY.md, "Who can see the dashboard"). */
+    dashboard: z
+      .strictObject({
+        /**
+         * `private` (default): readers sign in (Cognito user pool, checked at CloudFront by Lambda@Edge)
+         * and everything is published. `public-aggregates`: no sign-in, and the publish step writes
+         * fleet, area and building aggregates only.
+         */
+        access: z.enum(DASHBOARD_ACCESS).default('private'),
+        /** Authenticator-app MFA for readers when private: `off`, `optional` or `required`. Default `optional`. */
+        mfa: z.enum(['off', 'optional', 'required']).default('optional'),
+        /** Hosted sign-in domain prefix (globally unique per region). Default `gridlake-<stage>-<account id>`. */
+        signInDomainPrefix: z
+          .string()
+          .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and hyphens, 1–63 characters')
+          .refine((p) => !/aws|amazon|cognito/.test(p), 'Cognito refuses prefixes containing aws, amazon or cognito')
+          .optional(),
+      })
+      .default({ access: 'private', mfa: 'optional' }),
     /** Further pipeline configuration (lambdas/config.ts), passed to the functions as GRIDLAKE_CONFIG. */
     pipeline: z.record(z.string(), z.unknown()).default({}),
   })
@@ -123,6 +142,14 @@ export function pipelineConfigJson(stage: StageConfig): string {
   const input: Record<string, unknown> = { ...stage.pipeline };
   if (stage.symbols) input.market = { ...((input.market as object) ?? {}), symbols: stage.symbols };
   if (stage.marketApi) input.market = { ...((input.market as object) ?? {}), provider: 'http' };
+  // One switch for the site and what is published to it: the stage's dashboard.access.
+  const piped = (input.dashboard as { access?: unknown } | undefined)?.access;
+  if (piped !== undefined && piped !== stage.dashboard.access) {
+    throw new StageConfigError(
+      `stages.${stage.name}.pipeline.dashboard.access = "${String(piped)}" disagrees with stages.${stage.name}.dashboard.access = "${stage.dashboard.access}": set it in dashboard.access only.`,
+    );
+  }
+  input.dashboard = { ...((input.dashboard as object) ?? {}), access: stage.dashboard.access };
   // Without simulated data the default source list is the real sources only (a run that names no
   // sources must never fall back to "all", which includes the simulators).
   if (!stage.simulatedData && input.sources === undefined) {

@@ -70,6 +70,8 @@ export async function serveCommand(o: Common & { port: number }): Promise<number
   const { startServer } = await import('./serve');
   const server = await startServer({ port: o.port, dataDir: o.dataDir });
   console.log(`Dashboard: ${server.url}  (Ctrl-C to stop)`);
+  // The cloud dashboard asks for a sign-in (stage dashboard.access = private); this local one does not.
+  console.log('No sign-in: this server listens on loopback only, for you on this machine. Everything the last run published is shown.');
   await new Promise<void>((resolveStop) => {
     const stop = () => {
       void server.close().then(resolveStop);

@@ -25,6 +25,15 @@ export class DataSource {
     return this.manifestPromise;
   }
 
+  /**
+   * What a public, aggregates-only publication left out (manifest `publication`), or null when the
+   * publication is complete (a private, signed-in dashboard or a local run).
+   */
+  async withheld(): Promise<string[] | null> {
+    const m = await this.manifest();
+    return m.status === 'ok' && m.data.publication?.access === 'public-aggregates' ? m.data.publication.withheld : null;
+  }
+
   /** A contract warning when the publication is of another contract version, else null. */
   async versionWarning(): Promise<string | null> {
     const m = await this.manifest();

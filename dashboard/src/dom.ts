@@ -37,6 +37,25 @@ export function emptyState(what: string, file: string, why?: string): HTMLElemen
   );
 }
 
+/**
+ * Where a per-customer view would be on a public, aggregates-only dashboard: says it is left out on
+ * purpose and why, so nobody takes it for missing data.
+ */
+export function withheldState(what: string, withheld: string[]): HTMLElement {
+  return h(
+    'div',
+    { class: 'empty', role: 'note', 'data-withheld': what },
+    h('p', {}, h('strong', {}, `${what}: not published on this public dashboard.`)),
+    h(
+      'p',
+      {},
+      'Anyone can open this page, and the consumption of a single household is personal data even under a pseudonym, so this stage publishes fleet, area and building aggregates only. ',
+      'Signed-in stakeholders see the per-customer views on the private dashboard.',
+    ),
+    h('p', {}, `Left out: ${withheld.join('; ')}.`),
+  );
+}
+
 export function errorState(file: string, message: string): HTMLElement {
   return h(
     'div',

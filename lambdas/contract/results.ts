@@ -30,6 +30,12 @@ export interface Manifest {
   runId: string;
   /** Files present in this publication (relative to data/). */
   files: string[];
+  /**
+   * Set by the publish step when the stage publishes aggregates only (config `dashboard.access` =
+   * `public-aggregates`): what was left out, so the dashboard hides those views and says why.
+   * Absent: a private (signed-in) publication with everything.
+   */
+  publication?: { access: 'public-aggregates'; withheld: string[] };
 }
 
 export interface Overview {

@@ -37,7 +37,7 @@ import { silentLog } from '../../lambdas/steps/ports';
 import { runLocalWorkflow, ASL_PATH, ROOT } from '../../local/workflow';
 import { inState, PortRecorder, type RecordedOperation } from './recording-ports';
 import { simulate } from './simulate';
-import { ACCOUNT, functionsOf, TemplateResolver, type TemplateFunction } from './template';
+import { ACCOUNT, functionsOf, REGION, TemplateResolver, type TemplateFunction } from './template';
 
 const CONFIG = { simulator: { meters: 6 }, market: { symbols: ['SPY'] } };
 const DATES = { from: '2026-11-01', to: '2026-11-02' };
@@ -47,6 +47,8 @@ let dataDir: string;
 let csvDir: string;
 let t: TemplateResolver;
 let functions: TemplateFunction[];
+/** Where the dashboard sign-in check (Lambda@Edge) reads its configuration: baked into its bundle at synth. */
+let signInSecretName: string;
 /** Task state name → the function (template) that runs it. */
 const stateFunction = new Map<string, TemplateFunction>();
 const recorder = new PortRecorder();
@@ -64,6 +66,7 @@ beforeAll(async () => {
   const assembly = app.synth();
   expect(assembly.getStackByName(stack.stackName)).toBeDefined();
   t = new TemplateResolver(Object.assign({}, ...assembly.stacks.map((s) => s.template.Resources ?? {})));
+  signInSecretName = stack.site.signIn!.configLocation.secretId;
   functions = functionsOf(t);
 
   // The state machine's substitutions name the function of every Task state (lib/asl-tasks.ts).
@@ -202,6 +205,11 @@ async function evaluate(check: Check): Promise<Verdict> {
   return { who: check.who, action: check.call.action, resource: target.resource, request: check.call.request, ...outcome };
 }
 
+/** Lambda@Edge functions: their role trusts edgelambda.amazonaws.com. */
+function edgeFunctions(): TemplateFunction[] {
+  return functions.filter((fn) => JSON.stringify(t.resources[fn.roleId]?.Properties?.AssumeRolePolicyDocument ?? {}).includes('edgelambda.amazonaws.com'));
+}
+
 /** Distinct checks (same function, action and resource once). */
 function distinct(checks: Check[]): Check[] {
   const seen = new Set<string>();
@@ -286,8 +294,23 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     expect(denied(verdicts)).toEqual([]);
   });
 
+  it('allows the dashboard sign-in check (Lambda@Edge) to read its configuration secret at cold start', async () => {
+    const edge = edgeFunctions();
+    expect(edge).toHaveLength(1);
+    const [[secretId, secret]] = t.ofType('AWS::SecretsManager::Secret').filter(([, r]) => t.value(r.Properties!.Name) === signInSecretName);
+    expect(secretId).toBeDefined();
+    // Lambda@Edge has no environment: the secret's name is baked into the bundle (lib/dashboard-sign-in.ts),
+    // so the check names it here the way lambdas/edge/viewer-request.ts does (SecretId = that name).
+    const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${t.value(secret.Properties!.Name)}-AbCdEf`;
+    const fn = edge[0]!;
+    const call: IamCall = { action: 'secretsmanager:GetSecretValue', resource: { type: 'secret', variable: 'SIGN_IN_CONFIG' }, request: 'GetSecretValue (lambdas/edge/viewer-request.ts)' };
+    const verdict = await evaluate({ who: `dashboard sign-in (${fn.id})`, call, roleId: fn.roleId, sessionName: fn.name, env: { SIGN_IN_CONFIG: arn } });
+    expect(denied([verdict])).toEqual([]);
+  });
+
   it('knows every function of the template: a Task function, a custom-resource handler, or one with no grants of its own', () => {
     const tasks = new Set([...stateFunction.values()].map((f) => f.id));
+    for (const fn of edgeFunctions()) tasks.add(fn.id); // its one call is simulated above
     const handlers = new Set(Object.values(t.resources).flatMap((r) => (r.Type.startsWith('Custom::') ? [TemplateResolver.target(r.Properties?.ServiceToken)] : [])));
     const unknown = functions.filter((fn) => !tasks.has(fn.id) && !handlers.has(fn.id) && t.rolePolicies(fn.roleId).some((p) => p.policy.Statement.length > 0));
     // A new function with grants needs its calls declared here (as the Task functions' are), or its grants are unproven.

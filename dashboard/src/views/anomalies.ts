@@ -4,7 +4,7 @@
  */
 import type { Anomalies, AnomalyItem } from '../../../lambdas/contract/results';
 import { chartFigure } from '../charts';
-import { emptyState, errorState, h, selectField, simpleTable, tableWrap } from '../dom';
+import { emptyState, errorState, h, selectField, simpleTable, tableWrap, withheldState } from '../dom';
 import * as f from '../format';
 import { inRange } from '../route';
 import type { View, ViewContext } from './view';
@@ -44,6 +44,12 @@ export const anomaliesView: View = {
       return root;
     }
     const a = res.data;
+    const withheld = await ctx.data.withheld();
+    if (withheld) {
+      // Public aggregates: the counts by rule and severity stay; the list of single meters and households does not.
+      root.append(totals(a), withheldState('The list of anomalies of single meters and households', withheld));
+      return root;
+    }
     const p = ctx.route.params;
     const sort = (COLUMNS.some((c) => c.key === p.sort) ? p.sort : 'time') as SortKey;
     const dir = p.dir === 'asc' ? 'asc' : 'desc';

@@ -4,7 +4,7 @@
  */
 import type { Consumption, MeterDetail, MeterSummary } from '../../../lambdas/contract/results';
 import { chartFigure } from '../charts';
-import { emptyState, errorState, h, tableWrap } from '../dom';
+import { emptyState, errorState, h, tableWrap, withheldState } from '../dom';
 import * as f from '../format';
 import { inRange } from '../route';
 import type { View, ViewContext } from './view';
@@ -51,7 +51,8 @@ export const consumptionView: View = {
         }),
       ),
     );
-    root.append(await customerSection(ctx, c));
+    const withheld = await ctx.data.withheld();
+    root.append(withheld ? withheldState('Customer detail', withheld) : await customerSection(ctx, c));
     return root;
   },
 };
