@@ -26,7 +26,9 @@ import { loadMeterRegistry } from './transform/meter-registry';
 import { readNaiveTimesInOneZone } from './transform/naive-times-zone';
 import { curatedKey, quarantineKey } from './transform/object-keys';
 import { planQuarantine, writeQuarantine } from './transform/quarantine-writer';
-import { csvReaderRejects, stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
+import { csvReaderRejects, NotAMeterCsvError, stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
+import { csvIntake, type CsvIntake } from './transform/csv-intake';
+import { isInputError, lineOfInputError, RawFileRejected } from './raw-file-rejected';
 import { runSqlScript } from './transform/sql-script';
 
 export interface TransformOptions {
@@ -54,11 +56,8 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
     let rawPath = await localPathOf(ports.lake, batch.rawKey, work, 'raw');
     // A gzip-compressed CSV (.csv.gz) is decompressed into the work folder; every reader sees text.
     if (batch.format === 'csv') rawPath = await plainCsvPath(rawPath, batch.rawKey, work);
-    let staged = await stage(session, batch, spec, rawPath);
-    await session.setVariables({ ...(await datasetVariables(session, batch, ports, work, staged)), source: batch.source, run_id: batch.runId });
-    await runDatasetSql(session, batch, spec, work);
-    // The CSV reader records the lines it could not split while the dataset SQL reads the file.
-    if (batch.format === 'csv' && staged.layout) staged = await csvReaderRejects(session, staged, rawPath);
+    const intake = await readRaw(session, batch, spec, ports, work, rawPath);
+    let staged = intake.staged;
     await assertCuratedColumns(session, spec.dataset);
 
     await session.run('CREATE TEMP VIEW IF NOT EXISTS rejected AS SELECT ord, reason, NULL::VARCHAR[] AS raw_fields FROM checked WHERE reason IS NOT NULL');
@@ -74,7 +73,9 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
       { out: curatedPath },
     );
 
-    const rowsIn = sourceRows + staged.rejects.length;
+    // A CSV's rows_in is counted from its bytes: the reader's rows and rejects must add up to it.
+    const rowsIn = intake.csv ? intake.csv.records : sourceRows + staged.rejects.length;
+    if (intake.csv && sourceRows + staged.rejects.length !== rowsIn) throw await unreadRecords(staged, file, rowsIn, sourceRows);
     const duplicates = sourceRows - badRows - rowsOut;
     if (duplicates < 0 || quarantined !== badRows + staged.rejects.length || rowsIn !== rowsOut + duplicates + quarantined) {
       throw new TransformError(
@@ -116,19 +117,67 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
   }
 }
 
-/** Runs lambdas/sql/transform/<dataset>.sql; a CSV is first read here, so reader errors surface here. */
-async function runDatasetSql(session: TransformSession, batch: Batch, spec: TransformSpec, work: string): Promise<void> {
+/**
+ * Reads the raw object through the dataset SQL: a CSV passes the door first (limits, record count,
+ * broken records set aside; csv-intake.ts). Anything about the file itself that stops the reading
+ * (not a meter CSV, an unreadable header, bytes DuckDB's reader fails on, JSON lines that are not
+ * JSON) becomes {@link RawFileRejected}: only this batch fails, naming the file, the line and the fix.
+ */
+async function readRaw(
+  session: TransformSession,
+  batch: Batch,
+  spec: TransformSpec,
+  ports: StepPorts,
+  work: string,
+  rawPath: string,
+): Promise<{ staged: StagedRaw; csv: CsvIntake | null }> {
+  const file = batch.rawKey;
   try {
+    const csv = batch.format === 'csv' ? await csvIntake(rawPath, file, csvOptions(batch), work) : null;
+    const readPath = csv?.readPath ?? rawPath;
+    let staged = await stage(session, batch, spec, readPath);
+    await session.setVariables({ ...(await datasetVariables(session, batch, ports, work, staged)), source: batch.source, run_id: batch.runId });
     await runSqlScript(session, sqlFile(`transform/${spec.dataset}.sql`), work);
-  } catch (e) {
-    const message = (e as Error).message;
-    if (batch.format === 'csv' && /CSV|UTF-?8|unicode/i.test(message)) {
-      throw new TransformError(`${batch.rawKey}: DuckDB could not read the CSV (${message}). Check it is UTF-8 text with a header separated by commas, semicolons or tabs.`, {
-        cause: e,
-      });
+    // The CSV reader records the lines it could not split while the dataset SQL reads the file.
+    if (csv && staged.layout) {
+      staged = await csvReaderRejects(session, staged, readPath);
+      staged = { ...staged, rejects: [...staged.rejects, ...csv.broken].sort((a, b) => a.line - b.line) };
     }
-    throw e;
+    return { staged, csv };
+  } catch (e) {
+    if (e instanceof RawFileRejected || e instanceof TransformError) throw e;
+    if (e instanceof NotAMeterCsvError) throw RawFileRejected.from(file, 1, e);
+    if (!isInputError(e)) throw e;
+    throw new RawFileRejected(
+      file,
+      lineOfInputError(e),
+      `the file cannot be read (${firstLine((e as Error).message)}). ` +
+        (batch.format === 'csv'
+          ? 'Check that it is UTF-8 text with one record per line and a header separated by commas, semicolons or tabs, then import it again.'
+          : 'The collector that wrote it must write one JSON object per line; re-run the collect for this date.'),
+      { cause: e },
+    );
   }
+}
+
+const firstLine = (message: string) => message.split('\n')[0]!.slice(0, 300);
+
+/**
+ * The reader returned fewer rows than the file has records and said nothing about the rest: the
+ * batch fails, naming the first record it did not return.
+ */
+async function unreadRecords(staged: StagedRaw, file: string, records: number, sourceRows: number): Promise<RawFileRejected> {
+  const lastRead = sourceRows > 0 ? (await staged.lineNumbers([sourceRows])).get(sourceRows) ?? null : 1;
+  return new RawFileRejected(
+    file,
+    lastRead === null ? null : lastRead + 1,
+    `the file has ${records} data records, but the CSV reader returned ${sourceRows} rows and rejected ${staged.rejects.length} (it stopped after line ${lastRead ?? '?'}). ` +
+      'Look at the quotes and line breaks from that line on, fix them and import the file again.',
+  );
+}
+
+function csvOptions(batch: Batch): { columnMap?: string; meterId?: string } {
+  return { columnMap: stringOption(batch, 'columnMap'), meterId: stringOption(batch, 'meterId') };
 }
 
 async function stage(session: TransformSession, batch: Batch, spec: TransformSpec, rawPath: string): Promise<StagedRaw> {
@@ -136,10 +185,7 @@ async function stage(session: TransformSession, batch: Batch, spec: TransformSpe
     if (spec.dataset !== 'meter_readings') {
       throw new TransformError(`${batch.rawKey}: CSV input is only supported for meter_readings, not ${spec.dataset}; write JSON lines (.jsonl.gz).`);
     }
-    return stageMeterCsv(session, rawPath, batch.rawKey, {
-      columnMap: stringOption(batch, 'columnMap'),
-      meterId: stringOption(batch, 'meterId'),
-    });
+    return stageMeterCsv(session, rawPath, batch.rawKey, csvOptions(batch));
   }
   // JSONL readings carry `kwh`; the readings SQL reads it as `value` (factor 1).
   return stageJsonl(session, rawPath, batch.rawKey, spec, (f) => (spec.dataset === 'meter_readings' && f === 'value' ? 'kwh' : f));

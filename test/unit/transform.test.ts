@@ -436,7 +436,7 @@ describe('transform: meter CSV quotes and delimiters', () => {
         () => null,
         (e: Error) => e,
       );
-      expect(err?.name).toBe('NotAMeterCsvError');
+      expect(err?.name).toBe('RawFileRejected'); // the one name the workflow catches
       expect(err!.message).not.toMatch(/[\u0000-\u001f\u007f\ufffd]/);
       return err!.message;
     };
