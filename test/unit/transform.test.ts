@@ -43,8 +43,8 @@ describe('transform: meter readings CSV', () => {
 
     expect(out).toMatchObject({ rowsIn: 15, rowsOut: 3, duplicates: 2, quarantined: 10 });
     expect(out.rowsIn).toBe(out.rowsOut + out.duplicates + out.quarantined);
-    expect(out.curatedKeys).toEqual(['curated/meter_readings/dt=2026-11-01/run-1-malformed.parquet']);
-    expect(out.quarantineKey).toBe('quarantine/meters/dt=2026-11-01/run=run-1/malformed-rejects.jsonl');
+    expect(out.curatedKeys).toEqual([expect.stringMatching(/^curated\/meter_readings\/dt=2026-11-01\/run-1-malformed-[0-9a-f]{12}\.parquet$/)]);
+    expect(out.quarantineKey).toMatch(/^quarantine\/meters\/dt=2026-11-01\/run=run-1\/malformed-[0-9a-f]{12}-rejects\.jsonl$/);
 
     const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([
@@ -530,8 +530,12 @@ describe('transform: JSONL datasets', () => {
 
 describe('transform helpers', () => {
   it('batch tags are unique per raw object within a run', () => {
-    expect(batchTag('raw/source=meters/dt=2026-11-01/run=r/imp-1/consumption/3000.csv')).toBe('imp-1_consumption_3000');
-    expect(batchTag('raw/source=utilities/dt=2026-11-01/run=r/utility_usage-00000.jsonl.gz')).toBe('utility_usage-00000');
+    expect(batchTag('raw/source=meters/dt=2026-11-01/run=r/imp-1/consumption/3000.csv')).toMatch(/^imp-1_consumption_3000-[0-9a-f]{12}$/);
+    expect(batchTag('raw/source=utilities/dt=2026-11-01/run=r/utility_usage-00000.jsonl.gz')).toMatch(/^utility_usage-00000-[0-9a-f]{12}$/);
+    // Names that slug alike still get distinct tags (the hash is over the whole path).
+    const alike = ['東京.csv', '大阪.csv', 'site a.csv', 'site_a.csv', 'site/a.csv', 'x.csv', 'x.CSV', 'data.csv', 'data.json.csv'];
+    const tags = alike.map((n) => batchTag(`raw/source=meters/dt=2026-11-01/run=r/imp-1/${n}`));
+    expect(new Set(tags).size).toBe(alike.length);
   });
 
   it('splits a record as DuckDB does: quotes open only at the start of a field, "" is a quote, any delimiter', () => {

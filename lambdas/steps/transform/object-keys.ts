@@ -1,16 +1,25 @@
 /**
  * Where the transform writes. Keys depend only on the batch, so re-running a batch overwrites the
- * same objects (idempotent), and several batches of one run never collide: the tag comes from the
- * raw object's path inside the run's raw prefix.
+ * same objects (idempotent), and the batches of one run never collide, by construction: the tag is a
+ * readable slug of the raw object's path inside the run's raw prefix plus a hash of that whole path.
+ * Two files whose slugs are alike (`東京.csv`/`大阪.csv`, `site a.csv`/`site_a.csv`/`site/a.csv`,
+ * `x.csv`/`x.CSV`, `data.csv`/`data.json.csv`) still get different keys.
  */
+import { createHash } from 'node:crypto';
 import type { Batch } from '../../contract/manifests';
 
-/** `raw/source=s/dt=d/run=r/imp-1/consumption/3000.csv` → `imp-1_consumption_3000`. */
+/** Characters of the readable part of a tag (the hash makes it unique; the slug only helps a person). */
+const SLUG_MAX = 60;
+
+/** `raw/source=s/dt=d/run=r/imp-1/consumption/3000.csv` → `imp-1_consumption_3000-<12 hex>`. */
 export function batchTag(rawKey: string): string {
   const inRun = rawKey.replace(/^raw\/source=[^/]+\/dt=[^/]+\/run=[^/]+\//, '');
   const withoutExt = inRun.replace(/(\.(csv|jsonl|json|gz|parquet))+$/i, '');
-  const tag = withoutExt.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+|[_.]+$/g, '');
-  return tag || 'part';
+  const slug = withoutExt.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[_.]+|[_.]+$/g, '').slice(0, SLUG_MAX) || 'part';
+  // 48 bits of SHA-256 over the full path (extension and case included): a collision among the
+  // files of one run would need ~16 million files for a one-in-a-million chance.
+  const hash = createHash('sha256').update(inRun, 'utf8').digest('hex').slice(0, 12);
+  return `${slug}-${hash}`;
 }
 
 export function curatedKey(batch: Batch): string {
