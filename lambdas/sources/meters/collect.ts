@@ -26,20 +26,58 @@ export async function collectMeters(input: CollectInput, ports: StepPorts): Prom
   return batches;
 }
 
+/**
+ * Copies one import into the run's raw prefix, then deletes it from landing (data files, then the
+ * manifest). Crash-safe and idempotent: a crash before the deletes leaves landing whole (the next
+ * run moves it again); a crash between them leaves the manifest with some of its files, and the
+ * files already deleted are copied from the raw copy an earlier run made (every copy is whole:
+ * S3 puts and the local store's temp-file renames are atomic). Only a file found nowhere fails,
+ * naming the import, the file and the fix.
+ */
 async function moveImport(importId: string, landing: string[], runPrefix: string, ports: StepPorts): Promise<void> {
   const from = `${LANDING_PREFIX}${importId}/`;
   const keys = landing.filter((k) => k.startsWith(from));
   const manifestKey = `${from}${MANIFEST}`;
   const dataKeys = keys.filter((k) => k !== manifestKey);
+  const present = new Set(dataKeys.map((k) => k.slice(from.length)));
+  const missing = (await readManifest(ports, manifestKey)).files.map((f) => f.path).filter((p) => !present.has(p));
+  const earlier = missing.length ? await earlierRawCopies(importId, missing, ports) : new Map<string, string>();
   const scratch = join(ports.tmpDir, `gridlake-meters-${process.pid}-${importId}`);
-  for (const key of [...dataKeys, manifestKey]) {
+  const copy = async (source: string, target: string) => {
+    if (source === target) return;
     // Streamed through a scratch file: a CSV can be larger than memory.
-    await ports.lake.getFile(key, scratch);
-    await ports.lake.putFile(`${runPrefix}${importId}/${key.slice(from.length)}`, scratch);
+    await ports.lake.getFile(source, scratch);
+    await ports.lake.putFile(target, scratch);
+  };
+  for (const key of dataKeys) await copy(key, `${runPrefix}${importId}/${key.slice(from.length)}`);
+  for (const path of missing) {
+    const source = earlier.get(path);
+    if (!source) {
+      throw new Error(
+        `Meters import ${importId}: ${path} is listed in its manifest but is neither in ${ports.lake.location}/${from} nor in an earlier run's raw copy. Import the file again with \`gridlake import meters\` and delete ${manifestKey}.`,
+      );
+    }
+    await copy(source, `${runPrefix}${importId}/${path}`);
   }
+  await copy(manifestKey, `${runPrefix}${importId}/${MANIFEST}`);
   await rm(scratch, { force: true });
   for (const key of dataKeys) await ports.lake.delete(key);
   await ports.lake.delete(manifestKey);
+}
+
+/** The newest raw copy of each file of an import that an earlier (interrupted) move left in raw/. */
+async function earlierRawCopies(importId: string, paths: string[], ports: StepPorts): Promise<Map<string, string>> {
+  const wanted = new Set(paths);
+  const out = new Map<string, string>();
+  const marker = `/${importId}/`;
+  // Keys sort by date and run: the last match is the newest copy.
+  for (const key of await listKeys(ports.lake, 'raw/source=meters/')) {
+    const at = key.indexOf(marker);
+    if (at === -1) continue;
+    const path = key.slice(at + marker.length);
+    if (wanted.has(path)) out.set(path, key);
+  }
+  return out;
 }
 
 async function readManifest(ports: StepPorts, key: string): Promise<ImportManifest> {
