@@ -51,6 +51,17 @@ function folder(files: Record<string, string | Buffer>): string {
   return root;
 }
 
+/**
+ * Imports `good` and `bad` files, then replaces the bad ones' bytes in the landing zone: files that
+ * got past the import's checks (an upload straight to the bucket, a file changed after the import).
+ */
+async function importWithBadFiles(dir: string, good: Record<string, string>, bad: Record<string, string>): Promise<void> {
+  const p = await ports(dir);
+  const header = 'meter_id,timestamp,kwh\n';
+  const { landingPrefix } = await importMeters(folder({ ...good, ...Object.fromEntries(Object.keys(bad).map((n) => [n, header])) }), { timezone: 'UTC' }, p);
+  for (const [name, body] of Object.entries(bad)) await p.lake.put(`${landingPrefix}${name}`, body);
+}
+
 async function readingsState(dir: string): Promise<{ readings: number; kwh: number; meters: number }> {
   const [r] = await sql(dir, 'SELECT COUNT(*) AS readings, ROUND(SUM(kwh), 6) AS kwh, COUNT(DISTINCT meter_id) AS meters FROM meter_readings');
   return { readings: Number(r!.readings), kwh: Number(r!.kwh ?? 0), meters: Number(r!.meters) };
@@ -81,13 +92,30 @@ describe('a file the transform cannot read fails only its own batch', () => {
   it('the other files and the other sources of the date load; the run names the file, the line and the fix', async () => {
     const dir = tempDir();
     const wide = ['meter_id', 'timestamp', 'kwh', ...Array.from({ length: 2000 }, (_, i) => `extra_${i}`)].join(',');
-    await importMeters(folder({ 'good.csv': dayCsv('GOOD-1'), 'wide.csv': `${wide}\nW,2026-11-01T00:00:00Z,1\n` }), { timezone: 'UTC' }, await ports(dir));
+    await importWithBadFiles(dir, { 'good.csv': dayCsv('GOOD-1') }, { 'wide.csv': `${wide}\nW,2026-11-01T00:00:00Z,1\n` });
     const result = await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-01', sources: ['meters', 'utilities', 'market'] }, retryIntervalMs: 0 });
     expect(result.status).toBe('FAILED');
     expect(result.error).toMatch(/wide\.csv line 1: the header has 2003 columns, the maximum is 1000\. Remove the columns/);
     expect(await readingsState(dir)).toMatchObject({ readings: 48, meters: 1 });
     expect(Number((await sql(dir, 'SELECT COUNT(*) AS n FROM utility_usage'))[0]!.n)).toBeGreaterThan(0);
     expect(Number((await sql(dir, 'SELECT COUNT(*) AS n FROM market_prices'))[0]!.n)).toBeGreaterThan(0);
+  });
+});
+
+describe('a per-customer file name never reaches the dashboard', () => {
+  it('the failed run is published without any part of the name (commas, spaces, quotes, non-ASCII)', async () => {
+    const dir = tempDir();
+    const wide = ['meter_id', 'timestamp', 'kwh', ...Array.from({ length: 1001 }, (_, i) => `extra_${i}`)].join(',');
+    const names = ['SMITH, JOHN 0042.csv', 'O\'Brien "Pat" 東京.csv'];
+    await importWithBadFiles(dir, { 'good.csv': dayCsv('GOOD-1') }, Object.fromEntries(names.map((n) => [n, `${wide}\nX,2026-11-01T00:00:00Z,1\n`])));
+    // Analyze and Publish run after a failed date only in the next successful execution: run the date, then the next.
+    await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-01', sources: ['meters'] }, retryIntervalMs: 0 });
+    const errors = await sql(dir, "SELECT error FROM etl_runs WHERE status = 'failed'");
+    expect(String(errors[0]!.error)).toContain('SMITH, JOHN 0042.csv'); // the warehouse keeps the full text
+    await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-02', sources: ['meters'] }, retryIntervalMs: 0 });
+    const published = Buffer.from(await (await ports(dir)).site.get('data/runs.json')).toString();
+    expect(published).toContain('see etl_runs.error');
+    for (const part of ['SMITH', 'JOHN', '0042', 'Brien', 'Pat', '東京']) expect(published).not.toContain(part);
   });
 });
 

@@ -7,6 +7,7 @@ import { RESULT_FILES } from '../../contract/results';
 import { getText, listKeys } from '../../ports/object-store';
 import { sqlFile } from '../../sql/files';
 import type { Analysis } from './analysis';
+import { redactFileNames } from './redact-file-names';
 
 /** Runs whose quarantine files are read for reasons (the newest ones). */
 const RUNS_WITH_REASONS = 60;
@@ -28,7 +29,7 @@ export const runsAnalysis: Analysis = {
         quarantined: Number(r.quarantined),
         startedAt: String(r.started_at),
         finishedAt: (r.finished_at as string | null) ?? null,
-        error: publishedError((r.error as string | null) ?? null),
+        error: publishedError((r.error as string | null) ?? null, r.error ? await listKeys(ports.lake, `raw/source=${r.source}/dt=${r.run_date}/run=${r.run_id}/`) : []),
         quarantineReasons: [],
       };
       if (i < RUNS_WITH_REASONS && row.quarantined > 0) {
@@ -42,13 +43,13 @@ export const runsAnalysis: Analysis = {
 };
 
 /**
- * A run's error as the dashboard shows it: object keys are left out, because a file name can be a
- * customer's meter id (the energy app's export names each file after its meter) and the dashboard
- * shows customers only as pseudonyms. The full text stays in the warehouse (etl_runs.error).
+ * A run's error as the dashboard shows it: file names are left out (redact-file-names.ts), because a
+ * file name can be a customer's name or meter id and the dashboard shows customers only as
+ * pseudonyms. The full text stays in the warehouse (etl_runs.error).
  */
-export function publishedError(error: string | null): string | null {
+export function publishedError(error: string | null, runFileKeys: readonly string[] = []): string | null {
   if (error === null) return null;
-  return error.replace(/\b(raw|landing|curated|quarantine)\/[^\s:|,;)]+/g, '[a file of this run: see etl_runs.error]');
+  return redactFileNames(error, runFileKeys);
 }
 
 /** Reason → count over the quarantine objects of one run and source, most frequent first. */
