@@ -16,6 +16,17 @@ export const Timezone = z.string().transform((tz, ctx) => {
   return name;
 });
 
+/**
+ * Documented ranges (README, Configuration): a value outside them is refused when the configuration
+ * is read, with the field and the range named, instead of failing later (an emission factor of 1e308
+ * overflows every sum; 1e8 simulated meters never finish).
+ */
+const inRange = (min: number, max: number, unit = '') => z.number().min(min, `must be at least ${min}${unit}`).max(max, `must be at most ${max}${unit}`);
+/** Seeds feed a 32-bit generator (lambdas/sources/random.ts). */
+const Seed = z.number().int().min(0, 'must be at least 0').max(2 ** 32 - 1, `must be at most ${2 ** 32 - 1} (a 32-bit seed)`);
+/** kgCO2e per unit: real factors are below 1 (kWh) to a few (m³, litres of fuel); 100 leaves room for any unit. */
+const EmissionFactor = inRange(0, 100, ' kgCO2e per unit');
+
 export const SOURCE_NAMES = ['meters', 'meter-simulator', 'utilities', 'market'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
@@ -41,15 +52,15 @@ export const ConfigSchema = z.strictObject({
        * Largest plausible energy in one interval, kWh. Default 25 kWh per 30 minutes (= 50 kW
        * average, above any residential or small-business supply); larger readings are quarantined.
        */
-      maxIntervalKwh: z.number().positive().default(25),
+      maxIntervalKwh: inRange(0, 1_000_000, ' kWh').positive().default(25),
     })
     .default({ defaultTimezone: 'Europe/London', intervalMinutes: 30, maxIntervalKwh: 25 }),
   simulator: z
     .strictObject({
-      /** Number of simulated meters. Default 200. */
-      meters: z.number().int().positive().default(200),
-      /** Seed: the same seed and date always give the same readings. Default 42. */
-      seed: z.number().int().default(42),
+      /** Number of simulated meters, 1..10,000. Default 200. */
+      meters: inRange(1, 10_000, ' meters').int().default(200),
+      /** Seed: the same seed and date always give the same readings. 0..2^32-1. Default 42. */
+      seed: Seed.default(42),
       /** Timezone of the simulated fleet. Default Europe/London. */
       timezone: Timezone.default('Europe/London'),
       /** Inject faults (spikes, gaps, stuck meters, duplicates) with labels. Default true. */
@@ -58,15 +69,15 @@ export const ConfigSchema = z.strictObject({
     .default({ meters: 200, seed: 42, timezone: 'Europe/London', faults: true }),
   utilities: z
     .strictObject({
-      /** kgCO2e per unit of each energy type (defaults: the apartment pipeline's factors). */
+      /** kgCO2e per unit of each energy type, 0..100 (defaults: the apartment pipeline's factors). */
       emissionFactors: z
-        .strictObject({ electricity: z.number(), heating: z.number(), water: z.number() })
+        .strictObject({ electricity: EmissionFactor, heating: EmissionFactor, water: EmissionFactor })
         .default({ electricity: 0.4747, heating: 0.202, water: 0.449 }),
       /** Monthly usage at or above which a household raises an alert, per energy type. */
       thresholds: z
-        .strictObject({ electricity: z.number().optional(), heating: z.number().optional(), water: z.number().optional() })
+        .strictObject({ electricity: inRange(0, 1e9).optional(), heating: inRange(0, 1e9).optional(), water: inRange(0, 1e9).optional() })
         .default({ electricity: 500, heating: 1200 }),
-      seed: z.number().int().default(7),
+      seed: Seed.default(7),
     })
     .default({
       emissionFactors: { electricity: 0.4747, heating: 0.202, water: 0.449 },
@@ -76,22 +87,22 @@ export const ConfigSchema = z.strictObject({
   market: z
     .strictObject({
       /** Symbols to collect (equities, ETFs, energy commodities). */
-      symbols: z.array(z.string().regex(/^[A-Z0-9.=^-]{1,16}$/)).default(['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F']),
+      symbols: z.array(z.string().regex(/^[A-Z0-9.=^-]{1,16}$/)).max(500, 'at most 500 symbols').default(['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F']),
       /** `simulator` (offline, default) or `http` (the live price API; see docs/MARKET_API.md). */
       provider: z.enum(['simulator', 'http']).default('simulator'),
-      seed: z.number().int().default(11),
+      seed: Seed.default(11),
       /**
        * Days of history the first run collects for a symbol with nothing loaded yet (later runs
        * continue from its last loaded trade date). Default 365: enough for 20/50-day statistics.
        */
-      backfillDays: z.number().int().nonnegative().default(365),
+      backfillDays: inRange(0, 3650, ' days').int().default(365),
       /** The live price API (provider `http`); the key comes from MARKET_API_KEY / a secret, never config. */
       http: z
         .strictObject({
           /** API origin. Default Polygon.io (Massive). */
           baseUrl: z.string().url().default('https://api.polygon.io'),
           /** Client-side rate limit. Default 5 per minute (the free tier). */
-          maxRequestsPerMinute: z.number().positive().default(5),
+          maxRequestsPerMinute: inRange(0, 100_000, ' per minute').positive().default(5),
           /** Config symbol → API ticker where they differ. Default none. */
           tickers: z.record(z.string(), z.string()).default({}),
         })
@@ -117,10 +128,10 @@ export const ConfigSchema = z.strictObject({
     .default({ access: 'private' }),
   analysis: z
     .strictObject({
-      /** Days of history the analyze step reads. Default 90. */
-      historyDays: z.number().int().positive().default(90),
-      /** Robust z-score at or above which a reading is anomalous. Default 6. */
-      zThreshold: z.number().positive().default(6),
+      /** Days of history the analyze step reads, 1..3650. Default 90. */
+      historyDays: inRange(1, 3650, ' days').int().default(90),
+      /** Robust z-score at or above which a reading is anomalous, above 0 and at most 1000. Default 6. */
+      zThreshold: inRange(0, 1000).positive().default(6),
     })
     .default({ historyDays: 90, zThreshold: 6 }),
 });

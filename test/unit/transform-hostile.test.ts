@@ -117,6 +117,35 @@ describe('transform: rows_in is counted from the file', () => {
   });
 });
 
+describe('transform: values checked at the door, with a reason', () => {
+  it('ids by UTF-8 bytes (VARCHAR(64) on Redshift), offsets beyond ±14:00, years outside 1..9999', async () => {
+    t = testLake();
+    const id64 = 'é'.repeat(32); // 32 characters, 64 bytes: fits
+    const id66 = 'é'.repeat(33); // 33 characters, 66 bytes: does not
+    const body = [
+      'meter_id,timestamp,kwh',
+      `${id64},2026-10-01T00:00:00Z,0.5`,
+      `${id66},2026-10-01T00:00:00Z,0.5`,
+      'M1,2026-10-01T00:00:00+25:00,0.5',
+      'M1,2026-10-01T00:00:00-14:30,0.5',
+      'M1,2026-10-01T00:00:00+14:00,0.5',
+      'M1,-0001-10-01T00:00:00Z,0.5',
+      'M1,0000-10-01 00:00:00,0.5',
+      'M2,-0001-10-01 00:00:00,0.5',
+    ].join('\n');
+    const out = await run(put('values.csv', body + '\n'));
+    expect(out).toMatchObject({ rowsIn: 8, rowsOut: 2, quarantined: 6 });
+    expect((await readQuarantine(t.lake, out)).map((l) => [l.line, l.reason])).toEqual([
+      [3, 'meter_id longer than 64 bytes (UTF-8)'],
+      [4, 'UTC offset beyond ±14:00'],
+      [5, 'UTC offset beyond ±14:00'],
+      [7, 'year outside 1..9999'],
+      [8, 'year outside 1..9999'],
+      [9, 'year outside 1..9999'],
+    ]);
+  });
+});
+
 describe('transform: files rejected at the door fail only their batch, naming file, line and fix', () => {
   it('a 1-million-column header is refused before DuckDB reads it', async () => {
     t = testLake();

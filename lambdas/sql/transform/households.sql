@@ -18,7 +18,7 @@ SELECT
   s.*,
   CASE
     WHEN household_id IS NULL OR missing THEN 'missing field'
-    WHEN length(household_id) > 16 THEN 'household_id longer than 16 characters'
+    WHEN strlen(household_id) > 16 THEN 'household_id longer than 16 bytes (UTF-8)'
     WHEN building_id IS NULL OR floor IS NULL OR unit IS NULL THEN 'unparseable integer'
     WHEN building_id <= 0 OR floor <= 0 OR unit <= 0 THEN 'non-positive value'
   END AS reason

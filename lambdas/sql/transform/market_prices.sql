@@ -27,8 +27,9 @@ SELECT
   s.*,
   CASE
     WHEN symbol IS NULL OR missing THEN 'missing field'
-    WHEN length(symbol) > 16 THEN 'symbol longer than 16 characters'
+    WHEN strlen(symbol) > 16 THEN 'symbol longer than 16 bytes (UTF-8)'
     WHEN trade_date IS NULL THEN 'unparseable trade_date (expected YYYY-MM-DD)'
+    WHEN year(trade_date) < 1 OR year(trade_date) > 9999 THEN 'year outside 1..9999'
     WHEN open IS NULL OR high IS NULL OR low IS NULL OR close IS NULL OR adj_close IS NULL
       OR NOT (isfinite(open) AND isfinite(high) AND isfinite(low) AND isfinite(close) AND isfinite(adj_close)) THEN 'unparseable price'
     WHEN volume_value IS NULL OR volume_value <> floor(volume_value) THEN 'unparseable volume (expected a whole number)'

@@ -97,8 +97,9 @@ c AS (
       -- exports write a missing reading as a word (the London trial: Null): missing, said as written
       WHEN kwh IS NULL AND lower(trim(value_text)) IN ('null', 'na', 'n/a', 'none')
         THEN 'missing field: ' || getvariable('value_field') || ' (written as "' || trim(value_text) || '")'
-      -- strlen (bytes) ≥ length (characters): the cheap test first
-      WHEN strlen(meter_id) > 64 AND length(meter_id) > 64 THEN 'meter_id longer than 64 characters'
+      -- The warehouse column is VARCHAR(64), and Redshift counts VARCHAR lengths in bytes (UTF-8):
+      -- https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html
+      WHEN strlen(meter_id) > 64 THEN 'meter_id longer than 64 bytes (UTF-8)'
       -- DuckDB's cast reads 1_000 as 1000: a digit separator is not a reading anyone wrote on purpose
       WHEN kwh IS NULL OR NOT isfinite(kwh) OR contains(value_text, '_') THEN 'unparseable number in ' || getvariable('value_field')
       WHEN kwh < 0 THEN 'negative reading'
@@ -106,6 +107,12 @@ c AS (
       -- a date alone would load as a reading at midnight: the start of the interval is missing
       WHEN NOT contains(ts_text, ':') AND TRY_CAST(ts_text AS DATE) IS NOT NULL THEN 'timestamp without a time of day'
       WHEN wall IS NULL OR (has_offset AND offset_instant IS NULL) THEN 'unparseable or impossible timestamp'
+      -- DuckDB reads year 0 and years BC (-0001 is 0002 BC) and years past 9999, which Parquet
+      -- readers, the warehouse and the dashboard disagree on: refused here, with a reason.
+      WHEN year(wall) < 1 OR year(wall) > 9999 OR year(offset_instant) < 1 OR year(offset_instant) > 9999 THEN 'year outside 1..9999'
+      -- DuckDB accepts any offset (+25:00); real UTC offsets lie within -12:00..+14:00, so a larger
+      -- one is a typo. The written clock minus the instant is the offset.
+      WHEN has_offset AND abs(epoch(wall) - epoch(offset_instant)) > 14 * 3600 THEN 'UTC offset beyond ±14:00'
       WHEN epoch_us(wall) % (getvariable('interval_minutes')::BIGINT * 60000000) <> 0
         THEN 'off the ' || getvariable('interval_minutes') || '-minute interval grid'
       -- A reading cannot start after the run's clock (a typo'd year would keep the dashboard "fresh"

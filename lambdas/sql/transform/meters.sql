@@ -19,9 +19,9 @@ SELECT
   CASE
     WHEN meter_id IS NULL THEN 'missing field: meter_id'
     WHEN timezone IS NULL THEN 'missing field: timezone'
-    WHEN length(meter_id) > 64 THEN 'meter_id longer than 64 characters'
+    WHEN strlen(meter_id) > 64 THEN 'meter_id longer than 64 bytes (UTF-8)'
     WHEN timezone NOT IN (SELECT name FROM pg_timezone_names()) THEN 'unknown timezone (expected an IANA name such as Europe/London)'
-    WHEN length(area) > 64 OR length(tariff) > 64 THEN 'area or tariff longer than 64 characters'
+    WHEN strlen(area) > 64 OR strlen(tariff) > 64 THEN 'area or tariff longer than 64 bytes (UTF-8)'
   END AS reason
 FROM s;
 

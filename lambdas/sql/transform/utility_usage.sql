@@ -23,9 +23,10 @@ SELECT
   f.factor AS emission_factor,
   CASE
     WHEN household_id IS NULL OR s.energy_type IS NULL OR month_text IS NULL OR amount_text IS NULL OR unit IS NULL THEN 'missing field'
-    WHEN length(household_id) > 16 OR length(unit) > 8 THEN 'household_id or unit too long'
+    WHEN strlen(household_id) > 16 OR strlen(unit) > 8 THEN 'household_id or unit too long (16 and 8 bytes, UTF-8)'
     WHEN f.factor IS NULL THEN 'unknown energy type (no emission factor configured)'
     WHEN month IS NULL THEN 'unparseable month (expected YYYY-MM or YYYY-MM-01)'
+    WHEN year(month) < 1 OR year(month) > 9999 THEN 'year outside 1..9999'
     WHEN day(month) <> 1 THEN 'month is not the first day of a month'
     WHEN amount IS NULL OR NOT isfinite(amount) THEN 'unparseable number in amount'
     WHEN amount < 0 THEN 'negative amount'
