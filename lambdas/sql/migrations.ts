@@ -17,4 +17,5 @@ export interface Migration {
 /** In the order they were written; each names the old shape it replaces. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: '001_market_prices_open_price', whileColumnExists: { table: 'market_prices', column: 'open' } },
+  { id: '002_meter_readings_received_at', whileColumnMissing: { table: 'meter_readings', column: 'received_at' } },
 ];

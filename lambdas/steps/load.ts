@@ -178,7 +178,8 @@ function naturalKeyOf(source: SourceName, table: string): readonly string[] {
  * an import of many CSVs, or two imports) may repeat keys, and as within a file the later version
  * wins: each file is copied on its own (Redshift's COPY cannot add a column) and appended to
  * stg_raw_<t> with its position, then ROW_NUMBER keeps the key's row from the last file (Redshift's
- * MERGE rejects duplicate source keys). For readings, each file's meters are noted with the timezone
+ * MERGE rejects duplicate source keys); for readings the newest received file wins, then file order,
+ * and rows older than the target's version are dropped. For readings, each file's meters are noted with the timezone
  * its timestamps were read in (stg_meter_timezones), for registering meters no list declared.
  */
 function stageStatements(source: SourceName, table: string, naturalKey: readonly string[], files: CuratedFile[]): BatchItem[] {
@@ -204,6 +205,7 @@ function stageStatements(source: SourceName, table: string, naturalKey: readonly
     sql: `INSERT INTO load_counts SELECT CAST(:source AS VARCHAR(32)), (SELECT COUNT(*) FROM ${raw}), (SELECT COUNT(*) FROM stg_${t})`,
     params: { source },
   });
+  const versioned = columns.includes(RECEIVED_AT);
   if (files.length === 1) {
     return [
       ...items,
@@ -211,6 +213,7 @@ function stageStatements(source: SourceName, table: string, naturalKey: readonly
       { name: `copy_${t}`, copyParquet: { table: `stg_${t}`, keys: [files[0]!.key] } },
       ...noteTimezones(`stg_${t}`, files[0]!, 1),
       count(`stg_${t}`),
+      ...(versioned ? dropSuperseded(source, t, keyCols) : []),
     ];
   }
   items.push(
@@ -237,11 +240,34 @@ function stageStatements(source: SourceName, table: string, naturalKey: readonly
       name: `dedupe_stg_${t}`,
       sql:
         `CREATE TEMP TABLE stg_${t} AS SELECT ${cols} FROM (` +
-        `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY file_seq DESC) AS rn ` +
+        `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${versioned ? `${RECEIVED_AT} DESC NULLS LAST, ` : ''}file_seq DESC) AS rn ` +
         `FROM stg_raw_${t}) d WHERE rn = 1`,
     },
     count(`stg_raw_${t}`),
     { name: `drop_stg_raw_${t}_end`, sql: `DROP TABLE stg_raw_${t}` },
+    ...(versioned ? dropSuperseded(source, t, keyCols) : []),
+  ];
+}
+
+/** A table with this column keeps the newest received version of a row (see tables/meter_readings.sql). */
+const RECEIVED_AT = 'received_at';
+
+/**
+ * Removes from staging the rows whose key the target already holds in a newer received version, so
+ * that re-running an older date never reverts a later correction (the MERGE then updates only with
+ * rows at least as new; Redshift's MERGE takes no condition on WHEN MATCHED). Removed rows count as
+ * duplicates: a correction row is written to load_counts first.
+ */
+function dropSuperseded(source: SourceName, t: string, keyCols: readonly string[]): BatchItem[] {
+  const on = keyCols.map((k) => `${t}.${k} = stg_${t}.${k}`).join(' AND ');
+  const newer = `${on} AND ${t}.${RECEIVED_AT} > stg_${t}.${RECEIVED_AT}`;
+  return [
+    {
+      name: `count_superseded_${t}`,
+      sql: `INSERT INTO load_counts SELECT CAST(:source AS VARCHAR(32)), 0, -COUNT(*) FROM stg_${t} JOIN ${t} ON ${newer}`,
+      params: { source },
+    },
+    { name: `drop_superseded_${t}`, sql: `DELETE FROM stg_${t} USING ${t} WHERE ${newer}` },
   ];
 }
 

@@ -214,6 +214,7 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
         has_registry: hasRegistry,
         not_after: ports.clock.now().toISOString(),
         not_after_naive: new Date(ports.clock.now().getTime() + 14 * 3600_000).toISOString().slice(0, 19),
+        received_at: receivedAt(batch),
       };
     }
     case 'utility_usage': {
@@ -270,6 +271,14 @@ async function assertCuratedColumns(session: TransformSession, dataset: string):
     );
   }
   checkedDatasets.add(dataset);
+}
+
+/** When the batch's file was received (batch option receivedAt, an ISO instant), or null. */
+function receivedAt(batch: Batch): string | null {
+  const at = stringOption(batch, 'receivedAt');
+  if (at === undefined) return null;
+  if (Number.isNaN(Date.parse(at))) throw new TransformError(`${batch.rawKey}: batch option receivedAt "${at}" is not an ISO 8601 instant.`);
+  return new Date(at).toISOString();
 }
 
 function stringOption(batch: Batch, name: string): string | undefined {

@@ -119,6 +119,30 @@ describe('a per-customer file name never reaches the dashboard', () => {
   });
 });
 
+describe('the last received version of a reading wins, whatever the re-run order', () => {
+  it('re-running an older date after a later correction keeps the correction; the old row counts as a duplicate', async () => {
+    const dir = tempDir();
+    const reading = (kwh: string) => `meter_id,timestamp,kwh\nFIX-1,2026-11-01T10:00:00Z,${kwh}\nFIX-1,2026-11-01T10:30:00Z,1.00\n`;
+    await importMeters(folder({ 'first.csv': reading('5.00') }), { timezone: 'UTC' }, await ports(dir));
+    expect((await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-01', sources: ['meters'] }, retryIntervalMs: 0 })).error).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 20)); // a later import time
+    await importMeters(folder({ 'correction.csv': reading('0.50') }), { timezone: 'UTC' }, await ports(dir));
+    expect((await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-02', sources: ['meters'] }, retryIntervalMs: 0 })).error).toBeUndefined();
+    const value = async () => (await sql(dir, "SELECT kwh FROM meter_readings WHERE meter_id = 'FIX-1' AND interval_start = TIMESTAMPTZ '2026-11-01 10:00:00+00'"))[0]!.kwh;
+    expect(await value()).toBe(0.5);
+    // Re-run the older date (same run id: its raw files are read again and loaded again).
+    expect((await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-01', sources: ['meters'] }, retryIntervalMs: 0 })).error).toBeUndefined();
+    expect(await value()).toBe(0.5);
+    const [daily] = await sql(dir, "SELECT total_kwh FROM meter_daily WHERE meter_id = 'FIX-1'");
+    expect(daily!.total_kwh).toBe(1.5);
+    // The re-run's rows are older than the warehouse's: not loaded, counted as duplicates; rows reconcile.
+    expect((await runCounts(dir))[0]).toMatchObject({ run_id: '2026-11-01-a1', status: 'succeeded', rows_in: 2, rows_loaded: 0, duplicates: 2, quarantined: 0 });
+    // A new attempt of the older date behaves the same.
+    expect((await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-01', sources: ['meters'], attempt: 2 }, retryIntervalMs: 0 })).error).toBeUndefined();
+    expect(await value()).toBe(0.5);
+  });
+});
+
 const CHILD = join(__dirname, 'helpers', 'collect-then-sigkill.ts');
 
 function collectAndKill(dir: string, date: string, killAfter: number): { signal: NodeJS.Signals | null; stdout: string; stderr: string } {

@@ -63,10 +63,10 @@ describe('transform: meter readings CSV', () => {
 
     const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'meter_id, interval_start');
     expect(rows).toEqual([
-      { meter_id: 'M 2, quoted', interval_start: '2026-11-01 04:30:00+00', interval_minutes: 30, kwh: 1.5, source: 'meters', run_id: 'run-1' },
+      { meter_id: 'M 2, quoted', interval_start: '2026-11-01 04:30:00+00', interval_minutes: 30, kwh: 1.5, source: 'meters', run_id: 'run-1', received_at: null },
       // the re-sent reading (line 16) replaces line 2; the exact duplicate (line 15) is dropped
-      { meter_id: 'M1', interval_start: '2026-11-01 00:00:00+00', interval_minutes: 30, kwh: 0.75, source: 'meters', run_id: 'run-1' },
-      { meter_id: 'M1', interval_start: '2026-11-01 00:30:00+00', interval_minutes: 30, kwh: 0.25, source: 'meters', run_id: 'run-1' },
+      { meter_id: 'M1', interval_start: '2026-11-01 00:00:00+00', interval_minutes: 30, kwh: 0.75, source: 'meters', run_id: 'run-1', received_at: null },
+      { meter_id: 'M1', interval_start: '2026-11-01 00:30:00+00', interval_minutes: 30, kwh: 0.25, source: 'meters', run_id: 'run-1', received_at: null },
     ]);
     expect(await parquetSchema(t.lake, out.curatedKeys[0]!)).toEqual([
       'meter_id VARCHAR',
@@ -75,6 +75,7 @@ describe('transform: meter readings CSV', () => {
       'kwh DOUBLE',
       'source VARCHAR',
       'run_id VARCHAR',
+      'received_at TIMESTAMP WITH TIME ZONE',
     ]);
   });
 
@@ -113,7 +114,7 @@ describe('transform: meter readings CSV', () => {
     await t.lake.put(`${RAW}empty.csv`, '');
     const out = await transform(batch({ rawKey: `${RAW}empty.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 0, rowsOut: 0, duplicates: 0, quarantined: 0, quarantineKey: null });
-    expect(await parquetSchema(t.lake, out.curatedKeys[0]!)).toHaveLength(6);
+    expect(await parquetSchema(t.lake, out.curatedKeys[0]!)).toHaveLength(7);
   });
 
   it('London fall-back day: a full naive day keeps 50 distinct intervals (first 01:xx = BST, second = GMT)', async () => {

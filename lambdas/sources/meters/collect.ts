@@ -98,7 +98,8 @@ async function batchesOf(m: ImportManifest, prefix: string, input: CollectInput,
     batches.push({ ...base, dataset: 'meters', rawKey: metersKey, format: 'jsonl.gz', options: {} });
   }
   for (const f of m.files) {
-    const options: Batch['options'] = { timezone: m.timezone };
+    // The import time orders versions of a reading across imports: the newest received one is kept.
+    const options: Batch['options'] = { timezone: m.timezone, receivedAt: m.importedAt };
     if (metersKey) options.metersKey = metersKey;
     if (f.columnMap) options.columnMap = f.columnMap;
     if (f.meterId) options.meterId = f.meterId;

@@ -5,7 +5,7 @@
 -- (VARCHAR), in file order; c0..cN are the raw fields one by one; table registry(meter_id, timezone) — the meters this batch may contain (empty when
 -- the batch has no registry). Variables: unit_factor (1 for kwh, 0.001 for wh), decimal_comma (true for
 -- ;- and tab-separated CSVs, whose values use a decimal comma), value_field, default_tz, max_kwh,
--- interval_minutes, has_registry, source, run_id.
+-- interval_minutes, has_registry, source, run_id, received_at (when the file was received; NULL if unknown).
 -- Output: view checked(ord, reason) — one row per source row; view rejected(ord, reason, raw_fields)
 -- — every rejected row (raw_fields NULL where the row must be read again); view curated — the
 -- meter_readings table's columns, one row per (meter_id, interval_start).
@@ -210,7 +210,8 @@ SELECT
   getvariable('interval_minutes')::INTEGER AS interval_minutes,
   arg_max(kwh, ord)::DOUBLE AS kwh,
   getvariable('source')::VARCHAR AS source,
-  getvariable('run_id')::VARCHAR AS run_id
+  getvariable('run_id')::VARCHAR AS run_id,
+  getvariable('received_at')::TIMESTAMPTZ AS received_at
 FROM (
   SELECT p.ord, p.meter_id, p.kwh, coalesce(p.offset_instant, a.instant, w.earlier) AS interval_start
   FROM prechecked_rows p
