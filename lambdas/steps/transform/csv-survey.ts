@@ -65,7 +65,10 @@ export const NOT_UTF8 = 'not UTF-8 text (save the file as UTF-8)';
 export const NUL_BYTE = 'a NUL byte: the line is corrupted, or the file is not UTF-8 text (UTF-16?)';
 export const lineTooLong = (bytes: number) => `line too long: ${bytes} bytes, the maximum is ${CSV_LIMITS.maxLineBytes}`;
 
-/** Whether a line ends inside a quoted field, given whether it starts inside one (DuckDB's rules). */
+/**
+ * Whether a line ends inside a quoted field, given whether it starts inside one (DuckDB's rules).
+ * `bytes` is the line itself (a view), so a search never runs past its end.
+ */
 function endsInQuotes(bytes: Buffer, start: number, end: number, startsQuoted: boolean, delimiter: number): boolean {
   let quoted = startsQuoted;
   for (let q = bytes.indexOf(QUOTE, start); q !== -1 && q < end; q = bytes.indexOf(QUOTE, q + 1)) {
@@ -77,27 +80,31 @@ function endsInQuotes(bytes: Buffer, start: number, end: number, startsQuoted: b
   return quoted;
 }
 
-interface QuoteLine {
+/**
+ * How a line that starts inside a quoted field ends it: 'none' (the field goes on: no lone quote, or
+ * it closes cleanly and the line opens another field that spans lines), 'clean' (the field closes,
+ * followed by a delimiter or the line end, and the line ends outside quotes), or 'unclean'
+ * (anything else: the quote that "opened" the field on an earlier line was a stray quote).
+ */
+type CloseKind = 'none' | 'clean' | 'unclean';
+
+/** A line that opens a field spanning lines, and the line that decides how that field ends. */
+interface OpeningLine {
   line: number;
-  /** Ends inside quotes when it starts outside (it opens a field that spans lines). */
-  opens: boolean;
-  /**
-   * When it starts inside a quoted field: 'none' (the field goes on: no lone quote), 'clean' (the
-   * field closes, followed by a delimiter or the line end, and the line ends outside quotes), or
-   * 'unclean' (anything else: the field that "opened" on an earlier line was a stray quote).
-   */
-  close: 'none' | 'clean' | 'unclean';
+  /** The next line with a lone quote (-1: none before the end of the file), and how it ends the field. */
+  closeLine: number;
+  close: CloseKind;
 }
 
-/** How a line that starts inside a quoted field ends it (see {@link QuoteLine.close}). */
-function closeKind(bytes: Buffer, start: number, end: number, delimiter: number): QuoteLine['close'] {
+/** How a line that starts inside a quoted field ends it (see {@link CloseKind}). */
+function closeKind(bytes: Buffer, start: number, end: number, delimiter: number): CloseKind {
   for (let q = bytes.indexOf(QUOTE, start); q !== -1 && q < end; q = bytes.indexOf(QUOTE, q + 1)) {
     if (q + 1 < end && bytes[q + 1] === QUOTE) {
       q++;
       continue;
     }
     if (q + 1 !== end && bytes[q + 1] !== delimiter) return 'unclean';
-    return endsInQuotes(bytes, q + 1, end, false, delimiter) ? 'unclean' : 'clean';
+    return endsInQuotes(bytes, q + 1, end, false, delimiter) ? 'none' : 'clean';
   }
   return 'none';
 }
@@ -109,13 +116,28 @@ function closeKind(bytes: Buffer, start: number, end: number, delimiter: number)
 export async function surveyCsv(path: string, delimiter: string): Promise<CsvSurvey> {
   const delim = delimiter.charCodeAt(0);
   const blanks: number[] = [];
-  const quotes: QuoteLine[] = [];
+  // Opening lines in line order; those still waiting for the line that decides their end.
+  const openings: OpeningLine[] = [];
+  let pending: OpeningLine[] = [];
   const bad: BrokenRecord[] = [];
   let crlfEnds = 0;
   let lfEnds = 0;
   let line = 0;
   let headerColumns = 0;
 
+  // The next quote, CR and NUL of the current block: searched once per block and again only after
+  // a line has passed them (a search per line would scan to the end of the block every time).
+  let block: Buffer | null = null;
+  const next = { [QUOTE]: -1, [CR]: -1, [NUL]: -1 };
+  const nextOf = (buf: Buffer, byte: typeof QUOTE | typeof CR | typeof NUL, start: number): number => {
+    if (block !== buf) {
+      block = buf;
+      next[QUOTE] = next[CR] = next[NUL] = -2;
+    }
+    const cached = next[byte];
+    if (cached === -1 || cached >= start) return cached;
+    return (next[byte] = buf.indexOf(byte, start));
+  };
   const onLine = (buf: Buffer, start: number, end: number, hasLf: boolean, chunkUtf8: boolean) => {
     line++;
     if (line === 1 && buf.subarray(start, start + 3).equals(BOM)) start += 3;
@@ -134,24 +156,34 @@ export async function surveyCsv(path: string, delimiter: string): Promise<CsvSur
       bad.push({ line, reason: lineTooLong(length) });
       return;
     }
-    const quote = buf.indexOf(QUOTE, start);
+    const quote = nextOf(buf, QUOTE, start);
     const hasQuote = quote !== -1 && quote < contentEnd;
     if (hasQuote) {
-      const opens = endsInQuotes(buf, start, contentEnd, false, delim);
-      quotes.push({ line, opens, close: closeKind(buf, start, contentEnd, delim) });
+      const view = buf.subarray(start, contentEnd);
+      // Only a line after an opening one can decide how that field ends.
+      const close = pending.length ? closeKind(view, 0, view.length, delim) : 'none';
+      if (close !== 'none') {
+        for (const o of pending) Object.assign(o, { closeLine: line, close });
+        pending = [];
+      }
+      if (endsInQuotes(view, 0, view.length, false, delim)) {
+        const o: OpeningLine = { line, closeLine: -1, close: 'none' };
+        openings.push(o);
+        pending.push(o);
+      }
     }
-    const cr = buf.indexOf(CR, start);
+    const cr = nextOf(buf, CR, start);
     // A CR inside a quoted field is data; one in an unquoted line makes DuckDB's reader fail.
     if (!hasQuote && cr !== -1 && cr < contentEnd) bad.push({ line, reason: INNER_CR });
     else if (!chunkUtf8 && !isUtf8(buf.subarray(start, end))) bad.push({ line, reason: NOT_UTF8 });
     else {
-      const nul = buf.indexOf(NUL, start);
+      const nul = nextOf(buf, NUL, start);
       if (nul !== -1 && nul < end) bad.push({ line, reason: NUL_BYTE });
     }
   };
   await forEachLineRange(path, onLine);
 
-  const walk = walkRecords(line, blanks, quotes, bad);
+  const walk = walkRecords(line, blanks, openings, bad);
   let headerProblem = walk.headerProblem;
   if (!headerProblem && headerColumns > CSV_LIMITS.maxColumns) {
     headerProblem = `the header has ${headerColumns} columns, the maximum is ${CSV_LIMITS.maxColumns}: a meter CSV needs meter_id, timestamp and kwh (or wh); remove the other columns`;
@@ -177,23 +209,15 @@ function countFieldsUpperBound(buf: Buffer, start: number, end: number): number 
 }
 
 /**
- * Walks the records over the sparse line lists: lines that are not blank, quoted or bad are one
+ * Walks the records over the sparse line lists: lines that are not blank, bad or the opening of a field spanning lines are one
  * record each and are counted in bulk. Returns records (header included) and the broken ones.
  */
 function walkRecords(
   total: number,
   blanks: number[],
-  quotes: QuoteLine[],
+  openings: OpeningLine[],
   bad: BrokenRecord[],
 ): { records: number; broken: BrokenRecord[]; headerProblem: string | null; blanked: Set<number> } {
-  // nextClose[i]: the first quote line after quotes[i] with a lone quote (where a field spanning
-  // lines from quotes[i] would end), or -1.
-  const nextClose = new Int32Array(quotes.length);
-  let nc = -1;
-  for (let i = quotes.length - 1; i >= 0; i--) {
-    nextClose[i] = nc;
-    if (quotes[i]!.close !== 'none') nc = i;
-  }
   const broken: BrokenRecord[] = [];
   const blanked = new Set<number>();
   let headerProblem: string | null = null;
@@ -204,10 +228,10 @@ function walkRecords(
   let n = 1;
   while (n <= total) {
     while (bi < blanks.length && blanks[bi]! < n) bi++;
-    while (qi < quotes.length && quotes[qi]!.line < n) qi++;
+    while (qi < openings.length && openings[qi]!.line < n) qi++;
     while (xi < bad.length && bad[xi]!.line < n) xi++;
     const nb = blanks[bi] ?? Infinity;
-    const nq = quotes[qi]?.line ?? Infinity;
+    const nq = openings[qi]?.line ?? Infinity;
     const nx = bad[xi]?.line ?? Infinity;
     const next = Math.min(nb, nq, nx, total + 1);
     if (next > n) {
@@ -221,12 +245,12 @@ function walkRecords(
     }
     let end = n;
     let reason: string | null = nx === n ? bad[xi]!.reason : null;
-    if (!reason && nq === n && quotes[qi]!.opens) {
-      const close = nextClose[qi]!;
+    if (!reason && nq === n) {
+      const opening = openings[qi]!;
       // No clean close: a stray quote. Resync: only this line is the broken record.
-      if (close === -1 || quotes[close]!.close === 'unclean') reason = UNTERMINATED_QUOTE;
+      if (opening.close !== 'clean') reason = UNTERMINATED_QUOTE;
       else {
-        end = quotes[close]!.line;
+        end = opening.closeLine;
         if (nx <= end) reason = bad[xi]!.reason; // a bad line inside the record breaks it whole
       }
     }
