@@ -113,7 +113,7 @@ export async function openFixture(o: FixtureOptions): Promise<Fixture> {
   await load('seed_meters', "INSERT INTO meters SELECT column0, column1, column2, column3, 'test', 'seed' FROM $FILE", 'meters.csv');
   await load(
     'seed_readings',
-    "INSERT INTO meter_readings SELECT column0, CAST(column1 AS TIMESTAMPTZ), 30, column2, 'test', 'seed' FROM $FILE",
+    "INSERT INTO meter_readings (meter_id, interval_start, interval_minutes, kwh, source, run_id) SELECT column0, CAST(column1 AS TIMESTAMPTZ), 30, column2, 'test', 'seed' FROM $FILE",
     'readings.csv',
   );
   await warehouse.execute({

@@ -60,8 +60,9 @@ describe('import meters → collect → transform', () => {
     const again = await metersSource.collect(collectInput, t.ports);
     expect(again).toEqual(first);
     expect(first.map((b) => [b.dataset, b.options])).toEqual([
-      ['meter_readings', { timezone: 'Asia/Tokyo' }],
-      ['meter_readings', { timezone: 'Asia/Tokyo' }],
+      // receivedAt: the import's time (the newest received version of a reading wins in the load)
+      ['meter_readings', { timezone: 'Asia/Tokyo', receivedAt: '2026-11-02T06:00:00.000Z' }],
+      ['meter_readings', { timezone: 'Asia/Tokyo', receivedAt: '2026-11-02T06:00:00.000Z' }],
     ]);
   });
 

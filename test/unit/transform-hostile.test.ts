@@ -5,8 +5,10 @@
  * whatever the reader returned) with the broken records quarantined by line, or fails only its own
  * batch with RawFileRejected naming the file, the line and the fix.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { importMeters } from '../../lambdas/sources/meters/import-meters';
 import { afterEach, describe, expect, it } from 'vitest';
 import { transform } from '../../lambdas/steps/transform';
 import { surveyCsv } from '../../lambdas/steps/transform/csv-survey';
@@ -172,6 +174,23 @@ describe('transform: files rejected at the door fail only their batch, naming fi
     const header = ['meter_id', 'timestamp', 'kwh', ...Array.from({ length: 998 }, (_, i) => `c${i}`)].join(',');
     const err = await run(put('wide2.csv', `${header}\n`)).catch((e: Error) => e);
     expect(err).toMatchObject({ name: 'RawFileRejected', line: 1, message: expect.stringMatching(/1001 columns, the maximum is 1000/) });
+  });
+
+  it('the import refuses such a file at the door, before anything lands', async () => {
+    t = testLake();
+    const dir = mkdtempSync(join(tmpdir(), 'gridlake-wide-'));
+    try {
+      const header = ['meter_id', 'timestamp', 'kwh', ...Array.from({ length: 1_000_000 }, (_, i) => `c${i}`)].join(',');
+      writeFileSync(join(dir, 'wide.csv'), `${header}\nM1,2026-10-01T00:00:00Z,0.5\n`);
+      writeFileSync(join(dir, 'wide2.csv'), `${['meter_id', 'timestamp', 'kwh', ...Array.from({ length: 998 }, (_, i) => `c${i}`)].join(';')}\n`);
+      const err = await importMeters(dir, {}, t.ports).catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/Nothing was imported: 2 of 2 file\(s\)/);
+      expect((err as Error).message).toMatch(/wide\.csv: the header is longer than 1000000 bytes/);
+      expect((err as Error).message).toMatch(/wide2\.csv: the header has 1001 columns, the maximum is 1000/);
+      expect(await t.lake.list('landing/')).toMatchObject({ objects: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a header with a stray quote is refused (no record can be trusted)', async () => {

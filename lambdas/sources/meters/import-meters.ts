@@ -19,6 +19,8 @@ import { CSV_DELIMITERS, detectMeterCsv, NotAMeterCsvError, parseCsvLine } from 
 import { assertCompleteGzip, GzipReadError, readCsvHeaderLine } from '../../steps/transform/gzip-csv';
 import { assertMappingFits, ColumnMappingError, columnMapOption, parseColumnsOption, type ColumnMapping } from './column-mapping';
 import { recogniseLayout, type KnownLayout } from './known-layouts';
+import { headerLimitProblem } from '../../steps/transform/csv-intake';
+import { CSV_LIMITS } from '../../steps/transform/csv-survey';
 import { LANDING_PREFIX, MANIFEST, type ImportFile, type ImportManifest, type ImportMeter } from './manifest';
 
 export interface ImportOptions {
@@ -167,8 +169,14 @@ async function assertMeterCsvs(base: string, files: ImportFile[], mapping: Colum
   for (const f of files) {
     const path = join(base, f.path);
     try {
-      const header = await readCsvHeaderLine(path, path);
+      const header = await readCsvHeaderLine(path, path, CSV_LIMITS.maxLineBytes + 1);
       if (header === null) continue; // an empty file is valid: no rows
+      // Limits first: a 1-million-column header is refused before it is split into columns.
+      const tooBig = headerLimitProblem(header);
+      if (tooBig) {
+        problems.push(`${path}: ${tooBig}`);
+        continue;
+      }
       if (mapping) {
         assertMappingFits(path, header, mapping);
         f.columnMap = columnMapOption(mapping);

@@ -22,13 +22,9 @@ export interface CsvIntake {
 export async function csvIntake(rawPath: string, file: string, options: { columnMap?: string; meterId?: string }, work: string): Promise<CsvIntake> {
   const header = await readHeaderLine(rawPath, CSV_LIMITS.maxLineBytes + 1);
   if (header === null) return { readPath: rawPath, records: 0, broken: [] };
-  if (Buffer.byteLength(header) > CSV_LIMITS.maxLineBytes) {
-    throw new RawFileRejected(file, 1, `the header is longer than ${CSV_LIMITS.maxLineBytes} bytes. A meter CSV header is "meter_id,timestamp,kwh": remove the other columns and import the file again.`);
-  }
+  const tooBig = headerLimitProblem(header);
+  if (tooBig) throw new RawFileRejected(file, 1, tooBig);
   const layout = detectMeterCsv(file, header, options);
-  if (layout.header.length > CSV_LIMITS.maxColumns) {
-    throw new RawFileRejected(file, 1, `the header has ${layout.header.length} columns, the maximum is ${CSV_LIMITS.maxColumns}. Remove the columns other than meter_id, timestamp and kwh (or wh) and import the file again.`);
-  }
   const survey = await surveyCsv(rawPath, layout.delimiter);
   if (survey.headerProblem) throw new RawFileRejected(file, 1, `${survey.headerProblem}. Fix the header line and import the file again.`);
   if (!survey.needsCleanCopy) return { readPath: rawPath, records: survey.records, broken: [] };
@@ -36,6 +32,23 @@ export async function csvIntake(rawPath: string, file: string, options: { column
   const texts = await cleanCsvCopy(rawPath, readPath, survey);
   const broken = survey.broken.map((b) => ({ line: b.line, reason: b.reason, record: recordOf(layout.header, parseCsvLine(texts.get(b.line) ?? '', layout.delimiter)) }));
   return { readPath, records: survey.records, broken };
+}
+
+/**
+ * The header limits (CSV_LIMITS), checked before the header is split into columns; the import checks
+ * them too, so a file over them never lands. `header` as readHeaderLine returns it (read with a
+ * maximum of maxLineBytes + 1 bytes). Null when within the limits.
+ */
+export function headerLimitProblem(header: string): string | null {
+  if (Buffer.byteLength(header) > CSV_LIMITS.maxLineBytes) {
+    return `the header is longer than ${CSV_LIMITS.maxLineBytes} bytes. A meter CSV header is "meter_id,timestamp,kwh": remove the other columns and import the file again.`;
+  }
+  // Every delimiter is counted (the file's is not known yet): an upper bound of the columns.
+  const columns = Math.max(...[',', ';', '\t'].map((d) => header.split(d).length));
+  if (columns > CSV_LIMITS.maxColumns) {
+    return `the header has ${columns} columns, the maximum is ${CSV_LIMITS.maxColumns}. Remove the columns other than meter_id, timestamp and kwh (or wh) and import the file again.`;
+  }
+  return null;
 }
 
 function recordOf(header: string[], fields: string[]): Record<string, string> {

@@ -123,7 +123,6 @@ export async function surveyCsv(path: string, delimiter: string): Promise<CsvSur
   let crlfEnds = 0;
   let lfEnds = 0;
   let line = 0;
-  let headerColumns = 0;
 
   // The next quote, CR and NUL of the current block: searched once per block and again only after
   // a line has passed them (a search per line would scan to the end of the block every time).
@@ -151,7 +150,6 @@ export async function surveyCsv(path: string, delimiter: string): Promise<CsvSur
       blanks.push(line);
       return;
     }
-    if (line === 1) headerColumns = countFieldsUpperBound(buf, start, contentEnd);
     if (length > CSV_LIMITS.maxLineBytes) {
       bad.push({ line, reason: lineTooLong(length) });
       return;
@@ -184,10 +182,7 @@ export async function surveyCsv(path: string, delimiter: string): Promise<CsvSur
   await forEachLineRange(path, onLine);
 
   const walk = walkRecords(line, blanks, openings, bad);
-  let headerProblem = walk.headerProblem;
-  if (!headerProblem && headerColumns > CSV_LIMITS.maxColumns) {
-    headerProblem = `the header has ${headerColumns} columns, the maximum is ${CSV_LIMITS.maxColumns}: a meter CSV needs meter_id, timestamp and kwh (or wh); remove the other columns`;
-  }
+  const headerProblem = walk.headerProblem;
   return {
     records: Math.max(0, walk.records - 1),
     broken: walk.broken.map(({ line: l, reason }) => ({ line: l, reason })),
@@ -195,17 +190,6 @@ export async function surveyCsv(path: string, delimiter: string): Promise<CsvSur
     needsCleanCopy: walk.broken.length > 0 || (crlfEnds > 0 && lfEnds > 0),
     blankedLines: walk.blanked,
   };
-}
-
-/** The most fields any candidate delimiter would split the header into (a cheap upper bound). */
-function countFieldsUpperBound(buf: Buffer, start: number, end: number): number {
-  let best = 0;
-  for (const d of [0x2c, 0x3b, 0x09]) {
-    let n = 1;
-    for (let i = buf.indexOf(d, start); i !== -1 && i < end; i = buf.indexOf(d, i + 1)) n++;
-    best = Math.max(best, n);
-  }
-  return best;
 }
 
 /**
