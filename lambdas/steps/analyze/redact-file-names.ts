@@ -2,10 +2,13 @@
  * Removes file names from a run's error before it is published: in an export a file is named after
  * its meter or customer (`SMITH, JOHN 0042.csv`), and the dashboard shows customers only as
  * pseudonyms. Names may hold any character (commas, spaces, quotes, non-ASCII), so they are not
- * found by a pattern but by value: every object key of the run (and the file's path inside the run,
- * its name and its name without extension) is replaced wherever it appears. A key of another run
- * that the error quotes is cut by the message grammar: a key runs up to the text that follows keys
- * in our messages (`: `, ` line N: `, ` is not a `, ` has both `, ` | `) or the end.
+ * found by a pattern but by value: the load writes each unreadable file as `<key>: <its error>`, and
+ * every error of a file (RawFileRejected) starts with the key again, so a key is the text that is
+ * repeated after `: ` ({@link fileKeysNamedIn}; no listing of the lake, which the analyze function may
+ * not read). Each such key, the file's path inside the run, its name and its name without extension
+ * are replaced wherever they appear. Any other key is cut by the message grammar: a key runs up to
+ * the text that follows keys in our messages (`: `, ` line N: `, ` is not a `, ` has both `, ` | `) or
+ * the end.
  */
 const PLACEHOLDER = '[a file of this run: see etl_runs.error]';
 
@@ -29,6 +32,13 @@ export function redactFileNames(error: string, fileKeys: readonly string[]): str
     out = replaceWhole(out, name);
   }
   return out.replace(/\b(raw|landing|curated|quarantine)\/.*?(?=: | line \d+: | is not a | has both | \| |$)/g, PLACEHOLDER);
+}
+
+/** Object keys the error names as `<key>: <key>…` (the load's `<key>: <error>` of a RawFileRejected). */
+export function fileKeysNamedIn(error: string): string[] {
+  const keys = new Set<string>();
+  for (const m of error.matchAll(/(?:^|[ |])((?:raw|landing)\/.+?): \1(?= line \d+: |: | is not a | has both |$)/gs)) keys.add(m[1]!);
+  return [...keys];
 }
 
 /** Replaces `name` where it is not part of a longer word (a meter id 3000 inside 13000 stays). */

@@ -7,7 +7,7 @@ import { RESULT_FILES } from '../../contract/results';
 import { getText, listKeys } from '../../ports/object-store';
 import { sqlFile } from '../../sql/files';
 import type { Analysis } from './analysis';
-import { redactFileNames } from './redact-file-names';
+import { fileKeysNamedIn, redactFileNames } from './redact-file-names';
 
 /** Runs whose quarantine files are read for reasons (the newest ones). */
 const RUNS_WITH_REASONS = 60;
@@ -29,7 +29,7 @@ export const runsAnalysis: Analysis = {
         quarantined: Number(r.quarantined),
         startedAt: String(r.started_at),
         finishedAt: (r.finished_at as string | null) ?? null,
-        error: publishedError((r.error as string | null) ?? null, r.error ? await listKeys(ports.lake, `raw/source=${r.source}/dt=${r.run_date}/run=${r.run_id}/`) : []),
+        error: publishedError((r.error as string | null) ?? null),
         quarantineReasons: [],
       };
       if (i < RUNS_WITH_REASONS && row.quarantined > 0) {
@@ -47,9 +47,9 @@ export const runsAnalysis: Analysis = {
  * file name can be a customer's name or meter id and the dashboard shows customers only as
  * pseudonyms. The full text stays in the warehouse (etl_runs.error).
  */
-export function publishedError(error: string | null, runFileKeys: readonly string[] = []): string | null {
+export function publishedError(error: string | null): string | null {
   if (error === null) return null;
-  return redactFileNames(error, runFileKeys);
+  return redactFileNames(error, fileKeysNamedIn(error));
 }
 
 /** Reason → count over the quarantine objects of one run and source, most frequent first. */
