@@ -80,6 +80,21 @@ function endsInQuotes(bytes: Buffer, start: number, end: number, startsQuoted: b
   return quoted;
 }
 
+/** Whether a CR of the line lies outside quotes (only for the rare lines with both a quote and a CR). */
+function crOutsideQuotes(bytes: Buffer, startsQuoted: boolean, delimiter: number): boolean {
+  let quoted = startsQuoted;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === QUOTE) {
+      if (quoted) {
+        if (bytes[i + 1] === QUOTE) i++;
+        else quoted = false;
+      } else if (i === 0 || bytes[i - 1] === delimiter) quoted = true;
+    } else if (c === CR && !quoted) return true;
+  }
+  return false;
+}
+
 /**
  * How a line that starts inside a quoted field ends it: 'none' (the field goes on: no lone quote, or
  * it closes cleanly and the line opens another field that spans lines), 'clean' (the field closes,
@@ -156,6 +171,11 @@ export async function surveyCsv(path: string, delimiter: string): Promise<CsvSur
     }
     const quote = nextOf(buf, QUOTE, start);
     const hasQuote = quote !== -1 && quote < contentEnd;
+    const cr = nextOf(buf, CR, start);
+    const hasCr = cr !== -1 && cr < contentEnd;
+    // A CR inside a quoted field is data; one outside quotes makes DuckDB's reader fail. The line
+    // starts inside quotes when an earlier line opened a field that has not closed yet.
+    const innerCr = hasCr && (!hasQuote || crOutsideQuotes(buf.subarray(start, contentEnd), pending.length > 0, delim));
     if (hasQuote) {
       const view = buf.subarray(start, contentEnd);
       // Only a line after an opening one can decide how that field ends.
@@ -170,9 +190,7 @@ export async function surveyCsv(path: string, delimiter: string): Promise<CsvSur
         pending.push(o);
       }
     }
-    const cr = nextOf(buf, CR, start);
-    // A CR inside a quoted field is data; one in an unquoted line makes DuckDB's reader fail.
-    if (!hasQuote && cr !== -1 && cr < contentEnd) bad.push({ line, reason: INNER_CR });
+    if (innerCr) bad.push({ line, reason: INNER_CR });
     else if (!chunkUtf8 && !isUtf8(buf.subarray(start, end))) bad.push({ line, reason: NOT_UTF8 });
     else {
       const nul = nextOf(buf, NUL, start);
