@@ -63,3 +63,19 @@ export function weekSlotOf(ms: number, timezone: string, intervalMinutes = 30): 
   const s = localSlot(ms, timezone);
   return s.weekday * (1440 / intervalMinutes) + Math.floor((s.hour * 60 + s.minute) / intervalMinutes);
 }
+
+/** The local calendar day (YYYY-MM-DD) of an instant in an IANA timezone. */
+export function localDayOf(ms: number, timezone: string): string {
+  return new Date(ms + utcOffsetMs(ms, timezone)).toISOString().slice(0, 10);
+}
+
+/**
+ * The UTC instant (ms) a local day begins, i.e. local midnight (or the first existing local time if a
+ * DST change skips midnight, as in some zones: the offset is re-read at the found instant).
+ */
+export function localDayStartMs(day: string, timezone: string): number {
+  const wall = Date.parse(`${day}T00:00:00Z`);
+  let t = wall - utcOffsetMs(wall, timezone);
+  t = wall - utcOffsetMs(t, timezone);
+  return t;
+}

@@ -4,7 +4,8 @@
  * 2. stuck runs (flat runs of identical readings),
  * 3. spikes (robust z-score against the seasonal baseline), skipping readings inside stuck runs —
  *    a register frozen at an evening value looks "high" all night, but it is one stuck event, not
- *    a dozen spikes.
+ *    a dozen spikes;
+ * 4. level shifts (days on end away from the usual level, ./level-shift.ts).
  *
  * Inputs are per reading: the value and its baseline (bucket median, σ̂, history count), so the
  * baseline can come from SQL (the analyze step) or from {@link seasonalBaseline} (tests, bench).
@@ -14,7 +15,16 @@ import { findGaps, gapSeverity } from './gaps';
 import { toGrid } from './interval-grid';
 import { spikeScore, spikeSeverity, type SpikeOptions } from './robust-zscore';
 import { findStuckRuns, stuckSeverity, type StuckOptions } from './stuck-runs';
+import { findLevelShifts, levelShiftSeverity, type LevelShiftOptions } from './level-shift';
 import { median } from './robust-stats';
+
+/**
+ * How far above its own usual highest half-hours (the 99.5th percentile) a reading must be to be a
+ * spike. Real homes have heavy tails; on the real 60-home smap export, z ≥ 6 alone flagged a reading
+ * every two days per home (most of them an oven at an odd hour), z ≥ 6 and 1.5 × the envelope one in
+ * about 140 home-days.
+ */
+export const ENVELOPE_FACTOR = 1.5;
 
 export interface MeterSeries {
   /** Interval starts, UTC ms. */
@@ -27,6 +37,12 @@ export interface MeterSeries {
   scale: ArrayLike<number>;
   /** Readings in each reading's bucket. */
   history: ArrayLike<number>;
+  /**
+   * The meter's own upper envelope (its 99.5th percentile over the weeks before): a spike must also
+   * exceed ENVELOPE_FACTOR × it, so the oven or heater a home runs now and then at an unusual hour is
+   * not flagged — only a reading well beyond anything the home usually does. Absent: no envelope.
+   */
+  high?: number;
 }
 
 export interface DetectionRange {
@@ -37,7 +53,7 @@ export interface DetectionRange {
   intervalMinutes: number;
 }
 
-export type MeterRule = 'spike' | 'stuck' | 'gap';
+export type MeterRule = 'spike' | 'stuck' | 'gap' | 'level_shift';
 
 export interface MeterAnomaly {
   rule: MeterRule;
@@ -47,7 +63,10 @@ export interface MeterAnomaly {
   end: number;
   value: number | null;
   expected: number | null;
-  /** z for spikes; run length in intervals for stuck; missing intervals for gaps. */
+  /**
+   * z for spikes; run length in intervals for stuck; missing intervals for gaps; the level's ratio to
+   * the usual (1.8 = 80 % above) for level shifts, whose value/expected are kWh per day.
+   */
   score: number;
   severity: AnomalySeverity;
 }
@@ -55,6 +74,7 @@ export interface MeterAnomaly {
 export interface MeterRuleOptions {
   spike?: SpikeOptions;
   stuck?: StuckOptions;
+  levelShift?: LevelShiftOptions;
 }
 
 export function detectMeterAnomalies(s: MeterSeries, range: DetectionRange, options: MeterRuleOptions = {}): MeterAnomaly[] {
@@ -100,7 +120,7 @@ export function detectMeterAnomalies(s: MeterSeries, range: DetectionRange, opti
   const zThreshold = options.spike?.zThreshold ?? 6;
   for (let k = 0; k < grid.length; k++) {
     const i = at[k]!;
-    if (i < 0 || inStuck[k]) continue;
+    if (i < 0 || inStuck[k] || (s.high !== undefined && !(s.v[i]! > ENVELOPE_FACTOR * s.high))) continue;
     const z = spikeScore(
       { value: s.v[i]!, expected: s.expected[i]!, scale: s.scale[i]!, history: s.history[i]! },
       options.spike,
@@ -114,6 +134,22 @@ export function detectMeterAnomalies(s: MeterSeries, range: DetectionRange, opti
       expected: s.expected[i]!,
       score: z,
       severity: spikeSeverity(z, zThreshold),
+    });
+  }
+  const expectedGrid = new Float64Array(grid.length).fill(NaN);
+ for (let k = 0; k < grid.length; k++) {
+    const i = at[k]!;
+    if (i >= 0) expectedGrid[k] = s.history[i]! >= 4 ? s.expected[i]! : NaN;
+  }
+  for (const shift of findLevelShifts(grid, expectedGrid, Math.round(1440 / range.intervalMinutes), options.levelShift)) {
+    out.push({
+      rule: 'level_shift',
+      start: range.start + shift.first * step,
+      end: range.start + (shift.first + shift.length) * step,
+      value: shift.dailyKwh,
+      expected: shift.expectedDailyKwh,
+      score: shift.ratio,
+      severity: levelShiftSeverity(shift.ratio),
     });
   }
   return out.sort((a, b) => a.start - b.start);

@@ -14,6 +14,12 @@ import type { AnomalySeverity } from '../contract/results';
 
 /** Expected values below this (kWh) are raised to it before taking the ratio. */
 export const MIN_EXPECTED_KWH = 0.01;
+/**
+ * The smallest log spread a meter is judged with. A meter whose readings never vary (a constant
+ * load, a pump on a timer) measures s = 0, and a z-score over 0 is undefined, so its spikes went
+ * unflagged; no real load is steadier than ±5 %, so that is the floor (z = 6 is then ×1.35).
+ */
+export const MIN_LOG_SCALE = 0.05;
 
 export interface SpikeInput {
   value: number;
@@ -40,9 +46,9 @@ export function robustLogZ(value: number, expected: number, scale: number): numb
 
 /** The z-score when the reading is a spike, otherwise null. */
 export function spikeScore(x: SpikeInput, options: SpikeOptions = {}): number | null {
-  if (x.history < (options.minHistory ?? 4) || !Number.isFinite(x.expected) || !(x.scale > 0)) return null;
+  if (x.history < (options.minHistory ?? 4) || !Number.isFinite(x.expected) || !(x.scale >= 0)) return null;
   if (x.value - x.expected < (options.minExcessKwh ?? 0.05)) return null;
-  const z = robustLogZ(x.value, x.expected, x.scale);
+  const z = robustLogZ(x.value, x.expected, Math.max(x.scale, MIN_LOG_SCALE));
   return z >= (options.zThreshold ?? 6) ? z : null;
 }
 

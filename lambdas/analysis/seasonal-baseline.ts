@@ -13,7 +13,7 @@
  * percentile_cont); this is the in-memory twin used by the quality tests and the bench.
  */
 import { weekSlotOf } from './local-time';
-import { MAD_TO_SIGMA, median } from './robust-stats';
+import { MAD_TO_SIGMA, median, quantile } from './robust-stats';
 
 export interface SeasonalBaseline {
   /** Median kWh per bucket; NaN where the bucket has no readings. */
@@ -22,6 +22,8 @@ export interface SeasonalBaseline {
   count: Uint32Array;
   /** Pooled robust log spread s of the meter; NaN without positive readings. */
   logScale: number;
+  /** The meter's 99.5th percentile (its upper envelope, see meter_upper_envelope.sql). */
+  high: number;
   intervalMinutes: number;
 }
 
@@ -44,7 +46,14 @@ export function seasonalBaseline(t: ArrayLike<number>, v: ArrayLike<number>, tim
     const m = med[bucketOf[i]!]!;
     if (m > 0 && v[i]! > 0) deviations.push(Math.abs(Math.log(v[i]! / m)));
   }
-  return { median: med, count, logScale: deviations.length ? MAD_TO_SIGMA * median(deviations) : NaN, intervalMinutes };
+  const finite = Array.from(v).filter(Number.isFinite);
+  return {
+    median: med,
+    count,
+    logScale: deviations.length ? MAD_TO_SIGMA * median(deviations) : NaN,
+    high: quantile(finite, 0.995),
+    intervalMinutes,
+  };
 }
 
 /** Per-reading baseline columns (expected, scale, history) for {@link detectMeterAnomalies}. */
@@ -58,5 +67,5 @@ export function baselineColumns(base: SeasonalBaseline, t: ArrayLike<number>, ti
     expected[i] = base.median[b]!;
     history[i] = base.count[b]!;
   }
-  return { expected, scale, history };
+  return { expected, scale, history, high: base.high };
 }

@@ -10,14 +10,14 @@ export interface AnalysisContext {
   input: AnalyzeInput;
   ports: StepPorts;
   /**
-   * The day the published results describe the warehouse as of (YYYY-MM-DD): the newest date loaded
-   * so far — the run date, unless this execution re-ran older dates, which must not roll the
-   * dashboard back.
+   * The day the published results describe the warehouse as of (YYYY-MM-DD): the newest day with
+   * data (readings or prices), whatever the run's date — an imported 2016 history is shown as of its
+   * last day; re-running an older date never rolls the dashboard back.
    */
   asOfDay: string;
   /**
-   * The dates whose new data anomaly detection examines, [fromDay, detectToDay]: the execution's
-   * dates, at most DETECTION_MAX_DAYS of them (its last). A daily run: the run date alone.
+   * The execution's dates, [fromDay, detectToDay] (threshold rules on monthly usage read their months).
+   * Meter anomalies instead cover the local days the execution's loads touched (./anomalies.ts).
    */
   fromDay: string;
   detectToDay: string;

@@ -1,17 +1,18 @@
 /**
- * Anomalies: statistical rules on meter readings (spikes, stuck meters, gaps — see
+ * Anomalies: statistical rules on meter readings (spikes, stuck meters, gaps, level shifts — see
  * lambdas/analysis/meter-anomalies.ts) and the configured threshold rules on monthly utility usage.
  *
- * Detection range: the as-of day (UTC) for meter readings, with one day of context before it so a
- * flat run or gap that began yesterday is recognised as the same event (and not reported again with
- * a clipped start); the months of the history window for utility usage. The range is replaced in
- * one transaction (DELETE + INSERT from its first difference, ./first-difference.ts): a re-run of a
- * date yields the same rows (and writes none), and the notified_at of anomalies already alerted is
- * carried over, so a re-run never alerts twice (see ./alerts.ts).
+ * Detection follows the data: each meter the execution loaded readings for is examined over the
+ * local days those loads touched (an import of years, a late file, a re-sent correction), in its own
+ * timezone, from REVIEW_DAYS before the first of them (a level shift shows only after days) to the end
+ * of the execution's last day, never past the fleet's newest reading. Time is examined in slices of
+ * CHUNK_DAYS, each with a baseline from the weeks around it: bucket medians over BASELINE_DAYS up to
+ * its end (percentile_cont in the warehouse), and the yardsticks — the meter's log spread and its
+ * upper envelope — from the weeks BEFORE it (or, where the history starts, its first weeks).
  *
- * The baseline (bucket medians and the meter's log spread) is computed in the warehouse with
- * percentile_cont over the history window; only the readings of the detection range and its context
- * come back, each with its baseline.
+ * Each meter's range is replaced in one transaction (per meter, so other meters' anomalies stay;
+ * rows compared first, ./first-difference.ts): a re-run yields the same rows and writes none, and the
+ * notified_at of anomalies already alerted is carried over, so a re-run never alerts twice.
  */
 import { createHash } from 'node:crypto';
 import { detectMeterAnomalies, type MeterAnomaly } from '../../analysis/meter-anomalies';
@@ -19,17 +20,32 @@ import { thresholdBreaches, type MonthlyUsage } from '../../analysis/threshold-r
 import type { Anomalies, AnomalyItem, AnomalySeverity } from '../../contract/results';
 import { RESULT_FILES } from '../../contract/results';
 import type { Row, SqlValue, Statement } from '../../ports/warehouse';
-import { multiRowInserts } from '../../sql/analysis/multi-row-insert';
+import { inListStatements, multiRowInserts } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
 import { queryScript } from '../../sql/script';
 import type { Analysis, AnalysisContext } from './analysis';
 import { firstDifference, type ColumnKind } from './first-difference';
 import { pseudonymise, pseudonymiseHousehold } from './pseudonym';
 import { instantMs } from './instant';
+import { gapSeverity } from '../../analysis/gaps';
+import { MAD_TO_SIGMA, median } from '../../analysis/robust-stats';
+import { localDayOf, localDayStartMs } from '../../analysis/local-time';
+import { runIdFor } from '../plan';
 import { addDays } from './window';
 
-/** Hours of readings before the detection range that are read as context (not reported). */
+/** Hours of readings before each slice that are read as context (not reported). */
 export const CONTEXT_HOURS = 24;
+/**
+ * Days before a meter's first loaded day that a run examines again: a level shift is only recognised
+ * after days of it, and a daily run loads one day, so each run reviews the week before it (the same
+ * event keeps its id, so a review replaces, never duplicates).
+ */
+export const REVIEW_DAYS = 7;
+/** Days of time examined per warehouse query (bounded memory for an import of years). */
+export const CHUNK_DAYS = 14;
+/** Days past a slice that are read so an event that begins in it is measured whole. */
+export const LOOKAHEAD_DAYS = 7;
+const DAY = 86_400_000;
 /**
  * Days of history behind the seasonal baseline (at most analysis.historyDays): six weeks give each
  * weekday × interval bucket six readings — enough for a median when the spread is pooled per meter —
@@ -47,7 +63,6 @@ export function anomalyId(rule: string, subjectType: string, subjectId: string, 
 export { instantMs } from './instant';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const dayStartMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 const num = (v: SqlValue): number | null => (v === null || v === undefined ? null : Number(v));
 const round = (x: number | null, digits = 4) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 
@@ -67,55 +82,186 @@ interface AnomalyRow extends Record<string, SqlValue> {
 
 interface Range {
   subjectType: 'meter' | 'household';
+  /** Only this subject's anomalies (a meter's own range); all of the type when absent. */
+  subjectId?: string;
   fromTs: string;
   toTs: string;
 }
 
-/** Meter anomalies starting in [detectFrom, detectTo). */
-async function detectMeters(ctx: AnalysisContext, detectFrom: number, detectTo: number): Promise<AnomalyRow[]> {
+/**
+ * One meter's detection range: the local days this execution loaded for it, from REVIEW_DAYS before
+ * the first to the end of the execution's last loaded day (in the meter's own timezone), never past the
+ * fleet's newest reading (later intervals are "not yet", not gaps).
+ */
+interface MeterRange {
+  meterId: string;
+  timezone: string;
+  /** Anomalies starting in [from, to) are this run's to report (and replace). */
+  from: number;
+  to: number;
+  /** The meter's first reading in the history window (its grid starts there) and its latest reading. */
+  firstAt: number;
+  lastAt: number;
+}
+
+/** The execution's meters and their ranges; meters with readings but none loaded now are left alone. */
+async function meterRanges(ctx: AnalysisContext): Promise<MeterRange[]> {
+  const { warehouse, config } = ctx.ports;
+  const step = config.meters.intervalMinutes * 60_000;
+  const attempt = /-a(\d+)$/.exec(ctx.input.runId)?.[1];
+  const loadedParams = attempt
+    ? { first_run_id: runIdFor(ctx.input.fromDate ?? ctx.input.date, Number(attempt)), last_run_id: ctx.input.runId, run_id_pattern: `%-a${attempt}` }
+    : { first_run_id: ctx.input.runId, last_run_id: ctx.input.runId, run_id_pattern: ctx.input.runId };
+  const loaded = await warehouse.query({
+    name: 'meter_loaded_spans',
+    sql: sqlFile('analysis/meter_loaded_spans.sql'),
+    params: { ...loadedParams, default_timezone: config.meters.defaultTimezone },
+  });
+  if (loaded.length === 0) return [];
+  let lastDay = '';
+  let earliest = Infinity;
+  let latest = -Infinity;
+  for (const r of loaded) {
+    const first = instantMs(r.first_loaded!, 'meter_readings.interval_start');
+    const last = instantMs(r.last_loaded!, 'meter_readings.interval_start');
+    earliest = Math.min(earliest, first);
+    latest = Math.max(latest, last);
+    const day = localDayOf(last, String(r.timezone));
+    if (day > lastDay) lastDay = day;
+  }
+  const spansFrom = earliest - (REVIEW_DAYS + 1 + BASELINE_DAYS) * DAY;
+  const spans = await warehouse.query({
+    name: 'meter_spans',
+    sql: sqlFile('analysis/meter_spans.sql'),
+    params: { history_from_ts: iso(spansFrom), to_ts: iso(Date.parse(`${addDays(lastDay, 2)}T00:00:00Z`)) },
+  });
+  const spanOf = new Map(spans.map((s) => [String(s.meter_id), s]));
+  const fleetEnd = Math.max(latest, ...spans.map((s) => instantMs(s.last_at!, 'meter_spans.last_at'))) + step;
+  return loaded.map((r) => {
+    const meterId = String(r.meter_id);
+    const timezone = String(r.timezone);
+    const span = spanOf.get(meterId)!;
+    const firstDay = localDayOf(instantMs(r.first_loaded!, 'meter_readings.interval_start'), timezone);
+    const from = alignDown(localDayStartMs(addDays(firstDay, -REVIEW_DAYS), timezone), step);
+    const to = Math.min(fleetEnd, alignDown(localDayStartMs(addDays(lastDay, 1), timezone), step));
+    return {
+      meterId,
+      timezone,
+      from,
+      to,
+      firstAt: instantMs(span.first_at!, 'meter_spans.first_at'),
+      lastAt: instantMs(span.last_at!, 'meter_spans.last_at'),
+    };
+  });
+}
+
+const alignDown = (ms: number, step: number) => Math.floor(ms / step) * step;
+
+/** s = 1.4826 × median |ln(v / expected)| over the positive readings in [from, to) (NaN without any). */
+function pooledLogSpread(t: number[], v: number[], expected: number[], from: number, to: number): number {
+  const deviations: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (t[i]! >= from && t[i]! < to && v[i]! > 0 && expected[i]! > 0) deviations.push(Math.abs(Math.log(v[i]! / expected[i]!)));
+  }
+  return deviations.length ? MAD_TO_SIGMA * median(deviations) : NaN;
+}
+
+/**
+ * Meter anomalies over every meter's range, a CHUNK_DAYS slice of time at a time (so an import of a
+ * year never pulls a year of readings into memory at once). Each slice's baseline is the
+ * BASELINE_DAYS of readings up to its end (at least LOOKAHEAD_DAYS past it) — or, at the start of a
+ * meter's history where there is nothing before, its first BASELINE_DAYS: the bucket medians are
+ * robust, so the few anomalies among those readings do not move them.
+ */
+async function detectMeters(ctx: AnalysisContext, ranges: MeterRange[]): Promise<AnomalyRow[]> {
   const { warehouse, config } = ctx.ports;
   const intervalMinutes = config.meters.intervalMinutes;
   const step = intervalMinutes * 60_000;
-  const historyFrom = iso(detectTo - Math.min(BASELINE_DAYS, config.analysis.historyDays) * 86_400_000);
-  const contextFrom = detectFrom - CONTEXT_HOURS * 3_600_000;
-  const params = { history_from_ts: historyFrom, to_ts: iso(detectTo) };
-  const spans = await warehouse.query({ name: 'meter_spans', sql: sqlFile('analysis/meter_spans.sql'), params });
-  if (spans.length === 0) return [];
-  const rows = await queryScript(warehouse, 'analysis/meter_readings_scored.sql', 'meter_readings_scored', {
-    ...params,
-    spread_from_ts: iso(detectTo - SPREAD_DAYS * 86_400_000),
-    context_from_ts: iso(contextFrom),
-    interval_minutes: intervalMinutes,
-  });
-  // Data has arrived up to the fleet's latest reading: intervals after it are "not yet", not gaps.
-  const fleetEnd = Math.max(...spans.map((s) => instantMs(s.last_at!, 'meter_spans.last_at'))) + step;
-  const byMeter = new Map<string, Row[]>();
-  for (const r of rows) {
-    const id = String(r.meter_id);
-    let list = byMeter.get(id);
-    if (!list) byMeter.set(id, (list = []));
-    list.push(r);
-  }
   const out: AnomalyRow[] = [];
-  for (const span of spans) {
-    const meterId = String(span.meter_id);
-    const list = byMeter.get(meterId) ?? [];
-    const firstAt = instantMs(span.first_at!, 'meter_spans.first_at');
-    const start = Math.max(contextFrom, Math.ceil((firstAt - contextFrom) / step) * step + contextFrom);
-    const end = Math.min(detectTo, fleetEnd);
-    if (end <= start) continue;
-    const found = detectMeterAnomalies(
-      {
-        t: list.map((r) => instantMs(r.interval_start!, 'meter_readings.interval_start')),
-        v: list.map((r) => Number(r.kwh)),
-        expected: list.map((r) => Number(r.expected)),
-        scale: list.map((r) => (r.log_scale === null ? NaN : Number(r.log_scale))),
-        history: list.map((r) => Number(r.history)),
-      },
-      { start, end, intervalMinutes },
-      { spike: { zThreshold: config.analysis.zThreshold } },
+  // The part of each range that has readings to examine; a trailing silence is one gap, added below.
+  const examined = ranges.map((r) => ({ r, from: r.from, to: Math.min(r.to, r.lastAt + step) })).filter((x) => x.to > x.from);
+  if (examined.length) {
+    const first = Math.min(...examined.map((x) => x.from));
+    const last = Math.max(...examined.map((x) => x.to));
+    for (let cs = alignDown(first, DAY); cs < last; cs += CHUNK_DAYS * DAY) {
+      const ce = cs + CHUNK_DAYS * DAY;
+      const inChunk = examined.filter((x) => x.from < ce && x.to > cs);
+      if (inChunk.length === 0) continue;
+      const dataFrom = Math.min(...inChunk.map((x) => x.r.firstAt));
+      const historyFrom = Math.max(ce - BASELINE_DAYS * DAY, dataFrom);
+      const historyTo = Math.max(ce + LOOKAHEAD_DAYS * DAY, historyFrom + BASELINE_DAYS * DAY);
+      const contextFrom = cs - CONTEXT_HOURS * 3_600_000;
+      // The spread is measured on the SPREAD_DAYS before the slice (or the first ones of the history):
+      // a level shift inside the slice must not widen the yardstick its spikes are measured with.
+      const readFrom = Math.min(contextFrom, Math.max(cs - SPREAD_DAYS * DAY, dataFrom));
+      const rows = await queryScript(warehouse, 'analysis/meter_readings_scored.sql', 'meter_readings_scored', {
+        history_from_ts: iso(historyFrom),
+        to_ts: iso(historyTo),
+        spread_from_ts: iso(historyTo - SPREAD_DAYS * DAY),
+        context_from_ts: iso(readFrom),
+        interval_minutes: intervalMinutes,
+      });
+      const envelope = await warehouse.query({
+        name: 'meter_upper_envelope',
+        sql: sqlFile('analysis/meter_upper_envelope.sql'),
+        // The weeks before the slice (a level shift inside or after it must not lift the envelope),
+        // or at the start of the history, its first weeks.
+        params: { history_from_ts: iso(Math.max(cs - BASELINE_DAYS * DAY, dataFrom)), to_ts: iso(Math.max(cs, dataFrom + BASELINE_DAYS * DAY)) },
+      });
+      const highOf = new Map(envelope.map((e) => [String(e.meter_id), Number(e.high)]));
+      const byMeter = new Map<string, Row[]>();
+      for (const row of rows) {
+        const id = String(row.meter_id);
+        let list = byMeter.get(id);
+        if (!list) byMeter.set(id, (list = []));
+        list.push(row);
+      }
+      for (const { r, to } of inChunk) {
+        const list = byMeter.get(r.meterId) ?? [];
+        // The grid starts a day before the slice (a run that began then is the same event, reported
+        // by the slice it began in) but never before the meter's first reading (no gap before it was
+        // installed), and looks LOOKAHEAD_DAYS past it, so an event is measured whole.
+        const start = Math.max(contextFrom, r.firstAt);
+        const end = Math.min(to, ce + LOOKAHEAD_DAYS * DAY);
+        if (end <= start) continue;
+        const t = list.map((x) => instantMs(x.interval_start!, 'meter_readings.interval_start'));
+        const v = list.map((x) => Number(x.kwh));
+        const expected = list.map((x) => Number(x.expected));
+        const spreadFrom = Math.max(cs - SPREAD_DAYS * DAY, r.firstAt);
+        const spreadTo = Math.max(cs, r.firstAt + SPREAD_DAYS * DAY);
+        const logScale = pooledLogSpread(t, v, expected, spreadFrom, spreadTo);
+        const found = detectMeterAnomalies(
+          {
+            t,
+            v,
+            expected,
+            scale: list.map(() => logScale),
+            history: list.map((x) => Number(x.history)),
+            high: highOf.get(r.meterId),
+          },
+          { start: start + ((((r.firstAt - start) % step) + step) % step), end, intervalMinutes },
+          { spike: { zThreshold: config.analysis.zThreshold } },
+        );
+        for (const a of found) if (a.start >= Math.max(cs, r.from) && a.start < Math.min(ce, r.to)) out.push(meterRow(ctx, r.meterId, a));
+      }
+    }
+  }
+  // A meter that stopped reporting before its range ends (while others went on): one gap to the end.
+  for (const r of ranges) {
+    const gapFrom = Math.max(r.lastAt + step, r.from);
+    if (gapFrom >= r.to) continue;
+    const missing = Math.round((r.to - gapFrom) / step);
+    out.push(
+      meterRow(ctx, r.meterId, {
+        rule: 'gap',
+        start: gapFrom,
+        end: r.to,
+        value: null,
+        expected: null,
+        score: missing,
+        severity: gapSeverity(missing * intervalMinutes),
+      }),
     );
-    for (const a of found) if (a.start >= detectFrom) out.push(meterRow(ctx, meterId, a));
   }
   return out;
 }
@@ -187,33 +333,80 @@ const ANOMALY_COLUMNS: Record<keyof AnomalyRow, ColumnKind> = {
 
 /**
  * Replaces the ranges' anomalies with `rows` in one transaction, keeping notified_at of known ids.
- * Only the part of a range from its first difference on is rewritten (DELETE + INSERT): a re-run that
- * finds the same anomalies writes nothing.
+ * A range without a subject is rewritten from its first difference on (DELETE + INSERT); a range
+ * with one (a meter's own local days) replaces only that subject's anomalies, and only if any of them
+ * changed — deletes grouped by range, inserts batched across meters. A re-run that finds the same
+ * anomalies writes nothing. The stored rows are read in one query per subject type.
  */
 async function replaceRanges(ctx: AnalysisContext, ranges: Range[], rows: AnomalyRow[]): Promise<void> {
   const wh = ctx.ports.warehouse;
-  const statements: Statement[] = [];
-  for (const r of ranges) {
-    const params = { subject_type: r.subjectType, from_ts: r.fromTs, to_ts: r.toTs };
-    const existing = await wh.query({ name: `anomalies_in_range_${r.subjectType}`, sql: sqlFile('analysis/anomalies_in_range.sql'), params });
+  const deletes: Statement[] = [];
+  const inserts: AnomalyRow[] = [];
+  for (const subjectType of ['meter', 'household'] as const) {
+    const mine = ranges.filter((r) => r.subjectType === subjectType);
+    if (mine.length === 0) continue;
+    const envelope = {
+      subject_type: subjectType,
+      from_ts: iso(Math.min(...mine.map((r) => Date.parse(r.fromTs)))),
+      to_ts: iso(Math.max(...mine.map((r) => Date.parse(r.toTs)))),
+    };
+    const stored = await wh.query({ name: `anomalies_in_range_${subjectType}`, sql: sqlFile('analysis/anomalies_in_range.sql'), params: envelope });
     const notified = new Map<string, string>();
-    for (const e of existing) {
+    for (const e of stored) {
       if (e.notified_at !== null) notified.set(String(e.anomaly_id), iso(instantMs(e.notified_at!, 'anomalies.notified_at')));
     }
-    const wanted = rows
-      .filter((x) => x.subject_type === r.subjectType)
+    const candidates = rows
+      .filter((x) => x.subject_type === subjectType)
       .map((x) => ({ ...x, notified_at: notified.get(x.anomaly_id) ?? null }));
-    const from = firstDifference(existing, wanted, ANOMALY_COLUMNS, 'occurred_at');
-    if (from === undefined) continue;
-    statements.push({
-      name: `anomalies_delete_${r.subjectType}`,
-      sql: sqlFile('analysis/anomalies_delete_range.sql'),
-      params: { ...params, from_ts: iso(Number(from)) },
-    });
-    const changed = wanted.filter((x) => Date.parse(x.occurred_at) >= Number(from));
-    statements.push(...multiRowInserts(`anomalies_insert_${r.subjectType}`, sqlFile('analysis/anomalies_insert.sql'), changed));
+    const storedBySubject = groupBy(stored, (e) => String(e.subject_id));
+    const wantedBySubject = groupBy(candidates, (x) => x.subject_id);
+    /** "from|to" → subjects whose whole range is replaced. */
+    const replaced = new Map<string, string[]>();
+    for (const r of mine) {
+      const lo = Date.parse(r.fromTs);
+      const hi = Date.parse(r.toTs);
+      const within = (occurred: number) => occurred >= lo && occurred < hi;
+      const existing = (r.subjectId === undefined ? stored : (storedBySubject.get(r.subjectId) ?? [])).filter((e) =>
+        within(instantMs(e.occurred_at!, 'anomalies.occurred_at')),
+      );
+      const wanted = (r.subjectId === undefined ? candidates : (wantedBySubject.get(r.subjectId) ?? [])).filter((x) => within(Date.parse(x.occurred_at)));
+      const from = firstDifference(existing, wanted, ANOMALY_COLUMNS, 'occurred_at');
+      if (from === undefined) continue;
+      if (r.subjectId === undefined) {
+        deletes.push({ name: `anomalies_delete_${subjectType}`, sql: sqlFile('analysis/anomalies_delete_range.sql'), params: { ...envelope, from_ts: iso(Number(from)), to_ts: r.toTs } });
+        inserts.push(...wanted.filter((x) => Date.parse(x.occurred_at) >= Number(from)));
+      } else {
+        if (existing.length) {
+          const key = `${r.fromTs}|${r.toTs}`;
+          replaced.set(key, [...(replaced.get(key) ?? []), r.subjectId]);
+        }
+        inserts.push(...wanted);
+      }
+    }
+    for (const [key, subjects] of replaced) {
+      const [fromTs, toTs] = key.split('|');
+      deletes.push(
+        ...inListStatements(`anomalies_delete_${subjectType}_subjects`, sqlFile('analysis/anomalies_delete_subject_range.sql'), 'subject_ids', subjects, {
+          subject_type: subjectType,
+          from_ts: fromTs!,
+          to_ts: toTs!,
+        }),
+      );
+    }
   }
+  const statements = [...deletes, ...multiRowInserts('anomalies_insert', sqlFile('analysis/anomalies_insert.sql'), inserts)];
   if (statements.length) await wh.transaction(statements);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(item);
+  }
+  return out;
 }
 
 /** anomalies.json: the newest 500 anomalies with a little context each, and totals over all. */
@@ -260,15 +453,15 @@ async function publish(ctx: AnalysisContext): Promise<Anomalies> {
 export const anomaliesAnalysis: Analysis = {
   name: 'anomalies',
   async run(ctx) {
-    const detectFrom = dayStartMs(ctx.fromDay);
-    const detectTo = dayStartMs(addDays(ctx.detectToDay, 1));
+    const detectTo = Date.parse(`${addDays(ctx.detectToDay, 1)}T00:00:00Z`);
     const fromMonth = `${addDays(ctx.detectToDay, -ctx.ports.config.analysis.historyDays).slice(0, 7)}-01`;
-    const meterRows = await detectMeters(ctx, detectFrom, detectTo);
+    const ranges = await meterRanges(ctx);
+    const meterRows = await detectMeters(ctx, ranges);
     const householdRows = await detectThresholds(ctx, fromMonth);
     await replaceRanges(
       ctx,
       [
-        { subjectType: 'meter', fromTs: iso(detectFrom), toTs: iso(detectTo) },
+        ...ranges.map((r): Range => ({ subjectType: 'meter', subjectId: r.meterId, fromTs: iso(r.from), toTs: iso(r.to) })),
         { subjectType: 'household', fromTs: `${fromMonth}T00:00:00Z`, toTs: iso(detectTo) },
       ],
       [...meterRows, ...householdRows],

@@ -1,6 +1,7 @@
 /**
- * Forecasts: the next 168 hours for the fleet and per meter group (area), issued at the end of the
- * as-of day. Hourly kWh per group comes from the warehouse over the history window; each group's
+ * Forecasts: the next 168 hours for the fleet and per meter group (area), issued from the end of each
+ * group's data: the first forecast hour is the hour after its last reading (a Tokyo fleet whose data
+ * ends at 23:30 local is forecast from 00:00 local = 15:00 UTC, not from midnight UTC). Hourly kWh per group comes from the warehouse over the history window; each group's
  * series is moved onto its local clock (load follows the wall clock, so DST does not disturb the
  * weekly season), every candidate model is backtested (rolling origin, MAPE and MASE) and the best
  * by MASE is published with 80%/95% intervals from its backtest residuals
@@ -16,7 +17,7 @@ import { multiRowInserts } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
 import type { Analysis, AnalysisContext } from './analysis';
 import { firstDifference, type ColumnKind } from './first-difference';
-import { addDays } from './window';
+import { instantMs } from './instant';
 
 export const HORIZON_HOURS = 168;
 /** Days of hourly actuals published beside each forecast. */
@@ -71,9 +72,10 @@ async function loadGroups(ctx: AnalysisContext, fromTs: string, toTs: string): P
   return fleet.hours.size ? [fleet, ...[...areas.values()].sort((a, b) => a.group.localeCompare(b.group))] : [];
 }
 
-/** The forecast of one group for the 168 UTC hours from `issueAt`, or null without enough history. */
-function forecastGroup(ctx: AnalysisContext, g: GroupSeries, issueAt: number): ForecastGroup | null {
+/** The forecast of one group for the 168 UTC hours after its last hour of data, or null without enough history. */
+function forecastGroup(ctx: AnalysisContext, g: GroupSeries): ForecastGroup | null {
   const utcHours = [...g.hours.keys()].sort((a, b) => a - b);
+  const issueAt = utcHours[utcHours.length - 1]! + HOUR;
   // Up to the last hour before the issue time, even if its data has not arrived (then NaN = missing).
   const local = toLocalHourly([...utcHours, issueAt - HOUR], [...utcHours.map((t) => g.hours.get(t)!), NaN], g.timezone);
   const firstData = local.y.findIndex(Number.isFinite);
@@ -117,11 +119,16 @@ function forecastGroup(ctx: AnalysisContext, g: GroupSeries, issueAt: number): F
 export const forecastsAnalysis: Analysis = {
   name: 'forecasts',
   async run(ctx) {
-    const issueAt = Date.parse(`${addDays(ctx.asOfDay, 1)}T00:00:00Z`);
-    const fromTs = new Date(issueAt - ctx.ports.config.analysis.historyDays * 24 * HOUR).toISOString();
-    const groups = (await loadGroups(ctx, fromTs, new Date(issueAt).toISOString()))
-      .map((g) => forecastGroup(ctx, g, issueAt))
-      .filter((g): g is ForecastGroup => g !== null);
+    const [newest] = await ctx.ports.warehouse.query({ name: 'meter_readings_last', sql: sqlFile('analysis/meter_readings_last.sql') });
+    const lastAt = newest?.last_at === null || newest?.last_at === undefined ? null : instantMs(newest.last_at, 'meter_readings.interval_start');
+    const end = lastAt === null ? null : Math.floor(lastAt / HOUR) * HOUR + HOUR;
+    const groups =
+      end === null
+        ? []
+        : (await loadGroups(ctx, new Date(end - ctx.ports.config.analysis.historyDays * 24 * HOUR).toISOString(), new Date(end).toISOString()))
+            .map((g) => forecastGroup(ctx, g))
+            .filter((g): g is ForecastGroup => g !== null);
+    const issueAt = groups.length ? Math.min(...groups.map((g) => Date.parse(g.points.t[0]!))) : null;
     const rows: Record<string, SqlValue>[] = groups.flatMap((g) =>
       g.points.t.map((t, i) => ({
         group_id: g.group,
@@ -145,7 +152,7 @@ export const forecastsAnalysis: Analysis = {
     }
     const forecast: Forecast = {
       generatedAt: ctx.ports.clock.now().toISOString(),
-      issuedFor: groups.length ? new Date(issueAt).toISOString() : null,
+      issuedFor: issueAt === null ? null : new Date(issueAt).toISOString(),
       groups,
     };
     return { files: { [RESULT_FILES.forecast]: forecast }, counts: { groups: groups.length, points: rows.length } };

@@ -18,7 +18,6 @@ import { forecastsAnalysis } from './forecasts';
 import { marketAnalysis } from './market';
 import { overviewAnalysis } from './overview';
 import { runsAnalysis } from './runs';
-import { addDays } from './window';
 
 /**
  * In order: the models write their tables before the summaries that read them (alerts after
@@ -42,21 +41,13 @@ const JSON_OBJECT = { contentType: 'application/json' };
 /** Object writes in flight at once. */
 const WRITES_IN_FLIGHT = 16;
 
-/**
- * A backfill examines at most its last 7 days for anomalies: detection pulls every reading of the
- * window into the models, and alerts about last month are noise, not news.
- */
-export const DETECTION_MAX_DAYS = 7;
-
 export async function analyze(rawInput: unknown, ports: StepPorts, analyses: Analysis[] = ANALYSES): Promise<AnalyzeOutput> {
   const input = parseInput(AnalyzeInputSchema, rawInput, 'analyze');
   await ensureSchema(ports.warehouse);
-  const earliest = addDays(input.date, -(DETECTION_MAX_DAYS - 1));
   const from = input.fromDate && input.fromDate < input.date ? input.fromDate : input.date;
-  const [loaded] = await ports.warehouse.query({ name: 'latest_loaded_day', sql: sqlFile('results/latest_loaded_day.sql') });
-  const latestLoaded = typeof loaded?.day === 'string' ? loaded.day.slice(0, 10) : null;
-  const asOfDay = latestLoaded && latestLoaded > input.date ? latestLoaded : input.date;
-  const ctx = { input, ports, asOfDay, fromDay: from < earliest ? earliest : from, detectToDay: input.date };
+  const [newest] = await ports.warehouse.query({ name: 'newest_data_day', sql: sqlFile('results/newest_data_day.sql') });
+  const asOfDay = typeof newest?.day === 'string' ? newest.day.slice(0, 10) : input.date;
+  const ctx = { input, ports, asOfDay, fromDay: from, detectToDay: input.date };
   const history = `results/runs/${input.runId}/`;
   const producedBy = new Map<string, string>();
   /** File name → its JSON text (serialised once, stored under history/ and results/latest/). */
