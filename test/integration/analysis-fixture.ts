@@ -17,6 +17,7 @@ import { simulateDay, simulateFleet, type FaultLabel } from '../../lambdas/sourc
 import { ensureSchema } from '../../lambdas/sql/schema';
 import { silentLog, type StepPorts } from '../../lambdas/steps/ports';
 import { addDays } from '../../lambdas/steps/analyze/window';
+import { runIdFor } from '../../lambdas/steps/plan';
 
 export class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
@@ -70,12 +71,15 @@ export async function openFixture(o: FixtureOptions): Promise<Fixture> {
   const sim = { meters: o.meters, seed: config.simulator.seed, timezone: config.simulator.timezone, faults: true };
   const fleet = simulateFleet(sim);
   writeFileSync(join(dir, 'meters.csv'), csv(fleet.map((m) => [m.meter_id, m.timezone, m.area, m.tariff])));
-  const readings = new Map<string, [string, string, number]>();
+  // Each day's readings as that day's run loaded them (run id = runIdFor(date)): the anomaly analysis
+  // examines the days an execution's runs loaded.
+  const readings = new Map<string, [string, string, number, string]>();
   const labels: FaultLabel[] = [];
   for (let d = o.days - 1; d >= 0; d--) {
-    const day = simulateDay({ ...sim, date: addDays(o.asOfDay, -d) });
+    const date = addDays(o.asOfDay, -d);
+    const day = simulateDay({ ...sim, date });
     labels.push(...day.labels);
-    for (const r of day.readings) readings.set(`${r.meter_id}|${r.timestamp}`, [r.meter_id, r.timestamp, r.kwh]);
+    for (const r of day.readings) readings.set(`${r.meter_id}|${r.timestamp}`, [r.meter_id, r.timestamp, r.kwh, runIdFor(date)]);
   }
   writeFileSync(join(dir, 'readings.csv'), csv([...readings.values()]));
   const households = o.households ?? 40;
@@ -113,7 +117,7 @@ export async function openFixture(o: FixtureOptions): Promise<Fixture> {
   await load('seed_meters', "INSERT INTO meters SELECT column0, column1, column2, column3, 'test', 'seed' FROM $FILE", 'meters.csv');
   await load(
     'seed_readings',
-    "INSERT INTO meter_readings (meter_id, interval_start, interval_minutes, kwh, source, run_id) SELECT column0, CAST(column1 AS TIMESTAMPTZ), 30, column2, 'test', 'seed' FROM $FILE",
+    "INSERT INTO meter_readings (meter_id, interval_start, interval_minutes, kwh, source, run_id) SELECT column0, CAST(column1 AS TIMESTAMPTZ), 30, column2, 'test', column3 FROM $FILE",
     'readings.csv',
   );
   await warehouse.execute({

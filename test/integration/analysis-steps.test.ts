@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Anomalies, Emissions, Forecast, Market } from '../../lambdas/contract/results';
 import type { Analysis, AnalysisContext } from '../../lambdas/steps/analyze/analysis';
 import { alertsAnalysis } from '../../lambdas/steps/analyze/alerts';
-import { anomaliesAnalysis } from '../../lambdas/steps/analyze/anomalies';
+import { anomaliesAnalysis, REVIEW_DAYS } from '../../lambdas/steps/analyze/anomalies';
 import { emissionsAnalysis } from '../../lambdas/steps/analyze/emissions';
 import { forecastsAnalysis } from '../../lambdas/steps/analyze/forecasts';
 import { marketAnalysis } from '../../lambdas/steps/analyze/market';
@@ -43,9 +43,10 @@ beforeAll(async () => {
 afterAll(async () => fx?.cleanup());
 
 describe('anomalies and alerts on DuckDB', () => {
-  it('finds the faults the simulator injected on the as-of day', async () => {
+  it('finds the faults the simulator injected on the as-of day and the week it reviews', async () => {
     const { files, counts } = await runAll([anomaliesAnalysis, alertsAnalysis]);
-    const dayStart = Date.parse(`${AS_OF}T00:00:00Z`);
+    // The run loaded the as-of day; detection reviews the REVIEW_DAYS before it (London in winter = UTC).
+    const dayStart = Date.parse(`${AS_OF}T00:00:00Z`) - REVIEW_DAYS * 86_400_000;
     const dayEnd = dayStart + 86_400_000;
     const rows = await fx.warehouse.query({ name: 'meter_anomalies', sql: "SELECT * FROM anomalies WHERE subject_type = 'meter'" });
     for (const kind of ['spike', 'stuck', 'gap'] as const) {
@@ -55,7 +56,8 @@ describe('anomalies and alerts on DuckDB', () => {
         expect(hit, `${kind} of ${l.meter_id} at ${l.start}`).toBe(true);
       }
       expect(labels.length, `${kind} labels on ${AS_OF}`).toBeGreaterThan(0);
-      expect(rows.filter((r) => r.rule === kind).length, kind).toBe(labels.length);
+      expect(rows.filter((r) => r.rule === kind && Date.parse(String(r.occurred_at)) >= dayStart).length, kind).toBe(labels.length);
+      expect(rows.filter((r) => r.rule === kind && Date.parse(String(r.occurred_at)) < dayStart).length, `${kind} before the reviewed week`).toBe(0);
     }
     const anomalies = files['anomalies.json'] as Anomalies;
     expect(anomalies.items.length).toBeGreaterThan(0);
