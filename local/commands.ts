@@ -55,6 +55,18 @@ async function printReconciliation(o: Common, runIds: string[]): Promise<void> {
   }
   if (runIds.length > 7) console.log(`(reconciliation of the last 7 of ${runIds.length} dates)`);
   console.log(formatRows(rows, 'table'));
+  // Simulated meters beside imported ones: the fleet figures, anomalies and forecasts mix both.
+  const [mix] = await ports.warehouse.query({
+    name: 'cli_meter_sources',
+    sql: "SELECT SUM(CASE WHEN source = 'meter-simulator' THEN 1 ELSE 0 END) AS simulated, SUM(CASE WHEN source = 'meters' THEN 1 ELSE 0 END) AS imported FROM meters",
+  });
+  if (Number(mix?.simulated ?? 0) > 0 && Number(mix?.imported ?? 0) > 0) {
+    console.log(
+      `! The warehouse holds ${mix!.imported} imported (real) meters and ${mix!.simulated} SIMULATED ones: fleet totals, anomalies and ` +
+        'forecasts mix them, and the dashboard labels the simulated sources. To analyse only your data, run with --sources meters ' +
+        '(in a fresh --data-dir to drop the simulated meters).',
+    );
+  }
 }
 
 export async function demoCommand(o: Common & { days: number; port: number }): Promise<number> {

@@ -28,6 +28,8 @@ export interface BacktestResult {
   mase: number;
   /** residuals[h] = residuals of horizon step h (0-based) over all origins. */
   residuals: number[][];
+  /** byOrigin[k][h] = residual of origin k at step h (NaN where the actual is missing). */
+  byOrigin: Float64Array[];
   origins: number;
 }
 
@@ -61,6 +63,7 @@ export function backtest(y: Float64Array, model: ForecastModel, options: Backtes
     );
   }
   const residuals: number[][] = Array.from({ length: o.horizon }, () => []);
+  const byOrigin: Float64Array[] = [];
   let apeSum = 0;
   let apeCount = 0;
   let maseSum = 0;
@@ -71,10 +74,13 @@ export function backtest(y: Float64Array, model: ForecastModel, options: Backtes
     const scale = seasonalNaiveScale(train, o.scalePeriod);
     let aeSum = 0;
     let aeCount = 0;
+    const mine = new Float64Array(o.horizon).fill(NaN);
+    byOrigin.push(mine);
     for (let h = 0; h < o.horizon; h++) {
       const actual = y[origin + h]!;
       const err = actual - forecast[h]!;
       if (!Number.isFinite(err)) continue;
+      mine[h] = err;
       residuals[h]!.push(err);
       aeSum += Math.abs(err);
       aeCount++;
@@ -87,6 +93,7 @@ export function backtest(y: Float64Array, model: ForecastModel, options: Backtes
     mape: apeCount ? (apeSum / apeCount) * 100 : NaN,
     mase: maseCount ? maseSum / maseCount : NaN,
     residuals,
+    byOrigin,
     origins: origins.length,
   };
 }

@@ -7,7 +7,7 @@
 import { backtest, type BacktestOptions } from './backtest';
 import type { ForecastModel } from './forecast-model';
 import { doubleSeasonalHoltWinters } from './holt-winters';
-import { predictionIntervals, type Interval } from './prediction-intervals';
+import { backtestCoverage, predictionIntervals, type Interval } from './prediction-intervals';
 import { weeklyNaive } from './seasonal-naive';
 import { seasonalProfileDrift } from './seasonal-profile-drift';
 
@@ -17,6 +17,8 @@ export interface ChosenForecast extends Interval {
   chosenModel: string;
   scores: { model: string; mape: number; mase: number }[];
   yhat: Float64Array;
+  /** Out-of-sample coverage of the chosen model's 80 % and 95 % intervals in its backtest. */
+  coverage: { p80: number; p95: number };
 }
 
 export function chooseForecast(
@@ -39,6 +41,7 @@ export function chooseForecast(
     chosenModel: best.model.name,
     scores: results.map((r) => ({ model: r.result.model, mape: r.result.mape, mase: r.result.mase })),
     yhat,
+    coverage: backtestCoverage(best.result.byOrigin),
     ...predictionIntervals(yhat, best.result.residuals),
   };
 }

@@ -48,3 +48,37 @@ export function predictionIntervals(yhat: Float64Array, residuals: number[][], o
   }
   return out;
 }
+
+/**
+ * How often the intervals held in the backtest, measured honestly (out of sample): for each origin,
+ * the intervals are built from the OTHER origins' residuals exactly as {@link predictionIntervals}
+ * builds them (pooled per day of lead time), and its own residuals are checked against them. 0.8 for
+ * the 80 % interval means it covered what it claims; NaN with fewer than two origins.
+ */
+export function backtestCoverage(byOrigin: readonly Float64Array[], options: IntervalOptions = {}): { p80: number; p95: number } {
+  const pool = options.pool ?? 24;
+  if (byOrigin.length < 2) return { p80: NaN, p95: NaN };
+  const horizon = byOrigin[0]!.length;
+  let in80 = 0;
+  let in95 = 0;
+  let n = 0;
+  for (let k = 0; k < byOrigin.length; k++) {
+    for (let block = 0; block * pool < horizon; block++) {
+      const others: number[] = [];
+      for (let j = 0; j < byOrigin.length; j++) {
+        if (j === k) continue;
+        for (let h = block * pool; h < Math.min(horizon, (block + 1) * pool); h++) if (Number.isFinite(byOrigin[j]![h]!)) others.push(byOrigin[j]![h]!);
+      }
+      if (others.length === 0) continue;
+      const [l80, h80, l95, h95] = [quantile(others, 0.1), quantile(others, 0.9), quantile(others, 0.025), quantile(others, 0.975)];
+      for (let h = block * pool; h < Math.min(horizon, (block + 1) * pool); h++) {
+        const r = byOrigin[k]![h]!;
+        if (!Number.isFinite(r)) continue;
+        n++;
+        if (r >= l80! && r <= h80!) in80++;
+        if (r >= l95! && r <= h95!) in95++;
+      }
+    }
+  }
+  return n ? { p80: in80 / n, p95: in95 / n } : { p80: NaN, p95: NaN };
+}

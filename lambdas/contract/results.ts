@@ -47,6 +47,19 @@ export interface Overview {
   lastSuccessfulRun: { runId: string; finishedAt: string } | null;
   /** Hours after which the dashboard shows data as stale. */
   staleAfterHours: number;
+  /**
+   * When the next successful run is due at the latest (the last one's finish + the daily schedule's
+   * 24 h + a grace period): the data is stale only once this has passed without a run. Null: no run yet.
+   */
+  nextRunDueAt?: string | null;
+  /** The IANA timezone most meters use: times without a meter of their own are shown in it. */
+  timezone?: string;
+  /** Sources whose data in the warehouse is simulated (the dashboard labels them), e.g. meter-simulator. */
+  simulatedSources?: string[];
+  /** First local day with readings (YYYY-MM-DD): the date range reaches back to it. */
+  firstDay?: string | null;
+  /** The month (YYYY-MM) `emissionsThisMonthKg` is for: the newest month with usage data, or null. */
+  emissionsMonth?: string | null;
   kpis: {
     energyTodayKwh: number | null;
     energyLast30Kwh: number | null;
@@ -95,11 +108,17 @@ export interface AnomalyItem {
   subject: string;
   /** ISO instant (meters) or month start (utilities). */
   time: string;
-  rule: string; // e.g. spike, stuck, gap, threshold:heating
+  rule: string; // e.g. spike, stuck, gap, level_shift, threshold:heating
   severity: AnomalySeverity;
   value: number | null;
   expected: number | null;
   score: number | null;
+  /** The meter's IANA timezone: its times are shown on its own clock. */
+  timezone?: string;
+  /** End of the event (ISO instant, exclusive) where the rule knows it (stuck runs, gaps). */
+  end?: string;
+  /** One plain sentence with units, e.g. "3.1 kWh in 30 min, usually 0.4 kWh at this time of the week". */
+  reason?: string;
   /** A few values around the anomaly for a small context chart. */
   context: { t: string[]; v: (number | null)[] };
 }
@@ -122,6 +141,12 @@ export interface ForecastGroup {
   group: string;
   chosenModel: string;
   backtest: ForecastModelScore[];
+  /** The group's IANA timezone (its hours are shown on that clock). */
+  timezone?: string;
+  /** Whether the chosen model's backtest MASE is below the weekly seasonal naive's (null: naive not scored). */
+  beatsSeasonalNaive?: boolean | null;
+  /** How often the 80 % and 95 % intervals held in the backtest, out of sample (0–1; null: too few origins). */
+  coverage?: { p80: number | null; p95: number | null };
   /** The next 168 hourly values (kWh per hour), columnar. */
   points: { t: string[]; yhat: number[]; lo80: number[]; hi80: number[]; lo95: number[]; hi95: number[] };
   /** Recent actuals for context, hourly kWh. */

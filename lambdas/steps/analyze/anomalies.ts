@@ -28,6 +28,7 @@ import { firstDifference, type ColumnKind } from './first-difference';
 import { pseudonymise, pseudonymiseHousehold } from './pseudonym';
 import { instantMs } from './instant';
 import { gapSeverity } from '../../analysis/gaps';
+import { anomalyReason } from '../../analysis/anomaly-reason';
 import { MAD_TO_SIGMA, median } from '../../analysis/robust-stats';
 import { localDayOf, localDayStartMs } from '../../analysis/local-time';
 import { runIdFor } from '../plan';
@@ -427,10 +428,22 @@ async function publish(ctx: AnalysisContext): Promise<Anomalies> {
   for (const r of await wh.query({ name: 'anomaly_context_households', sql: sqlFile('analysis/anomaly_context_households.sql') })) {
     add(String(r.anomaly_id), String(r.month).slice(0, 10), round(num(r.amount), 3));
   }
+  const zones = new Map<string, string>();
+  for (const m of await wh.query({ name: 'meter_timezones', sql: sqlFile('analysis/meter_timezones.sql') })) zones.set(String(m.meter_id), String(m.timezone));
+  const intervalMinutes = ctx.ports.config.meters.intervalMinutes;
+  const units: Record<string, string> = { electricity: 'kWh', heating: 'kWh', water: 'm³' };
   const items: AnomalyItem[] = latest.map((r) => {
     const meter = r.subject_type === 'meter';
-    const occurred = iso(instantMs(r.occurred_at!, 'anomalies.occurred_at'));
+    const occurredMs = instantMs(r.occurred_at!, 'anomalies.occurred_at');
+    const occurred = iso(occurredMs);
+    const rule = String(r.rule);
+    const score = num(r.score);
+    const end = meter && (rule === 'stuck' || rule === 'gap') && score !== null ? iso(occurredMs + score * intervalMinutes * 60_000) : undefined;
+    const reason = anomalyReason({ rule, value: num(r.value), expected: num(r.expected), score, intervalMinutes, unit: units[rule.slice('threshold:'.length)] });
     return {
+      ...(meter ? { timezone: zones.get(String(r.subject_id)) ?? ctx.ports.config.meters.defaultTimezone } : {}),
+      ...(end ? { end } : {}),
+      reason,
       id: String(r.anomaly_id),
       subjectType: meter ? 'meter' : 'household',
       subject: meter ? pseudonymise(ctx.ports.pseudonymKey, String(r.subject_id)) : pseudonymiseHousehold(ctx.ports.pseudonymKey, String(r.subject_id)),

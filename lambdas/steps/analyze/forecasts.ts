@@ -9,6 +9,7 @@
  * (skipped when a re-run forecast exactly what is stored).
  */
 import { chooseForecast } from '../../analysis/choose-forecast';
+import { weeklyNaive } from '../../analysis/seasonal-naive';
 import { localHourIndex, toLocalHourly } from '../../analysis/local-hourly';
 import type { Forecast, ForecastGroup } from '../../contract/results';
 import { RESULT_FILES } from '../../contract/results';
@@ -100,10 +101,17 @@ function forecastGroup(ctx: AnalysisContext, g: GroupSeries): ForecastGroup | nu
   const at = (arr: Float64Array) => steps.map((s) => round(Math.max(0, arr[s]!)));
   const shownFrom = issueAt - HISTORY_SHOWN_DAYS * 24 * HOUR;
   const shown = utcHours.filter((t) => t >= shownFrom && t < issueAt);
+  const naive = f.scores.find((s) => s.model === weeklyNaive.name);
+  const chosen = f.scores.find((s) => s.model === f.chosenModel)!;
+  const share = (x: number) => (Number.isFinite(x) ? round(x, 3) : null);
   return {
     group: g.group,
     chosenModel: f.chosenModel,
     backtest: f.scores.map((s) => ({ model: s.model, mape: round(s.mape, 3), mase: round(s.mase, 4) })),
+    timezone: g.timezone,
+    // The weekly naive itself never "beats" itself: a forecast no better than it is labelled so.
+    beatsSeasonalNaive: naive ? chosen.model !== naive.model && chosen.mase < naive.mase : null,
+    coverage: { p80: share(f.coverage.p80), p95: share(f.coverage.p95) },
     points: {
       t: targets.map((t) => new Date(t).toISOString()),
       yhat: at(f.yhat),

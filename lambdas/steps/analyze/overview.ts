@@ -8,9 +8,22 @@ import { RESULT_FILES } from '../../contract/results';
 import { sqlFile } from '../../sql/files';
 import type { Analysis } from './analysis';
 import { addDays } from './window';
+import { instantMs } from './instant';
 
 /** After this many hours without a successful run the data is stale (the freshness alarm's 26 h). */
 export const STALE_AFTER_HOURS = 26;
+/**
+ * The schedule runs daily; a run is overdue once a day and this grace (a run's own time and a retry)
+ * have passed since the last successful one. Staleness is judged against that, not the readings' age:
+ * a daily run at 06:00 loads yesterday, so readings are always hours old, and an imported history years.
+ */
+export const RUN_EVERY_HOURS = 24;
+export const RUN_GRACE_HOURS = 2;
+
+/** Sources whose rows are simulated whatever the configuration (the market is simulated unless live). */
+function simulatedSources(loaded: string[], marketProvider: string): string[] {
+  return loaded.filter((s) => s === 'meter-simulator' || s === 'utilities' || (s === 'market' && marketProvider === 'simulator'));
+}
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
 
@@ -37,19 +50,32 @@ export const overviewAnalysis: Analysis = {
       params: { week_from: `${addDays(kpiDay, -7)}T00:00:00Z`, month: `${kpiDay.slice(0, 7)}-01` },
     });
     const [last] = await wh.query({ name: 'last_successful_run', sql: sqlFile('results/last_successful_run.sql') });
+    const loaded = (await wh.query({ name: 'loaded_sources', sql: sqlFile('results/loaded_sources.sql') })).map((r) => String(r.source));
+    const [first] = await wh.query({ name: 'first_data_day', sql: sqlFile('results/first_data_day.sql') });
+    const zones = await wh.query({ name: 'group_timezones', sql: sqlFile('analysis/group_timezones.sql') });
+    const perZone = new Map<string, number>();
+    for (const z of zones) perZone.set(String(z.timezone), (perZone.get(String(z.timezone)) ?? 0) + Number(z.meters));
+    const timezone = [...perZone].sort((a, b) => b[1] - a[1])[0]?.[0] ?? ports.config.meters.defaultTimezone;
+    const finishedMs = last ? instantMs(last.finished_at!, 'etl_runs.finished_at') : null;
+    const emissions = num(counts?.emissions_month_kg);
     const overview: Overview = {
       generatedAt: ports.clock.now().toISOString(),
       asOfDay: day,
       latestReadingAt: (fresh?.latest_reading_at as string | null) ?? null,
-      lastSuccessfulRun: last ? { runId: String(last.run_id), finishedAt: String(last.finished_at) } : null,
+      lastSuccessfulRun: last ? { runId: String(last.run_id), finishedAt: new Date(finishedMs!).toISOString() } : null,
       staleAfterHours: STALE_AFTER_HOURS,
+      nextRunDueAt: finishedMs === null ? null : new Date(finishedMs + (RUN_EVERY_HOURS + RUN_GRACE_HOURS) * 3_600_000).toISOString(),
+      timezone,
+      simulatedSources: simulatedSources(loaded, ports.config.market.provider),
+      firstDay: typeof first?.day === 'string' ? first.day.slice(0, 10) : null,
+      emissionsMonth: emissions === null ? null : kpiDay.slice(0, 7),
       kpis: {
         energyTodayKwh: num(energy?.today_kwh),
         energyLast30Kwh: num(energy?.last30_kwh),
         energyPrev30Kwh: num(energy?.prev30_kwh),
         activeMeters: Number(energy?.active_meters ?? 0),
         openAnomalies: Number(counts?.open_anomalies ?? 0),
-        emissionsThisMonthKg: num(counts?.emissions_month_kg),
+        emissionsThisMonthKg: emissions,
       },
     };
     return { files: { [RESULT_FILES.overview]: overview }, counts: {} };
