@@ -20,7 +20,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import { h, simpleTable, tableWrap } from './dom';
-import { num } from './format';
+import { localDay, localShort, num } from './format';
 
 /** Marks the first drawn chart (the bench reads `gridlake:first-chart`) and flags rendered canvases. */
 const renderMark: Plugin = {
@@ -68,6 +68,15 @@ export interface ChartSpec {
   note?: string;
   /** A smaller chart (context mini-charts). */
   small?: boolean;
+  /**
+   * A time axis: the instant (ms) of each label. The x axis is then linear in time — a missing hour
+   * is a gap, not a squeezed neighbour — with ticks at local midnights (or hours, for short spans)
+   * in `timeZone`, labelled by our own formatter (no date adapter needed).
+   */
+  x?: number[];
+  timeZone?: string;
+  /** Vertical markers on a time axis (e.g. an anomaly), ms. */
+  markers?: { at: number; label: string }[];
 }
 
 const live: Chart[] = [];
@@ -164,9 +173,33 @@ function config(spec: ChartSpec): ChartConfiguration {
       tension: 0,
     };
   });
+  const time = spec.x;
+  if (time) for (const d of datasets) (d as { data: unknown }).data = d.data.map((y, i) => ({ x: time[i], y }));
+  const xScale = time
+    ? {
+        type: 'linear',
+        min: time[0],
+        max: time[time.length - 1],
+        ticks: {
+          color: fg,
+          maxRotation: 0,
+          autoSkip: false,
+          callback: (v: number | string) => {
+            const ms = Number(v);
+            const span = time[time.length - 1]! - time[0]!;
+            return span > 3 * 86_400_000 ? localDay(ms, spec.timeZone) : localShort(ms, spec.timeZone);
+          },
+        },
+        afterBuildTicks: (axis: { ticks: { value: number }[]; min: number; max: number }) => {
+          axis.ticks = timeTicks(axis.min, axis.max, spec.timeZone ?? 'UTC', spec.small ? 4 : 8).map((value) => ({ value }));
+        },
+        grid: { color: grid },
+      }
+    : { stacked: spec.stacked, ticks: { color: fg, maxRotation: 0, autoSkip: true, maxTicksLimit: spec.small ? 4 : 10 }, grid: { color: grid } };
   return {
     type: spec.type,
-    data: { labels: spec.labels, datasets },
+    data: time ? { datasets } : { labels: spec.labels, datasets },
+    plugins: spec.markers?.length ? [markerPlugin(spec.markers, cssVar('--c4', '#d62728'))] : [],
     options: {
       animation: false,
       responsive: true,
@@ -179,7 +212,7 @@ function config(spec: ChartSpec): ChartConfiguration {
         tooltip: { enabled: true },
       },
       scales: {
-        x: { stacked: spec.stacked, ticks: { color: fg, maxRotation: 0, autoSkip: true, maxTicksLimit: spec.small ? 4 : 10 }, grid: { color: grid } },
+        x: xScale,
         y: {
           stacked: spec.stacked,
           ticks: { color: fg, maxTicksLimit: spec.small ? 4 : 8 },
@@ -189,6 +222,59 @@ function config(spec: ChartSpec): ChartConfiguration {
       },
     },
   } as ChartConfiguration;
+}
+
+const HOUR = 3_600_000;
+
+/** Local midnights in [min, max] (or every few local hours when the span is short), at most ~`most`. */
+export function timeTicks(min: number, max: number, timeZone: string, most: number): number[] {
+  const span = max - min;
+  const candidates = [1, 2, 3, 6, 12, 24, 48, 72, 168].map((h) => h * HOUR);
+  const step = candidates.find((c) => span / c <= most) ?? 168 * HOUR;
+  const out: number[] = [];
+  // Walk the hours and keep those whose LOCAL time is a multiple of the step (midnight for days).
+  for (let t = Math.ceil(min / HOUR) * HOUR; t <= max; t += HOUR) {
+    const local = t + offsetOf(t, timeZone);
+    const localHour = Math.round(local / HOUR);
+    if (step >= 24 * HOUR ? localHour % 24 === 0 && Math.round(localHour / 24) % (step / (24 * HOUR)) === 0 : localHour % (step / HOUR) === 0) out.push(t);
+  }
+  return out;
+}
+
+const offsetFmt = new Map<string, Intl.DateTimeFormat>();
+function offsetOf(ms: number, timeZone: string): number {
+  let f = offsetFmt.get(timeZone);
+  if (!f) offsetFmt.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })));
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - Math.floor(ms / 60_000) * 60_000;
+}
+
+/** Vertical lines with a label at given x values (a time axis), e.g. where an anomaly happened. */
+function markerPlugin(markers: { at: number; label: string }[], color: string): Plugin {
+  return {
+    id: 'gridlakeMarkers',
+    afterDatasetsDraw(chart) {
+      const x = chart.scales.x;
+      if (!x) return;
+      const { ctx, chartArea } = chart;
+      ctx.save();
+      ctx.strokeStyle = color;
+      ctx.fillStyle = color;
+      ctx.setLineDash([3, 3]);
+      ctx.font = '11px system-ui, sans-serif';
+      for (const m of markers) {
+        const px = x.getPixelForValue(m.at);
+        if (px < chartArea.left || px > chartArea.right) continue;
+        ctx.beginPath();
+        ctx.moveTo(px, chartArea.top);
+        ctx.lineTo(px, chartArea.bottom);
+        ctx.stroke();
+        ctx.fillText(m.label, Math.min(px + 3, chartArea.right - ctx.measureText(m.label).width), chartArea.top + 10);
+      }
+      ctx.restore();
+    },
+  };
 }
 
 function withAlpha(color: string, alpha: number): string {

@@ -65,9 +65,35 @@ export function errorState(file: string, message: string): HTMLElement {
   );
 }
 
-/** A horizontally scrollable, keyboard-focusable table wrapper (phones; axe's scrollable-region rule). */
-export function tableWrap(label: string, table: HTMLTableElement): HTMLElement {
-  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label }, table);
+/**
+ * A horizontally scrollable, keyboard-focusable table wrapper (phones; axe's scrollable-region rule),
+ * with a "Download CSV" button below it: every table of the dashboard can be taken to a spreadsheet.
+ * `csv` gives the rows to export when the table shows only part of them (e.g. the first 200).
+ */
+export function tableWrap(label: string, table: HTMLTableElement, csv?: () => string[][]): HTMLElement {
+  const button = h('button', { type: 'button', class: 'csv-download', 'data-csv': label }, 'Download CSV');
+  button.addEventListener('click', () => downloadCsv(`${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'table'}.csv`, csv ? csv() : tableRows(table)));
+  return h('div', { class: 'table-block' }, h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label }, table), button);
+}
+
+/** The header and body cells of a table as text (sort arrows and the like are aria-hidden and left out). */
+export function tableRows(table: HTMLTableElement): string[][] {
+  const text = (cell: Element) => [...cell.childNodes].map((n) => (n instanceof HTMLElement && n.getAttribute('aria-hidden') === 'true' ? '' : (n.textContent ?? ''))).join('').trim();
+  return [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map(text));
+}
+
+/** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled. */
+export function toCsv(rows: string[][]): string {
+  return rows.map((r) => r.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')).join('\r\n') + '\r\n';
+}
+
+function downloadCsv(name: string, rows: string[][]): void {
+  const url = URL.createObjectURL(new Blob([toCsv(rows)], { type: 'text/csv;charset=utf-8' }));
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 export function simpleTable(

@@ -33,7 +33,51 @@ export function signedPct(value: number | null | undefined, digits = 1): string 
   return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${num(Math.abs(value) * 100, digits)}%`;
 }
 
-const dtf = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+/**
+ * One clock: every instant is shown in local time with its zone named. A meter's own times use the
+ * meter's zone (anomalies carry it); everything else uses the fleet's zone from overview.json, set
+ * once at start-up. UTC only when nothing says otherwise.
+ */
+let displayZone = 'UTC';
+
+export function setDisplayZone(timezone: string | null | undefined): void {
+  if (!timezone) return;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: timezone });
+    displayZone = timezone;
+  } catch {
+    // An unknown zone (an old browser's tz database) keeps UTC rather than failing every view.
+  }
+}
+
+export function getDisplayZone(): string {
+  return displayZone;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string, kind: 'full' | 'short' | 'zone' | 'day'): Intl.DateTimeFormat {
+  const key = `${timeZone}|${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      kind === 'full'
+        ? { dateStyle: 'medium', timeStyle: 'short', timeZone }
+        : kind === 'short'
+          ? { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }
+          : kind === 'day'
+            ? { weekday: 'short', day: 'numeric', month: 'short', timeZone }
+            : { timeZoneName: 'short', timeZone };
+    formatters.set(key, (f = new Intl.DateTimeFormat('en-GB', options)));
+  }
+  return f;
+}
+
+/** The zone's short name at an instant and its IANA name: "GMT+9 (Asia/Tokyo)", "BST (Europe/London)", "UTC". */
+export function zoneName(timezone: string = displayZone, at = Date.now()): string {
+  if (timezone === 'UTC' || timezone === 'Etc/UTC') return 'UTC';
+  const short = formatter(timezone, 'zone').formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return short ? `${short} (${timezone})` : timezone;
+}
 
 /**
  * Milliseconds of an instant. The contract says ISO 8601; SQL-style text (`2026-01-05 13:30:00+00`)
@@ -51,11 +95,21 @@ export function parseInstant(text: string | null | undefined): number {
   return Date.parse(`${m[1]}T${m[2]}${zone}`);
 }
 
-/** Instants are shown in UTC, labelled as such: the warehouse's time, the same for every reader. */
-export function dateTime(iso: string | null | undefined): string {
+/** An instant in local time with the zone named: "31 Dec 2016, 23:30 GMT+9 (Asia/Tokyo)". */
+export function dateTime(iso: string | null | undefined, timezone: string = displayZone): string {
   if (!iso) return '—';
   const t = parseInstant(iso);
-  return Number.isNaN(t) ? iso : `${dtf.format(new Date(t))} UTC`;
+  return Number.isNaN(t) ? iso : `${formatter(timezone, 'full').format(new Date(t))} ${zoneName(timezone, t)}`;
+}
+
+/** A compact local time for axes and tables ("Sat 31 Dec, 23:30"); name the zone once nearby. */
+export function localShort(ms: number, timezone: string = displayZone): string {
+  return formatter(timezone, 'short').format(new Date(ms));
+}
+
+/** A local day with its weekday ("Sat 31 Dec"), for axis ticks at local midnight. */
+export function localDay(ms: number, timezone: string = displayZone): string {
+  return formatter(timezone, 'day').format(new Date(ms));
 }
 
 export function duration(ms: number | null): string {
@@ -71,10 +125,13 @@ export function age(hours: number): string {
   if (!Number.isFinite(hours)) return '—';
   if (hours < 1) return `${Math.max(0, Math.round(hours * 60))} min`;
   if (hours < 48) return `${num(hours, 0)} h`;
-  return `${num(hours / 24, 0)} days`;
+  if (hours < 24 * 60) return `${num(hours / 24, 0)} days`;
+  if (hours < 24 * 730) return `${num(hours / 24 / 30.44, 0)} months`;
+  return `${num(hours / 24 / 365.25, 1)} years`;
 }
 
-/** `2026-01-05T13:30:00Z` → `13:30` (UTC) for compact axis labels of hourly series. */
-export function shortHour(iso: string): string {
-  return iso.length >= 16 ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso;
+/** An ISO instant as a compact local time ("Sat 31 Dec, 23:30") for chart labels. */
+export function shortHour(iso: string, timezone: string = displayZone): string {
+  const t = parseInstant(iso);
+  return Number.isNaN(t) ? iso : localShort(t, timezone);
 }

@@ -1,6 +1,8 @@
 /**
- * Anomalies: a sortable, filterable list (severity, rule, subject, date range) with expected vs
- * actual, and a context mini-chart of the selected one. Sort and filters live in the URL.
+ * Anomalies: a sortable, filterable list (severity, rule, subject, date range), each with one plain
+ * sentence saying what happened (units included), its time on the meter's own clock, and a context
+ * mini-chart of the selected one. Sort and filters live in the URL. Numbers per rule, and the score,
+ * are explained in the selected anomaly's panel; the list fits a 1366 px screen and stacks on a phone.
  */
 import type { Anomalies, AnomalyItem } from '../../../lambdas/contract/results';
 import { chartFigure } from '../charts';
@@ -12,19 +14,37 @@ import type { View, ViewContext } from './view';
 const SEVERITY_RANK = { low: 1, medium: 2, high: 3 } as const;
 const LIMIT = 200;
 
-type SortKey = 'time' | 'subject' | 'rule' | 'severity' | 'value' | 'expected' | 'score';
+type SortKey = 'time' | 'subject' | 'rule' | 'severity' | 'reason';
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
-  { key: 'time', label: 'Time' },
+  { key: 'time', label: 'Time (local)' },
   { key: 'subject', label: 'Subject' },
   { key: 'rule', label: 'Rule' },
   { key: 'severity', label: 'Severity' },
-  { key: 'value', label: 'Actual', numeric: true },
-  { key: 'expected', label: 'Expected', numeric: true },
-  { key: 'score', label: 'Score', numeric: true },
+  { key: 'reason', label: 'What happened' },
 ];
+
+/** What the numbers of each rule mean, for the selected anomaly's panel. */
+const RULE_HELP: Record<string, string> = {
+  spike:
+    'A half-hour far above what this meter usually uses at that time of the week. Score: how many of the meter’s typical deviations (robust, on a log scale) the reading lies above its usual value; 6 or more is flagged, and the reading must also exceed 1.5 × the highest half-hours the home reaches now and then.',
+  stuck: 'The same reading repeated for hours: the register may be frozen. Score: the number of identical readings in a row.',
+  gap: 'Readings missing while other meters reported. Score: the number of missing intervals.',
+  level_shift:
+    'Daily use away from the meter’s usual level for four days or more (new equipment, an empty home, a swapped meter). Values are kWh per day; score: the level’s ratio to the usual.',
+};
+
+function reasonOf(i: AnomalyItem): string {
+  if (i.reason) return i.reason;
+  return `actual ${f.num(i.value, 3)}, expected ${f.num(i.expected, 3)}, score ${f.num(i.score, 1)}`;
+}
+
+function timeOf(i: AnomalyItem): string {
+  return i.subjectType === 'meter' ? f.dateTime(i.time, i.timezone) : i.time.slice(0, 7);
+}
 
 function compare(a: AnomalyItem, b: AnomalyItem, key: SortKey): number {
   if (key === 'severity') return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity];
+  if (key === 'reason') return reasonOf(a).localeCompare(reasonOf(b));
   const x = a[key];
   const y = b[key];
   if (x === null && y === null) return 0;
@@ -118,15 +138,18 @@ function list(ctx: ViewContext, items: AnomalyItem[], sort: SortKey, dir: 'asc' 
     h(
       'tr',
       { 'data-anomaly': i.id, class: i.id === selected.id ? 'selected' : null },
-      h('td', {}, h('a', { href: ctx.href({ sel: i.id }), 'aria-current': i.id === selected.id ? 'true' : null }, f.dateTime(i.time))),
-      h('td', {}, i.subjectType === 'meter' ? h('a', { href: ctx.href({ meter: i.subject }, 'consumption') }, i.subject) : `${i.subjectType} ${i.subject}`),
+      h('td', {}, h('a', { href: ctx.href({ sel: i.id }), 'aria-current': i.id === selected.id ? 'true' : null }, timeOf(i))),
+      h('td', {}, i.subjectType === 'meter' ? h('a', { href: ctx.href({ meter: i.subject, mark: i.id }, 'consumption') }, i.subject) : `${i.subjectType} ${i.subject}`),
       h('td', {}, i.rule),
       h('td', {}, h('span', { class: `sev sev-${i.severity}` }, i.severity)),
-      h('td', { class: 'num' }, f.num(i.value, 3)),
-      h('td', { class: 'num' }, f.num(i.expected, 3)),
-      h('td', { class: 'num' }, f.num(i.score, 1)),
+      h('td', { class: 'reason' }, reasonOf(i)),
     ),
   );
+  // The CSV holds every matching anomaly (not only the rows shown), with the raw numbers and UTC time.
+  const csv = () => [
+    ['time_local', 'timezone', 'time_utc', 'subject', 'rule', 'severity', 'value', 'expected', 'score', 'what_happened'],
+    ...items.map((i) => [timeOf(i), i.timezone ?? '', i.time, i.subject, i.rule, i.severity, String(i.value ?? ''), String(i.expected ?? ''), String(i.score ?? ''), reasonOf(i)]),
+  ];
   return tableWrap(
     'Anomaly list',
     h(
@@ -136,28 +159,37 @@ function list(ctx: ViewContext, items: AnomalyItem[], sort: SortKey, dir: 'asc' 
       h('thead', {}, h('tr', {}, head)),
       h('tbody', {}, rows),
     ),
+    csv,
   );
 }
 
 function contextPanel(i: AnomalyItem): HTMLElement {
+  const tz = i.timezone ?? f.getDisplayZone();
+  const meter = i.subjectType === 'meter';
+  const units = meter ? (i.rule === 'level_shift' ? 'kWh per day' : 'kWh per 30 min') : 'per month';
+  const t = i.context.t.map((x) => f.parseInstant(x));
+  const timed = meter && t.every(Number.isFinite) && t.length > 1;
+  const start = f.parseInstant(i.time);
+  const end = i.end ? f.parseInstant(i.end) : NaN;
   return h(
     'aside',
     { class: 'context', 'aria-label': 'Selected anomaly' },
     h('h2', {}, `${i.rule} · ${i.subject}`),
-    h('p', {}, `${f.dateTime(i.time)}: actual ${f.num(i.value, 3)}, expected ${f.num(i.expected, 3)}, severity `, h('span', { class: `sev sev-${i.severity}` }, i.severity), '.'),
+    h('p', { 'data-reason': '' }, h('strong', {}, `${timeOf(i)}${Number.isFinite(end) ? ` to ${f.dateTime(i.end, tz)}` : ''}: `), reasonOf(i), ' Severity ', h('span', { class: `sev sev-${i.severity}` }, i.severity), '.'),
+    RULE_HELP[i.rule] ? h('p', { class: 'zone-note' }, RULE_HELP[i.rule]!) : null,
+    h('p', { class: 'zone-note' }, `Actual ${f.num(i.value, 3)}, expected ${f.num(i.expected, 3)} (${units}), score ${f.num(i.score, 2)}.`),
     i.context.t.length
       ? chartFigure({
           id: 'chart-anomaly-context',
           title: `Context around the anomaly`,
           type: 'line',
-          labels: i.context.t.map((t) => (t.length > 10 ? f.shortHour(t) : t)),
-          series: [
-            { label: 'Value', data: i.context.v, color: 1 },
-            ...(i.expected !== null ? [{ label: 'Expected', data: i.context.t.map(() => i.expected), color: 5, dashed: true }] : []),
-          ],
-          xLabel: 'Time (UTC)',
+          labels: timed ? t.map((x) => f.localShort(x, tz)) : i.context.t,
+          ...(timed ? { x: t, timeZone: tz, markers: [{ at: start, label: i.rule }, ...(Number.isFinite(end) ? [{ at: end, label: 'end' }] : [])] } : {}),
+          series: [{ label: meter ? 'kWh per 30 min' : 'Value', data: i.context.v, color: 1 }],
+          xLabel: meter ? `Time (${f.zoneName(tz)})` : 'Month',
           digits: 3,
           small: true,
+          note: i.rule === 'gap' ? 'The missing period lies between the dashed lines.' : undefined,
         })
       : h('p', { class: 'empty' }, 'No context values published for this anomaly.'),
   );

@@ -2,7 +2,7 @@
  * Consumption: fleet daily totals and the hourly load profile, and the per-customer detail (pick a
  * pseudonymised meter; daily totals, the 30-minute profile of a chosen day, the daily values table).
  */
-import type { Consumption, MeterDetail, MeterSummary } from '../../../lambdas/contract/results';
+import type { Anomalies, AnomalyItem, Consumption, MeterDetail, MeterSummary } from '../../../lambdas/contract/results';
 import { chartFigure } from '../charts';
 import { emptyState, errorState, h, tableWrap, withheldState } from '../dom';
 import * as f from '../format';
@@ -87,10 +87,11 @@ async function customerSection(ctx: ViewContext, c: Consumption): Promise<HTMLEl
 
   const id = ctx.route.params.meter;
   if (!id) return section;
-  const res = await ctx.data.loadMeter<MeterDetail>(id, known);
+  const [res, anomalies] = await Promise.all([ctx.data.loadMeter<MeterDetail>(id, known), ctx.data.load<Anomalies>('anomalies.json')]);
+  const mine = anomalies.status === 'ok' ? anomalies.data.items.filter((a) => a.subjectType === 'meter' && a.subject === id) : [];
   if (res.status === 'missing') section.append(h('p', { class: 'empty', role: 'status' }, `No customer ${id} in this publication. Pick one from the list.`));
   else if (res.status === 'error') section.append(errorState(res.file, res.message));
-  else section.append(meterDetail(ctx, res.data));
+  else section.append(meterDetail(ctx, res.data, mine));
   return section;
 }
 
@@ -123,8 +124,18 @@ function meterList(ctx: ViewContext, meters: MeterSummary[], text: string): HTML
   return tableWrap('Customers', table);
 }
 
-function meterDetail(ctx: ViewContext, m: MeterDetail): HTMLElement {
+/** The local day (YYYY-MM-DD) and local time (HH:MM) of an instant in a zone. */
+function localParts(iso: string, timeZone: string): { day: string; time: string } {
+  const t = f.parseInstant(iso);
+  const p = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(t);
+  const v = (type: string) => p.find((x) => x.type === type)?.value ?? '';
+  return { day: `${v('year')}-${v('month')}-${v('day')}`, time: `${v('hour')}:${v('minute')}` };
+}
+
+function meterDetail(ctx: ViewContext, m: MeterDetail, anomalies: AnomalyItem[] = []): HTMLElement {
   const d = m.daily;
+  // This customer's anomalies, marked on their own charts (on the meter's clock) and listed below.
+  const marks = anomalies.map((a) => ({ a, ...localParts(a.time, m.timezone) }));
   const idx = d.day.map((_, i) => i).filter((i) => inRange(d.day[i], ctx.range));
   const profileDays = Object.keys(m.profiles).sort();
   const day = ctx.route.params.day && m.profiles[ctx.route.params.day] ? ctx.route.params.day : profileDays[profileDays.length - 1];
@@ -181,6 +192,11 @@ function meterDetail(ctx: ViewContext, m: MeterDetail): HTMLElement {
         xLabel: 'Day',
         unit: 'kWh',
         digits: 2,
+        markers: marks.flatMap((k) => {
+          const at = idx.findIndex((i) => d.day[i] === k.day);
+          return at >= 0 ? [{ at, label: k.a.rule }] : [];
+        }),
+        note: marks.length ? `Dashed lines: this customer's anomalies (${marks.length}).` : undefined,
       }),
       h(
         'div',
@@ -194,13 +210,40 @@ function meterDetail(ctx: ViewContext, m: MeterDetail): HTMLElement {
               labels: profile.start.map((s) => (s.length > 5 ? s.slice(11, 16) : s)),
               series: [{ label: 'kWh per interval', data: profile.kwh, color: 4 }],
               yLabel: 'kWh',
-              xLabel: 'Interval start (local)',
+              xLabel: `Interval start (${f.zoneName(m.timezone)})`,
+              markers: marks
+                .filter((k) => k.day === day)
+                .flatMap((k) => {
+                  const at = profile.start.findIndex((st) => (st.length > 5 ? st.slice(11, 16) : st) === k.time);
+                  return at >= 0 ? [{ at, label: k.a.rule }] : [];
+                }),
               unit: 'kWh',
               digits: 3,
             })
           : h('p', { class: 'empty' }, 'No 30-minute profiles published for this customer (only the most recent days are kept).'),
       ),
     ),
+    marks.length
+      ? h(
+          'section',
+          { class: 'meter-anomalies', 'aria-label': `Anomalies of ${m.id}` },
+          h('h4', {}, `Anomalies of ${m.id}`),
+          h(
+            'ul',
+            {},
+            marks.map((k) =>
+              h(
+                'li',
+                { 'data-anomaly': k.a.id },
+                h('a', { href: ctx.href({ sel: k.a.id, meter: null, day: null }, 'anomalies') }, f.dateTime(k.a.time, m.timezone)),
+                ` · ${k.a.rule} · `,
+                k.a.reason ?? '',
+                m.profiles[k.day] ? [' ', h('a', { href: ctx.href({ day: k.day }) }, 'show that day')] : null,
+              ),
+            ),
+          ),
+        )
+      : null,
     tableWrap(`Daily values of ${m.id}`, table),
   );
 }

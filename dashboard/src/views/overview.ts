@@ -38,6 +38,10 @@ export const overviewView: View = {
   },
 };
 
+function monthName(month: string): string {
+  return new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+}
+
 function kpis(o: Overview, consumptionHref: string, anomaliesHref: string, pipelineHref: string): HTMLElement {
   const k = o.kpis;
   const change = k.energyLast30Kwh !== null && k.energyPrev30Kwh ? k.energyLast30Kwh / k.energyPrev30Kwh - 1 : null;
@@ -49,7 +53,12 @@ function kpis(o: Overview, consumptionHref: string, anomaliesHref: string, pipel
     kpi('Energy, last 30 days', f.energy(k.energyLast30Kwh), `${f.signedPct(change)} vs previous 30 days (${f.energy(k.energyPrev30Kwh)})`, { 'data-kpi': 'energy-30' }),
     kpi('Active meters', f.num(k.activeMeters), undefined, { 'data-kpi': 'active-meters' }),
     kpi('Open anomalies', f.num(k.openAnomalies), h('a', { href: anomaliesHref }, 'See the list'), { 'data-kpi': 'open-anomalies' }),
-    kpi('Emissions this month', f.kg(k.emissionsThisMonthKg), undefined, { 'data-kpi': 'emissions-month' }),
+    kpi(
+      o.emissionsMonth ? `Emissions, ${monthName(o.emissionsMonth)}` : 'Emissions, latest month',
+      f.kg(k.emissionsThisMonthKg),
+      o.emissionsMonth ? 'the month’s usage as billed' + ((o.simulatedSources ?? []).includes('utilities') ? ' (simulated)' : '') : 'no usage data for this month',
+      { 'data-kpi': 'emissions-month' },
+    ),
     kpi(
       'Last successful run',
       o.lastSuccessfulRun ? f.dateTime(o.lastSuccessfulRun.finishedAt) : 'none yet',
@@ -59,7 +68,11 @@ function kpis(o: Overview, consumptionHref: string, anomaliesHref: string, pipel
     kpi(
       'Latest reading',
       f.dateTime(o.latestReadingAt),
-      fresh.stale ? `Stale: ${fresh.reasons.join('; ')}` : `Fresh (within ${o.staleAfterHours} h)`,
+      fresh.stale
+        ? `Stale: ${fresh.reasons.join('; ')}`
+        : o.nextRunDueAt
+          ? `Up to date: next run due by ${f.dateTime(o.nextRunDueAt)}`
+          : `Fresh (a run within ${o.staleAfterHours} h)`,
       { 'data-kpi': 'freshness', class: fresh.stale ? 'kpi stale' : 'kpi fresh' },
     ),
   );
