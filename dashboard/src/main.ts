@@ -174,7 +174,12 @@ window.addEventListener('hashchange', () => void render());
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void render());
 // The fleet's timezone is the dashboard's clock: read it before the first view draws a time.
 void data.load<Overview>('overview.json').then((ov) => {
-  if (ov.status === 'ok') f.setDisplayZone(ov.data.timezone);
+  if (ov.status === 'ok') {
+    f.setDisplayZone(ov.data.timezone);
+    // The date range reaches from the first loaded day to the newest.
+    if (ov.data.firstDay) fromInput.min = toInput.min = ov.data.firstDay;
+    if (ov.data.asOfDay) fromInput.max = toInput.max = ov.data.asOfDay;
+  }
   void renderFreshness();
   void render();
 });

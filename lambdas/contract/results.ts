@@ -81,6 +81,11 @@ export interface MeterSummary {
 }
 
 export interface Consumption {
+  /**
+   * What is published: per-customer figures and the load profile cover (fromDay, toDay] (the last
+   * analysis.historyDays days of data); the fleet's daily totals reach back to firstDay.
+   */
+  window?: { fromDay: string; toDay: string; firstDay: string | null; historyDays: number };
   /** Fleet totals per local day, columnar. */
   fleetDaily: { day: string[]; totalKwh: number[]; meters: number[] };
   /** Average kWh per 30-minute interval by local hour of day (0–23) over the history window. */

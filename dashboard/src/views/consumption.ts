@@ -24,6 +24,19 @@ export const consumptionView: View = {
     const c = cons.data;
 
     const idx = c.fleetDaily.day.map((_, i) => i).filter((i) => inRange(c.fleetDaily.day[i], ctx.range));
+    const w = c.window;
+    if (w) {
+      // The default window says what it hides: customers cover the last historyDays days only.
+      const hidden = w.firstDay && w.firstDay <= w.fromDay;
+      root.append(
+        h(
+          'p',
+          { class: 'note', 'data-window': `${w.fromDay}..${w.toDay}` },
+          `Data from ${w.firstDay ?? '—'} to ${w.toDay} (local days). The fleet chart covers all of it; customers, their table and the load profile cover the last ${w.historyDays} days (after ${w.fromDay})` +
+            (hidden ? `, so days up to ${w.fromDay} are not in them here — query them with gridlake sql, or raise analysis.historyDays.` : '.'),
+        ),
+      );
+    }
     root.append(
       h(
         'div',
@@ -45,7 +58,7 @@ export const consumptionView: View = {
           labels: c.loadProfile.hour.map((hr) => `${String(hr).padStart(2, '0')}:00`),
           series: [{ label: 'Average kWh per 30 min', data: c.loadProfile.avgIntervalKwh, color: 2 }],
           yLabel: 'kWh per 30 min',
-          xLabel: 'Hour (local)',
+          xLabel: `Hour (${f.zoneName()})`,
           unit: 'kWh',
           digits: 3,
         }),

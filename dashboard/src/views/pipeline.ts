@@ -35,12 +35,37 @@ export const pipelineView: View = {
     );
     const chosen = p.run ? res.data.runs.find((r) => r.runId === p.run && r.source === (p.qsource ?? r.source)) : undefined;
     if (chosen) root.append(reasons(ctx, chosen));
-    root.append(runTable(ctx, runs));
+    root.append(runTable(ctx, runs, ownDurations(res.data.runs)));
     return root;
   },
 };
 
-function runTable(ctx: ViewContext, runs: RunRow[]): HTMLElement {
+/**
+ * Each run's own duration. A backfill's dates run one after another in one execution and share its
+ * start time, so "finished − started" would be the time since the execution began; a date's own time is
+ * from the previous date's finish (same execution) to its own. A run's sources finish together (one
+ * load transaction), so they share the figure.
+ */
+export function ownDurations(runs: RunRow[]): Map<RunRow, number | null> {
+  const out = new Map<RunRow, number | null>();
+  const byExecution = new Map<string, RunRow[]>();
+  for (const r of runs) byExecution.set(r.startedAt, [...(byExecution.get(r.startedAt) ?? []), r]);
+  for (const [startedAt, list] of byExecution) {
+    const ends = [...new Set(list.filter((r) => r.finishedAt).map((r) => f.parseInstant(r.finishedAt)))].sort((a, b) => a - b);
+    for (const r of list) {
+      if (!r.finishedAt) {
+        out.set(r, null);
+        continue;
+      }
+      const end = f.parseInstant(r.finishedAt);
+      const before = ends.filter((e) => e < end).pop();
+      out.set(r, end - (before ?? f.parseInstant(startedAt)));
+    }
+  }
+  return out;
+}
+
+function runTable(ctx: ViewContext, runs: RunRow[], durations: Map<RunRow, number | null>): HTMLElement {
   const cols = ['Run', 'Date', 'Source', 'Status', 'Duration', 'Rows in', 'Loaded', 'Duplicates', 'Quarantined', 'Reconciled'];
   return tableWrap(
     'Pipeline runs',
@@ -54,7 +79,7 @@ function runTable(ctx: ViewContext, runs: RunRow[]): HTMLElement {
         {},
         runs.map((r) => {
           const ok = r.rowsIn === r.rowsLoaded + r.duplicates + r.quarantined;
-          const ms = r.finishedAt ? f.parseInstant(r.finishedAt) - f.parseInstant(r.startedAt) : null;
+          const ms = durations.get(r) ?? null;
           return h(
             'tr',
             { 'data-run': r.runId, 'data-source': r.source },

@@ -8,7 +8,7 @@ import { RESULT_FILES } from '../../contract/results';
 import { sqlFile } from '../../sql/files';
 import type { Analysis } from './analysis';
 import { pseudonymise } from './pseudonym';
-import { windowEnding } from './window';
+import { addDays, windowEnding } from './window';
 
 /** Days of 30-minute profiles kept per customer file (bounds the published size). */
 export const PROFILE_DAYS = 7;
@@ -20,6 +20,10 @@ const PROFILE_COLUMNS = Array.from({ length: PROFILE_BLOCK }, (_, j) => `v${j}`)
 /** kWh to the watt-hour (3 decimals): the resolution meters report, and it bounds the published size. */
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** The fleet's daily series goes back at most this far (ten years of days: ~100 KB of JSON). */
+export const FLEET_MAX_DAYS = 3660;
+const maxDay = (a: string, b: string) => (a > b ? a : b);
+
 export const consumptionAnalysis: Analysis = {
   name: 'consumption',
   async run({ ports, asOfDay: runDay }) {
@@ -28,8 +32,13 @@ export const consumptionAnalysis: Analysis = {
     const asOfDay = (last?.day as string | null) ?? runDay;
     const win = windowEnding(asOfDay, ports.config.analysis.historyDays);
     const dayParams = { from_day: win.fromDay, to_day: win.toDay };
+    // The fleet's daily totals (one small row per day) reach back to the first loaded day, so the
+    // dashboard's date range can too; per-customer files keep the history window (their size).
+    const [first] = await wh.query({ name: 'first_data_day', sql: sqlFile('results/first_data_day.sql') });
+    const firstDay = typeof first?.day === 'string' ? first.day.slice(0, 10) : null;
+    const fleetFrom = firstDay && addDays(firstDay, -1) < win.fromDay ? maxDay(addDays(firstDay, -1), addDays(asOfDay, -FLEET_MAX_DAYS)) : win.fromDay;
     const [fleet, profile, summaries, daily] = [
-      await wh.query({ name: 'fleet_daily', sql: sqlFile('results/fleet_daily.sql'), params: dayParams }),
+      await wh.query({ name: 'fleet_daily', sql: sqlFile('results/fleet_daily.sql'), params: { from_day: fleetFrom, to_day: win.toDay } }),
       await wh.query({ name: 'load_profile', sql: sqlFile('results/load_profile.sql'), params: { from_ts: win.fromTs, to_ts: win.toTs } }),
       await wh.query({ name: 'meter_summaries', sql: sqlFile('results/meter_summaries.sql'), params: dayParams }),
       await wh.query({ name: 'meter_daily_window', sql: sqlFile('results/meter_daily_window.sql'), params: dayParams }),
@@ -104,6 +113,7 @@ export const consumptionAnalysis: Analysis = {
     }
 
     const consumption: Consumption = {
+      window: { fromDay: win.fromDay, toDay: win.toDay, firstDay, historyDays: ports.config.analysis.historyDays },
       fleetDaily: {
         day: fleet.map((r) => String(r.day)),
         totalKwh: fleet.map((r) => round(Number(r.total_kwh), 3)),
