@@ -164,22 +164,22 @@ describe('dashboard (Chromium)', () => {
 
     // Sorting by a column header button; the state is in the URL and aria-sort.
     n = Number(await page.locator('main').getAttribute('data-renders'));
-    await page.locator('button[data-sort="score"]').click();
+    await page.locator('button[data-sort="rule"]').click();
     await waitForRender(page, n);
-    expect(page.url()).toContain('sort=score');
-    expect(await page.locator('th:has(button[data-sort="score"])').getAttribute('aria-sort')).toBe('descending');
+    expect(page.url()).toContain('sort=rule');
+    expect(await page.locator('th:has(button[data-sort="rule"])').getAttribute('aria-sort')).toBe('descending');
 
     // Back goes to the previous state.
     n = Number(await page.locator('main').getAttribute('data-renders'));
     await page.goBack();
     await waitForRender(page, n);
-    expect(page.url()).not.toContain('sort=score');
+    expect(page.url()).not.toContain('sort=rule');
 
     // A deep link opened in a fresh tab restores view, filters and sort.
     const fresh = await newPage(context);
-    await openView(fresh.page, server.url, `#/anomalies?severity=${sev}&sort=value&dir=asc`);
+    await openView(fresh.page, server.url, `#/anomalies?severity=${sev}&sort=subject&dir=asc`);
     expect(await fresh.page.locator('#f-severity').inputValue()).toBe(sev);
-    expect(await fresh.page.locator('th:has(button[data-sort="value"])').getAttribute('aria-sort')).toBe('ascending');
+    expect(await fresh.page.locator('th:has(button[data-sort="subject"])').getAttribute('aria-sort')).toBe('ascending');
     await expect.poll(() => fresh.page.locator('nav a[aria-current="page"]').textContent()).toBe('Anomalies');
     // On a fresh page, Tab reaches the skip link first; Enter moves focus to the content.
     await fresh.page.keyboard.press('Tab');
@@ -269,6 +269,8 @@ describe('dashboard (Chromium)', () => {
     const old = new Date(Date.now() - (ov.staleAfterHours + 24) * 3_600_000).toISOString();
     ov.latestReadingAt = old;
     ov.lastSuccessfulRun = { runId: ov.lastSuccessfulRun?.runId ?? 'old-run', finishedAt: old };
+    // Judged against the schedule: the next daily run was due a day ago and none has succeeded.
+    ov.nextRunDueAt = new Date(Date.parse(old) + 26 * 3_600_000).toISOString();
     await writeFile(file, JSON.stringify(ov));
     const staleServer = await startServer({ port: 0, dataDir: staleDir });
     try {
