@@ -82,14 +82,14 @@ export async function benchAnalyze(): Promise<Record<string, number | string>> {
   const fx = await openFixture({ meters: METERS, days: DAYS, asOfDay: AS_OF, households: 840, symbols: ['SPY', 'XLE', 'XLU', 'ICLN', 'CL=F', 'NG=F'] });
   out['setup: DuckDB warehouse with 4.3M readings'] = ms(t0);
   try {
-    const ctx = { input: { date: AS_OF, runId: `${AS_OF}-bench` }, ports: fx.ports, asOfDay: AS_OF, fromDay: AS_OF, detectToDay: AS_OF };
+    const ctx = { input: { date: AS_OF, runId: `${AS_OF}-a1` }, ports: fx.ports, asOfDay: AS_OF, fromDay: AS_OF, detectToDay: AS_OF };
     for (const analysis of ANALYSES) {
       t0 = performance.now();
       const r = await analysis.run(ctx);
       out[`module ${analysis.name} (DuckDB)`] = `${ms(t0)} ${JSON.stringify(r.counts)}`;
     }
     t0 = performance.now();
-    const { counts } = await analyze({ date: AS_OF, runId: `${AS_OF}-bench` }, fx.ports);
+    const { counts } = await analyze({ date: AS_OF, runId: `${AS_OF}-a1` }, fx.ports);
     const total = performance.now() - t0;
     // Where the re-run's time went: each analysis, then what is left (writing the result files).
     let modules = 0;
