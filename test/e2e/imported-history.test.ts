@@ -1,8 +1,8 @@
 /**
  * The dashboard over an imported history, as a new user gets there: the energy app's export layout
  * (generated: 3 homes in Tokyo, 60 days ending 2016-12-31, test/integration/labelled-export.ts) goes
- * through `gridlake import meters … --timezone Asia/Tokyo` and `gridlake run --sources meters` (no
- * date), then Chromium opens the dashboard: the real meters are shown and no simulated ones, every time
+ * through `gridlake import meters … --timezone Asia/Tokyo` and the next command it prints
+ * (`gridlake run --sources meters`, no date), then Chromium opens the dashboard: the real meters are shown and no simulated ones, every time
  * is on the meters' clock with the zone named, and the forecast starts right after the last reading.
  */
 import { execFile } from 'node:child_process';
@@ -32,8 +32,11 @@ beforeAll(async () => {
   writeLabelledExport(exportDir, { meters: 3, days: 60, firstDay: '2016-11-02', offsetHours: 9, seed: 11 });
   await Promise.all([
     (async () => {
-      await gridlake(['import', 'meters', exportDir, '--timezone', 'Asia/Tokyo', '--data-dir', dataDir]);
-      await gridlake(['run', '--sources', 'meters', '--data-dir', dataDir]);
+      // Follow the import's own hint, word for word (the temp path has no characters needing quotes).
+      const { stdout } = await gridlake(['import', 'meters', exportDir, '--timezone', 'Asia/Tokyo', '--data-dir', dataDir]);
+      const hint = /Next, load and analyse it:\s+npx gridlake (.+)$/m.exec(stdout)?.[1];
+      expect(hint, stdout).toBe(`run --sources meters --data-dir ${dataDir}`);
+      await gridlake(hint!.split(' '));
     })(),
     ensureDashboardBuilt(),
   ]);

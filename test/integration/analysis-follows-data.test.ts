@@ -5,14 +5,14 @@
  * with appliance bursts that are not anomalies), the forecast starts at the first hour after the last
  * reading, the results are published as of the data's last day, and re-running changes nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/config';
 import type { Forecast, Overview } from '../../lambdas/contract/results';
 import { getText } from '../../lambdas/ports/object-store';
-import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
+import { closeLocalPorts, localPaths, localPorts } from '../../lambdas/ports/local-ports';
 import { importMeters } from '../../lambdas/sources/meters/index';
 import { instantMs } from '../../lambdas/steps/analyze/instant';
 import { silentLog } from '../../lambdas/steps/ports';
@@ -83,6 +83,16 @@ describe('an imported history, run once with --sources meters and no date', () =
     for (const g of forecast.groups) expect(g.points.t[0]).toBe('2016-12-31T15:00:00.000Z');
     const overview = JSON.parse((await getText(lake, 'results/latest/overview.json'))!) as Overview;
     expect(overview.asOfDay).toBe('2016-12-31');
+  });
+
+  it('alerts only the anomalies of the last days of the data: an imported history is not news', async () => {
+    const text = existsSync(localPaths(dir).notifications) ? readFileSync(localPaths(dir).notifications, 'utf8') : '';
+    const alerts = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; details: { occurredAt: string } });
+    const meterAlerts = alerts.filter((a) => a.kind === 'anomaly');
+    expect(meterAlerts.length).toBeGreaterThan(0);
+    for (const a of meterAlerts) expect(a.details.occurredAt >= '2016-12-23').toBe(true);
+    // On the meter's clock, the zone named.
+    expect(alerts.some((a) => JSON.stringify(a).includes('(Asia/Tokyo)'))).toBe(true);
   });
 
   it('a second run with nothing new loaded keeps the anomalies as they are', async () => {

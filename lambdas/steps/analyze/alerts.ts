@@ -11,14 +11,19 @@ import { inListStatements, ROWS_PER_STATEMENT } from '../../sql/analysis/multi-r
 import { sqlFile } from '../../sql/files';
 import type { Analysis, AnalysisContext } from './analysis';
 import { instantMs } from './instant';
+import { anomalyReason } from '../../analysis/anomaly-reason';
+import { utcOffsetMs } from '../../analysis/local-time';
 import { pseudonymise } from './pseudonym';
 
 const SEVERITY: Record<string, Severity> = { high: 'high', medium: 'warning', low: 'info' };
 
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/** `YYYY-MM-DD HH:MM` of an instant on a zone's wall clock. */
+const localMinute = (ms: number, timezone: string) => new Date(ms + utcOffsetMs(ms, timezone)).toISOString().slice(0, 16).replace('T', ' ');
 const fmt = (v: unknown, digits = 3) => (v === null || v === undefined ? 'n/a' : String(Math.round(Number(v) * 10 ** digits) / 10 ** digits));
 
 /** The readable notification of one anomaly row (anomalies table columns). */
-export function notificationOf(ctx: AnalysisContext, r: Row): Notification {
+export function notificationOf(ctx: AnalysisContext, r: Row, timezone = 'UTC'): Notification {
   const at = new Date(instantMs(r.occurred_at!, 'anomalies.occurred_at')).toISOString();
   const rule = String(r.rule);
   const details = { rule, value: r.value, expected: r.expected, score: r.score, occurredAt: at };
@@ -36,11 +41,13 @@ export function notificationOf(ctx: AnalysisContext, r: Row): Notification {
     };
   }
   const customer = pseudonymise(ctx.ports.pseudonymKey, String(r.subject_id));
-  const when = `${at.slice(0, 16).replace('T', ' ')} UTC`;
+  // On the meter's own clock, the zone named (one clock with the dashboard).
+  const when = timezone === 'UTC' ? `${at.slice(0, 16).replace('T', ' ')} UTC` : `${localMinute(Date.parse(at), timezone)} (${timezone})`;
   const what: Record<string, string> = {
     spike: `a reading of ${fmt(r.value)} kWh at ${when}, expected about ${fmt(r.expected)} kWh (robust z = ${fmt(r.score, 1)})`,
     stuck: `the same reading (${fmt(r.value)} kWh) for ${fmt(r.score, 0)} intervals in a row from ${when}: the meter may be stuck`,
     gap: `${fmt(r.score, 0)} missing intervals from ${when}: the meter or its link may be down`,
+    level_shift: `a change of level from ${when}: ${anomalyReason({ rule, value: num(r.value), expected: num(r.expected), score: num(r.score), intervalMinutes: ctx.ports.config.meters.intervalMinutes })}`,
   };
   return {
     id: String(r.anomaly_id),
@@ -53,11 +60,21 @@ export function notificationOf(ctx: AnalysisContext, r: Row): Notification {
   };
 }
 
+/**
+ * Meter anomalies older than this before the newest day of data are history, not news: an import of
+ * years finds hundreds of them, and paging someone about a spike in 2016 helps nobody. They stay in
+ * the anomalies table and on the dashboard, un-notified.
+ */
+export const ALERT_MAX_AGE_DAYS = 8;
+
 export const alertsAnalysis: Analysis = {
   name: 'alerts',
   async run(ctx) {
     const { warehouse, notifier, clock } = ctx.ports;
-    const pending = await warehouse.query({ name: 'alerts_pending', sql: sqlFile('analysis/alerts_pending.sql') });
+    const oldest = Date.parse(`${ctx.asOfDay}T00:00:00Z`) - ALERT_MAX_AGE_DAYS * 86_400_000;
+    const pending = (await warehouse.query({ name: 'alerts_pending', sql: sqlFile('analysis/alerts_pending.sql') })).filter(
+      (r) => r.subject_type !== 'meter' || instantMs(r.occurred_at!, 'anomalies.occurred_at') >= oldest,
+    );
     let sent = 0;
     let unmarked: string[] = [];
     const mark = async () => {
@@ -71,8 +88,12 @@ export const alertsAnalysis: Analysis = {
       }
     };
     try {
+      const zones = new Map<string, string>();
+      if (pending.some((r) => r.subject_type === 'meter')) {
+        for (const m of await warehouse.query({ name: 'meter_timezones', sql: sqlFile('analysis/meter_timezones.sql') })) zones.set(String(m.meter_id), String(m.timezone));
+      }
       for (const r of pending) {
-        await notifier.notify(notificationOf(ctx, r));
+        await notifier.notify(notificationOf(ctx, r, zones.get(String(r.subject_id))));
         unmarked.push(String(r.anomaly_id));
         sent++;
         if (unmarked.length >= ROWS_PER_STATEMENT) await mark();
