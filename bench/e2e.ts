@@ -60,8 +60,9 @@ if (process.argv[2] === CHILD_FLAG) {
 }
 
 export async function benchSmapImport(): Promise<Record<string, number | string>> {
-  const smap = resolve(__dirname, '..', '..', 'shared', 'data', 'smap');
-  if (!existsSync(smap)) return { 'smap import': 'skipped (../shared/data/smap not present)' };
+  // SMAP_DIR: the export elsewhere (a worktree's ../shared is not the main checkout's).
+  const smap = process.env.SMAP_DIR ?? resolve(__dirname, '..', '..', 'shared', 'data', 'smap');
+  if (!existsSync(smap)) return { 'smap import': `skipped (${smap} not present; set SMAP_DIR)` };
   const { importMeters } = await import('../lambdas/sources/meters/index');
   const { localPorts } = await import('../lambdas/ports/local-ports');
   const { parseConfig } = await import('../lambdas/config');

@@ -259,7 +259,9 @@ describe('dashboard (Chromium)', () => {
     await openView(page, server.url, '#/overview');
     await page.waitForSelector('#freshness [data-stale]');
     expect(await page.locator('#freshness [data-stale]').getAttribute('data-stale')).toBe('false');
-    const freshColour = await page.locator('#freshness .banner').evaluate((e) => getComputedStyle(e).backgroundColor);
+    const freshColour = await page.locator('#freshness .banner[data-stale]').evaluate((e) => getComputedStyle(e).backgroundColor);
+    // The demo run is simulated, and the dashboard says so on every page.
+    expect(await page.locator('#freshness [data-simulated]').getAttribute('data-simulated')).toContain('meter-simulator');
 
     // A copy of the published data whose readings and last run are older than staleAfterHours.
     const staleDir = path.join(root, 'stale');
