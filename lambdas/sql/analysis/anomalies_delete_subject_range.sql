@@ -1,6 +1,6 @@
--- Replaces some subjects' detection range: their anomalies from :from_ts to :to_ts are deleted, then
+-- Replaces some subjects' detection range: their anomalies from from_ts to to_ts are deleted, then
 -- re-inserted (same transaction). Per subject, because each meter's range is its own local days:
--- other meters' anomalies in the same hours are not this run's to replace. :subject_ids is a list
+-- other meters' anomalies in the same hours are not this run's to replace. subject_ids is a list
 -- (bound one value each, see lambdas/sql/analysis/multi-row-insert.ts inListStatements).
 DELETE FROM anomalies
 WHERE subject_type = :subject_type

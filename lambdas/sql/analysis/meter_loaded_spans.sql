@@ -2,7 +2,7 @@
 -- and the meter's timezone: anomaly detection covers the local days these loads touched (an import of
 -- old history, a late file, a re-sent correction), not only the execution's dates. A reading's run_id
 -- is the run that last wrote it (the MERGE sets it), and an execution's runs are the run ids from
--- :first_run_id to :last_run_id of one attempt (:run_id_pattern, e.g. '%-a1'; see lambdas/steps/plan.ts).
+-- first_run_id to last_run_id of one attempt (run_id_pattern, e.g. '%-a1'; see lambdas/steps/plan.ts).
 SELECT r.meter_id, COALESCE(m.timezone, CAST(:default_timezone AS VARCHAR(64))) AS timezone,
   MIN(r.interval_start) AS first_loaded, MAX(r.interval_start) AS last_loaded
 FROM meter_readings r

@@ -1,4 +1,4 @@
--- Each meter's own upper envelope over the baseline window [:history_from_ts, :to_ts): the level its
+-- Each meter's own upper envelope over the baseline window [history_from_ts, to_ts): the level its
 -- readings exceed 0.5 % of the time (about once in four days of 30-minute readings). A spike must
 -- rise above it as well as far above the usual for its time of week: real homes run a kettle, an oven
 -- or a heater now and then at hours when they usually don't, and such readings are not anomalies.
