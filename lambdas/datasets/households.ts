@@ -1,0 +1,17 @@
+import { defineDataset } from './dataset';
+
+export const households = defineDataset({
+  name: 'households',
+  description: "households: one row per apartment. Natural key: household_id, e.g. '1901-0304' (building-floor unit).",
+  columns: [
+    { name: 'household_id', type: 'VARCHAR(16)' },
+    { name: 'building_id', type: 'INTEGER' },
+    { name: 'floor', type: 'INTEGER' },
+    { name: 'unit', type: 'INTEGER' },
+  ],
+  naturalKey: ['household_id'],
+  disposition: { kind: 'merge' },
+  redshift: { distStyle: 'ALL', sortKey: ['household_id'], why: '840 rows: replicate' },
+  checks: [],
+  raw: { fields: ['household_id', 'building_id', 'floor', 'unit'] },
+});

@@ -1,0 +1,49 @@
+/**
+ * Every warehouse table, each declared once in its own module of this folder. A new table is one
+ * module plus one line here; its DDL, load statements and checks are derived (`npm run generate:sql`
+ * writes them to lambdas/sql/ for reading).
+ */
+import { anomalies } from './anomalies';
+import { buildings } from './buildings';
+import type { DatasetDeclaration } from './dataset';
+import { etlRuns } from './etl_runs';
+import { forecasts } from './forecasts';
+import { households } from './households';
+import { marketPrices } from './market_prices';
+import { marketStats } from './market_stats';
+import { meterDaily } from './meter_daily';
+import { meterReadings } from './meter_readings';
+import { meters } from './meters';
+import { utilityUsage } from './utility_usage';
+
+/** In table-creation order (no foreign keys, so any order works: alphabetical). */
+export const DATASETS = [
+  anomalies,
+  buildings,
+  etlRuns,
+  forecasts,
+  households,
+  marketPrices,
+  marketStats,
+  meterDaily,
+  meterReadings,
+  meters,
+  utilityUsage,
+] as const satisfies readonly DatasetDeclaration[];
+
+export type DatasetName = (typeof DATASETS)[number]['name'];
+export const DATASET_NAMES: readonly DatasetName[] = DATASETS.map((d) => d.name);
+
+export class UnknownDatasetError extends Error {
+  override readonly name = 'UnknownDatasetError';
+  constructor(name: string, where: string) {
+    super(`${where} names dataset "${name}", which is not declared (declared: ${DATASET_NAMES.join(', ')}). Declare it in lambdas/datasets/ and list it in lambdas/datasets/registry.ts.`);
+  }
+}
+
+/** The declaration of `name`; `where` names the caller's input in the error (a raw key, a source). */
+export function dataset(name: string, where = 'The caller'): DatasetDeclaration {
+  const found = (DATASETS as readonly DatasetDeclaration[]).find((d) => d.name === name);
+  if (!found) throw new UnknownDatasetError(name, where);
+  return found;
+}
