@@ -112,7 +112,7 @@ async function child(mode: string, csv: string, work: string): Promise<void> {
         config: parseConfig({}),
         lake,
         site: lake,
-        warehouse: { dialect: 'duckdb', query: unused, execute: unused, transaction: unused, close: unused } as never,
+        warehouse: { query: unused, execute: unused, transaction: unused, close: unused } as never,
         notifier: { notify: unused },
         clock: fixedClock('2026-11-02T00:00:00Z'),
         log: silentLog,

@@ -26,7 +26,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fanOut, type Notifier } from './notifier';
 import type { ObjectStore } from './object-store';
-import { RedshiftDataWarehouse, redshiftDdl } from './redshift-data-warehouse';
+import { createTableSql } from '../datasets/create-table-sql';
+import { RedshiftDataWarehouse } from './redshift-data-warehouse';
 import { PrefixRoutedObjectStore, S3ObjectStore, s3ClientConfig, type LakePrefix } from './s3-object-store';
 import { SnsNotifier } from './sns-notifier';
 import type { Warehouse } from './warehouse';
@@ -149,8 +150,7 @@ export async function createAwsPorts(env: Env, clients: AwsClients = {}, warn: (
           lake,
         })
       : unavailable<Warehouse>(env.REDSHIFT_WORKGROUP ? 'REDSHIFT_DATABASE' : 'REDSHIFT_WORKGROUP', 'reach the warehouse', {
-          dialect: 'redshift',
-          adaptDdl: redshiftDdl,
+          createTableSql: (dataset) => createTableSql(dataset, { redshift: true }),
         });
 
   const secrets =

@@ -22,11 +22,14 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { createTableSql } from '../datasets/create-table-sql';
+import type { DatasetDeclaration } from '../datasets/dataset';
 import type { ObjectStore } from './object-store';
 import { LocalFolderStore } from './local-folder-store';
-import { redshiftCopy, redshiftDdl } from './redshift-sql-text';
+import { redshiftCopy } from './redshift-sql-text';
 import { StatementRecorder } from './statement-recorder';
 import {
+  assertCheckPassed,
   assertIdentifier,
   isCopy,
   rewriteNamedParams,
@@ -66,7 +69,6 @@ const RECORDED_MANIFEST = 's3://gridlake-lake/curated/_manifests/recorded.manife
 const RECORDED_COPY_ROLE = 'arn:aws:iam::123456789012:role/gridlake-copy';
 
 export class DuckDbWarehouse implements Warehouse {
-  readonly dialect = 'duckdb' as const;
   private queue: Promise<unknown> = Promise.resolve();
   /** Recording only: the DuckDB DDL this adapter made → the Redshift DDL of the same table. */
   private readonly redshiftDdlOf = new Map<string, string>();
@@ -146,9 +148,17 @@ export class DuckDbWarehouse implements Warehouse {
     return this.serial(async () => (await this.conn.extractStatements(sql)).count);
   }
 
-  adaptDdl(table: string, portableSql: string): string {
-    const sql = duckdbDdl(table, portableSql);
-    if (this.recorder) this.redshiftDdlOf.set(sql, redshiftDdl(table, portableSql));
+  /**
+   * The portable DDL without its `PRIMARY KEY (…)`: keys are declared (in lambdas/datasets/ and the
+   * generated .sql files, for analysts and Postgres) but not enforced — as on Redshift, which never
+   * enforces them. The load keeps natural keys unique on both (staging deduplicated, then MERGE, then
+   * the unique check), and the local run does not pay for an index Redshift does not have: DuckDB
+   * maintains an ART index per enforced key, which doubled the MERGE and COMMIT of every date
+   * (30 dates × 48,000 readings: MERGE 2.8 s → 1.1 s, COMMIT 2.4 s → 1.2 s).
+   */
+  createTableSql(dataset: DatasetDeclaration): string {
+    const sql = createTableSql(dataset, { primaryKey: false });
+    if (this.recorder) this.redshiftDdlOf.set(sql, createTableSql(dataset, { redshift: true }));
     return sql;
   }
 
@@ -173,7 +183,9 @@ export class DuckDbWarehouse implements Warehouse {
             await this.copyParquet(item.name, item.copyParquet.table, item.copyParquet.keys, scratch);
             results.push([]);
           } else {
-            results.push(await this.runStatement(item, returnsRows(item.sql)));
+            const rows = await this.runStatement(item, returnsRows(item.sql));
+            assertCheckPassed(item, rows);
+            results.push(rows);
           }
         }
         await this.conn.run('COMMIT');
@@ -259,23 +271,6 @@ export class DuckDbWarehouse implements Warehouse {
       throw new WarehouseError(name, (e as Error).message, { cause: e });
     }
   }
-}
-
-/**
- * The DuckDB DDL for a portable CREATE TABLE: the `PRIMARY KEY (…)` clause is left out, so keys are
- * declared (in the .sql file, for analysts and Postgres) but not enforced — as on Redshift, which
- * never enforces them. The load keeps natural keys unique on both (staging deduplicated, then MERGE;
- * test/integration/workflow.test.ts checks every table), and the local run does not pay for an index
- * Redshift does not have: DuckDB maintains an ART index per enforced key, which doubled the MERGE and
- * COMMIT of every date (30 dates × 48,000 readings: MERGE 2.8 s → 1.1 s, COMMIT 2.4 s → 1.2 s).
- */
-export function duckdbDdl(table: string, portableSql: string): string {
-  assertIdentifier(table);
-  const sql = portableSql.replace(/,(\s*)PRIMARY\s+KEY\s*\([^)]*\)/i, '$1');
-  if (/PRIMARY\s+KEY/i.test(sql.replace(/--[^\n]*/g, ''))) {
-    throw new Error(`duckdbDdl: lambdas/sql/tables/${table}.sql has a PRIMARY KEY that is not a table constraint "PRIMARY KEY (…)" after the columns; write it that way.`);
-  }
-  return sql;
 }
 
 /** The port's `:name` parameters as DuckDB's `$name`, and the values (none: undefined, as DuckDB wants). */

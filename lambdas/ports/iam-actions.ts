@@ -109,8 +109,8 @@ export function warehouseStatementCalls(operation: 'query' | 'execute'): IamCall
  */
 export function warehouseTransactionCalls(items: BatchItem[]): IamCall[] {
   // As the adapter prepares them: a COPY of no keys is skipped, a COPY has no parameters.
-  const prepared = items.flatMap<{ parameters: readonly unknown[] }>((item) =>
-    isCopy(item) ? (item.copyParquet.keys.length ? [{ parameters: [] }] : []) : [bindParameters(item)],
+  const prepared = items.flatMap<{ parameters: readonly unknown[]; check?: string }>((item) =>
+    isCopy(item) ? (item.copyParquet.keys.length ? [{ parameters: [] }] : []) : [{ ...bindParameters(item), check: item.failIfRows }],
   );
   if (prepared.length === 0) return [];
   const calls: IamCall[] =

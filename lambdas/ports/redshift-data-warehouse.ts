@@ -29,13 +29,16 @@ import {
   ExecuteStatementCommand,
   GetStatementResultCommand,
   type DescribeStatementResponse,
-  type Field,
   type RedshiftDataClient,
   type SqlParameter,
 } from '@aws-sdk/client-redshift-data';
+import { createTableSql } from '../datasets/create-table-sql';
+import type { DatasetDeclaration } from '../datasets/dataset';
 import type { ObjectStore } from './object-store';
+import { redshiftValue } from './redshift-values';
 import type { S3Locator } from './s3-object-store';
 import {
+  assertCheckPassed,
   assertIdentifier,
   isCopy,
   rewriteNamedParams,
@@ -47,10 +50,10 @@ import {
   type Statement,
   type Warehouse,
 } from './warehouse';
-import { redshiftCopy, redshiftDdl } from './redshift-sql-text';
+import { redshiftCopy } from './redshift-sql-text';
 
-// The DDL and COPY texts live in their own module so the local adapter can record them too.
-export { REDSHIFT_PHYSICAL_DESIGN, redshiftCopy, redshiftDdl } from './redshift-sql-text';
+// The COPY text lives in its own module so the local adapter can record it too.
+export { redshiftCopy } from './redshift-sql-text';
 
 /** The Data API rejects SQL text above 100 KB. */
 export const MAX_STATEMENT_BYTES = 100 * 1024;
@@ -118,6 +121,8 @@ interface Prepared {
 interface PreparedItem extends Prepared {
   index: number;
   name: string;
+  /** The caller's statement when it is a data check (`failIfRows`). */
+  check?: Statement;
 }
 
 /** A session outlives the gap between statements of one transaction (the Data API allows up to 24 h). */
@@ -166,16 +171,6 @@ function assertStatementSize(name: string, sql: string): void {
   }
 }
 
-function fieldValue(field: Field): SqlValue {
-  if (field.isNull) return null;
-  if (field.stringValue !== undefined) return field.stringValue;
-  if (field.longValue !== undefined) return field.longValue;
-  if (field.doubleValue !== undefined) return field.doubleValue;
-  if (field.booleanValue !== undefined) return field.booleanValue;
-  if (field.blobValue !== undefined) return Buffer.from(field.blobValue).toString('base64');
-  return null;
-}
-
 // Literals spliced into COPY (Redshift takes no parameters there): checked so no quote can appear.
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*()=\/-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/;
@@ -185,12 +180,12 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$
  * BatchExecuteStatement when it is small and parameterless, else a Data API session (BEGIN on the
  * workgroup, then statements by SessionId).
  */
-export function dataApiTransactionMode(prepared: ReadonlyArray<{ parameters: readonly unknown[] }>): 'batch' | 'session' {
-  return prepared.length <= MAX_BATCH_STATEMENTS && prepared.every((p) => p.parameters.length === 0) ? 'batch' : 'session';
+export function dataApiTransactionMode(prepared: ReadonlyArray<{ parameters: readonly unknown[]; check?: unknown }>): 'batch' | 'session' {
+  // A data check (failIfRows) must be able to stop the transaction before COMMIT: only a session can.
+  return prepared.length <= MAX_BATCH_STATEMENTS && prepared.every((p) => p.parameters.length === 0 && !p.check) ? 'batch' : 'session';
 }
 
 export class RedshiftDataWarehouse implements Warehouse {
-  readonly dialect = 'redshift' as const;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
@@ -229,7 +224,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         if (item.copyParquet.keys.length === 0) continue; // nothing to load: COPY of an empty manifest fails
         prepared.push({ index, name: item.name, sql: await this.renderCopy(item), parameters: [] });
       } else {
-        prepared.push({ index, name: item.name, ...bindParameters(item) });
+        prepared.push({ index, name: item.name, ...bindParameters(item), check: item.failIfRows !== undefined ? item : undefined });
       }
       assertStatementSize(prepared.at(-1)!.name, prepared.at(-1)!.sql);
     }
@@ -285,6 +280,7 @@ export class RedshiftDataWarehouse implements Warehouse {
         );
         const status = await this.waitFor(out.Id!, item.name, [item.name]);
         if (status.HasResultSet) results[item.index] = await this.readResult(out.Id!, item.name);
+        if (item.check) assertCheckPassed(item.check, results[item.index]!);
       }
       const commit = await this.withRetry(batchName, () =>
         this.options.client.send(new ExecuteStatementCommand({ Sql: 'COMMIT', StatementName: `${batchName}:commit`.slice(0, 500), SessionId: sessionId })),
@@ -299,8 +295,9 @@ export class RedshiftDataWarehouse implements Warehouse {
     }
   }
 
-  adaptDdl(table: string, portableSql: string): string {
-    return redshiftDdl(table, portableSql);
+  /** The portable DDL plus the dataset's declared DISTSTYLE/DISTKEY/SORTKEY. */
+  createTableSql(dataset: DatasetDeclaration): string {
+    return createTableSql(dataset, { redshift: true });
   }
 
   async close(): Promise<void> {
@@ -398,10 +395,11 @@ export class RedshiftDataWarehouse implements Warehouse {
     let token: string | undefined;
     do {
       const page = await this.withRetry(name, () => this.options.client.send(new GetStatementResultCommand({ Id: id, NextToken: token })));
-      const columns = (page.ColumnMetadata ?? []).map((c) => c.name ?? c.label ?? '');
+      const metadata = page.ColumnMetadata ?? [];
+      const columns = metadata.map((c) => c.name ?? c.label ?? '');
       for (const record of page.Records ?? []) {
         const row: Row = {};
-        record.forEach((field, i) => (row[columns[i] ?? `column${i}`] = fieldValue(field)));
+        record.forEach((field, i) => (row[columns[i] ?? `column${i}`] = redshiftValue(field, metadata[i])));
         rows.push(row);
       }
       token = page.NextToken;

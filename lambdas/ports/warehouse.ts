@@ -6,6 +6,13 @@
  *
  * SQL text uses the portable Redshift/Postgres/DuckDB subset; values are never interpolated.
  */
+import type { DatasetDeclaration } from '../datasets/dataset';
+
+/**
+ * One spelling of each value, whatever the engine: instants as ISO-8601 UTC text
+ * (`2026-11-01T10:00:00.000Z`), days as `YYYY-MM-DD`, numbers as numbers (integers past 2^53 as
+ * their exact decimal text), booleans, text, null. Adapters convert their driver's values to these.
+ */
 export type SqlValue = string | number | boolean | null;
 export type Row = Record<string, SqlValue>;
 
@@ -15,6 +22,11 @@ export interface Statement {
   sql: string;
   /** Named parameters referenced as `:key` in `sql`. */
   params?: Record<string, SqlValue>;
+  /**
+   * A data check inside a transaction: when this query returns a row, the adapter rolls the
+   * transaction back and throws a DataCheckError naming this text and the row's values.
+   */
+  failIfRows?: string;
 }
 
 /** Bulk-load Parquet objects (object-store keys) into an existing table, columns matched by name. */
@@ -26,8 +38,6 @@ export interface CopyStatement {
 export type BatchItem = Statement | CopyStatement;
 
 export interface Warehouse {
-  /** `duckdb` locally, `redshift` in the cloud: adapters own dialect differences. */
-  readonly dialect: 'duckdb' | 'redshift' | 'postgres';
   query<T extends Row = Row>(statement: Statement): Promise<T[]>;
   execute(statement: Statement): Promise<void>;
   /**
@@ -39,10 +49,10 @@ export interface Warehouse {
   transaction(items: BatchItem[]): Promise<Row[][]>;
   close(): Promise<void>;
   /**
-   * Turns a portable CREATE TABLE into this dialect's (e.g. Redshift adds DISTKEY/SORTKEY). Absent
-   * = the portable DDL is used as is.
+   * This engine's CREATE TABLE for a declared dataset (Redshift adds the declared DISTSTYLE and
+   * SORTKEY). Absent = the portable DDL (lambdas/datasets/create-table-sql.ts) is used as is.
    */
-  adaptDdl?(table: string, portableSql: string): string;
+  createTableSql?(dataset: DatasetDeclaration): string;
 }
 
 export function isCopy(item: BatchItem): item is CopyStatement {
@@ -50,10 +60,24 @@ export function isCopy(item: BatchItem): item is CopyStatement {
 }
 
 export class WarehouseError extends Error {
-  override readonly name = 'WarehouseError';
+  override readonly name: string = 'WarehouseError';
   constructor(readonly statementName: string, readonly detail: string, options?: { cause?: unknown }) {
     super(`Warehouse statement "${statementName}" failed: ${detail}`, options);
   }
+}
+
+/** A statement with `failIfRows` returned rows: the transaction was rolled back. */
+export class DataCheckError extends WarehouseError {
+  override readonly name = 'DataCheckError';
+  constructor(statementName: string, readonly check: string, readonly row: Row) {
+    const found = 'offending' in row ? `${row.offending} offending row(s)` : Object.entries(row).map(([k, v]) => `${k} = ${v}`).join(', ');
+    super(statementName, `data check failed — ${check}: ${found}. Nothing was loaded (the transaction was rolled back); fix the input or its transform.`);
+  }
+}
+
+/** Throws a DataCheckError when a checking statement (`failIfRows`) returned rows. */
+export function assertCheckPassed(statement: Statement, rows: readonly Row[]): void {
+  if (statement.failIfRows !== undefined && rows.length > 0) throw new DataCheckError(statement.name, statement.failIfRows, rows[0]!);
 }
 
 /** Identifiers cannot be bound as parameters, so they are checked against this pattern instead. */

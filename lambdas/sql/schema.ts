@@ -1,20 +1,21 @@
 /**
- * Creates the warehouse tables on first use: idempotent DDL (CREATE TABLE IF NOT EXISTS), one file
- * per table in lambdas/sql/tables/, adapted to the dialect by the warehouse adapter; then migrates
- * tables created in an older shape (lambdas/sql/migrations.ts).
+ * Creates the warehouse tables on first use: idempotent DDL (CREATE TABLE IF NOT EXISTS) derived
+ * from each dataset's declaration (lambdas/datasets/), in the warehouse adapter's variant; then
+ * migrates tables created in an older shape (lambdas/sql/migrations.ts).
  */
+import { createTableSql } from '../datasets/create-table-sql';
+import { DATASETS } from '../datasets/registry';
 import type { Warehouse } from '../ports/warehouse';
-import { sqlFile, warehouseTables } from './files';
+import { sqlFile } from './files';
 import { MIGRATIONS } from './migrations';
 
 const ready = new WeakSet<Warehouse>();
 
 export async function ensureSchema(warehouse: Warehouse): Promise<void> {
   if (ready.has(warehouse)) return;
-  for (const table of warehouseTables()) {
-    const portable = sqlFile(`tables/${table}.sql`);
-    const sql = warehouse.adaptDdl ? warehouse.adaptDdl(table, portable) : portable;
-    await warehouse.execute({ name: `ddl_${table}`, sql });
+  for (const dataset of DATASETS) {
+    const sql = warehouse.createTableSql ? warehouse.createTableSql(dataset) : createTableSql(dataset);
+    await warehouse.execute({ name: `ddl_${dataset.name}`, sql });
   }
   await migrate(warehouse);
   ready.add(warehouse);

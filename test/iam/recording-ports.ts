@@ -61,13 +61,12 @@ export class PortRecorder {
 
   private warehouse(inner: Warehouse): Warehouse {
     const wrapped: Warehouse = {
-      dialect: inner.dialect,
       query: (statement) => (this.record({ port: 'warehouse', operation: 'query', name: statement.name }), inner.query(statement)),
       execute: (statement) => (this.record({ port: 'warehouse', operation: 'execute', name: statement.name }), inner.execute(statement)),
       transaction: (items) => (this.record({ port: 'warehouse', operation: 'transaction', items }), inner.transaction(items)),
       close: () => inner.close(),
     };
-    if (inner.adaptDdl) wrapped.adaptDdl = inner.adaptDdl.bind(inner);
+    if (inner.createTableSql) wrapped.createTableSql = inner.createTableSql.bind(inner);
     return wrapped;
   }
 

@@ -294,7 +294,6 @@ function pgliteWarehouse(db: PGlite): Warehouse {
     return db.query<Row>(sql, values);
   };
   return {
-    dialect: 'postgres',
     query: async <T extends Row = Row>(s: Statement) => (await run(s)).rows as T[],
     execute: async (s) => {
       await run(s);
@@ -309,7 +308,6 @@ function pgliteWarehouse(db: PGlite): Warehouse {
 /** Records every statement a warehouse receives, so tests can check what SQL text was sent. */
 function recording(inner: Warehouse, seen: Statement[]): Warehouse {
   return {
-    dialect: inner.dialect,
     query: (s) => (seen.push(s), inner.query(s)),
     execute: (s) => (seen.push(s), inner.execute(s)),
     transaction: (items) => inner.transaction(items),

@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { redshiftDdl } from '../../lambdas/ports/redshift-sql-text';
+import { createTableSql } from '../../lambdas/datasets/create-table-sql';
+import { dataset } from '../../lambdas/datasets/registry';
 import { checkRedshiftRules } from './rules';
 import { redshiftParseErrors, type SqlText } from './sqlfluff';
 
@@ -14,7 +15,7 @@ export const SQL_ROOT = join(__dirname, '..', '..', 'lambdas', 'sql');
 /**
  * The warehouse .sql files: all of lambdas/sql except transform/, which the Transform Lambda runs on
  * its own in-process DuckDB (lambdas/steps/transform.ts → runSqlScript on a TransformSession) and
- * never sends to Redshift. Tables also in their Redshift form (DISTKEY/SORTKEY added by the adapter).
+ * never sends to Redshift. Tables also in their Redshift form (the declaration's DISTKEY/SORTKEY).
  */
 export function warehouseSqlFiles(): SqlText[] {
   const files = (readdirSync(SQL_ROOT, { recursive: true }) as string[])
@@ -25,7 +26,7 @@ export function warehouseSqlFiles(): SqlText[] {
     const sql = readFileSync(join(SQL_ROOT, f), 'utf8');
     const label = relative(process.cwd(), join(SQL_ROOT, f));
     const table = /^tables\/(\w+)\.sql$/.exec(f)?.[1];
-    return table ? [{ label, sql }, { label: `${label} (as the Redshift adapter sends it)`, sql: redshiftDdl(table, sql) }] : [{ label, sql }];
+    return table ? [{ label, sql }, { label: `${label} (as the Redshift adapter sends it)`, sql: createTableSql(dataset(table), { redshift: true }) }] : [{ label, sql }];
   });
 }
 

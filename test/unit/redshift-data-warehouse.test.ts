@@ -11,7 +11,6 @@ import {
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -22,10 +21,12 @@ import {
   MAX_STATEMENT_BYTES,
   RedshiftDataWarehouse,
   bindParameters,
-  redshiftDdl,
   type RedshiftDataWarehouseOptions,
 } from '../../lambdas/ports/redshift-data-warehouse';
-import { WarehouseError } from '../../lambdas/ports/warehouse';
+import { DataCheckError, WarehouseError } from '../../lambdas/ports/warehouse';
+import { DATASETS } from '../../lambdas/datasets/registry';
+import { meterReadings } from '../../lambdas/datasets/meter_readings';
+import { createTableSql } from '../../lambdas/datasets/create-table-sql';
 
 const mock = mockClient(RedshiftDataClient);
 const ROLE = 'arn:aws:iam::123456789012:role/gridlake-copy';
@@ -322,24 +323,89 @@ describe('transaction', () => {
   });
 });
 
-describe('redshiftDdl', () => {
-  it('adds DISTKEY/SORTKEY after the column list of the portable DDL', () => {
-    const portable = readFileSync(join(process.cwd(), 'lambdas/sql/tables/meter_readings.sql'), 'utf8');
-    const ddl = redshiftDdl('meter_readings', portable);
-    expect(ddl).toMatch(/PRIMARY KEY \(meter_id, interval_start\)\s*\)\nDISTSTYLE KEY DISTKEY \(meter_id\) SORTKEY \(interval_start, meter_id\);/);
-    expect(ddl.startsWith(portable.slice(0, portable.indexOf(')')))).toBe(true);
+describe('createTableSql (the DDL Redshift runs)', () => {
+  it('adds the declared DISTSTYLE/DISTKEY/SORTKEY after the column list of the portable DDL', () => {
+    const { wh: redshift } = warehouse();
+    const ddl = redshift.createTableSql(meterReadings);
+    expect(ddl).toMatch(/PRIMARY KEY \(meter_id, interval_start\)\n\)\nDISTSTYLE KEY DISTKEY \(meter_id\) SORTKEY \(interval_start, meter_id\);\n$/);
+    const portable = createTableSql(meterReadings);
+    expect(ddl.startsWith(portable.slice(0, portable.lastIndexOf(')')))).toBe(true);
   });
 
-  it('leaves tables without a design unchanged and rejects SQL for another table', () => {
-    expect(redshiftDdl('some_new_table', 'CREATE TABLE some_new_table (a INT)')).toBe('CREATE TABLE some_new_table (a INT)');
-    expect(() => redshiftDdl('meters', 'CREATE TABLE other (a INT)')).toThrow(/no "CREATE TABLE meters \("/);
+  it('gives every declared table a distribution style', () => {
+    const { wh: redshift } = warehouse();
+    for (const dataset of DATASETS) expect(redshift.createTableSql(dataset), dataset.name).toMatch(/\)\nDISTSTYLE (KEY|ALL|EVEN|AUTO)\b/);
   });
+});
 
-  it('has a design for every shared table file', () => {
-    for (const file of readdirSync(join(process.cwd(), 'lambdas/sql/tables')).filter((f) => f.endsWith('.sql'))) {
-      const table = file.replace(/\.sql$/, '');
-      const ddl = redshiftDdl(table, readFileSync(join(process.cwd(), 'lambdas/sql/tables', file), 'utf8'));
-      expect(ddl, table).toMatch(/DISTSTYLE (KEY|ALL|EVEN)/);
-    }
+describe('result values: one spelling whatever the engine (ColumnMetadata typeName)', () => {
+  it('turns Redshift instants, days and NUMERIC text into ISO instants, YYYY-MM-DD and numbers', async () => {
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'v1' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'v1', Status: 'FINISHED', HasResultSet: true });
+    mock.on(GetStatementResultCommand).resolves({
+      ColumnMetadata: [
+        { name: 'at', typeName: 'timestamptz' },
+        { name: 'at_ms', typeName: 'timestamptz' },
+        { name: 'at_offset', typeName: 'timestamptz' },
+        { name: 'naive', typeName: 'timestamp' },
+        { name: 'day', typeName: 'date' },
+        { name: 'total', typeName: 'numeric' },
+        { name: 'huge', typeName: 'numeric' },
+        { name: 'n', typeName: 'int8' },
+        { name: 'kwh', typeName: 'float8' },
+        { name: 'label', typeName: 'varchar' },
+        { name: 'missing', typeName: 'timestamptz' },
+      ],
+      Records: [
+        [
+          { stringValue: '2026-11-01 10:00:00+00' },
+          { stringValue: '2026-03-29 00:30:00.25+00' },
+          { stringValue: '2026-11-01 19:00:00+09' },
+          { stringValue: '2026-11-01 10:00:00' },
+          { stringValue: '2026-11-01' },
+          { stringValue: '1234.50' },
+          { stringValue: '12345678901234567890' },
+          { longValue: 48 },
+          { doubleValue: 0.25 },
+          { stringValue: '2026-11-01 10:00:00+00' },
+          { isNull: true },
+        ],
+      ],
+    });
+    const { wh: redshift } = warehouse();
+    const [row] = await redshift.query({ name: 'values', sql: 'SELECT 1' });
+    expect(row).toEqual({
+      at: '2026-11-01T10:00:00.000Z',
+      at_ms: '2026-03-29T00:30:00.250Z',
+      at_offset: '2026-11-01T10:00:00.000Z',
+      naive: '2026-11-01T10:00:00.000Z',
+      day: '2026-11-01',
+      total: 1234.5,
+      huge: '12345678901234567890',
+      n: 48,
+      kwh: 0.25,
+      label: '2026-11-01 10:00:00+00', // text stays text, whatever it looks like
+      missing: null,
+    });
+  });
+});
+
+describe('data checks (failIfRows)', () => {
+  it('runs a transaction with a check in a session and rolls back when the check returns a row', async () => {
+    let n = 0;
+    mock.on(ExecuteStatementCommand).callsFake((input) => ({ Id: `c${++n}`, SessionId: 'sess-c', Sql: input.Sql }));
+    mock.on(DescribeStatementCommand).callsFake((input) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: input.Id === 'c3' }));
+    mock.on(GetStatementResultCommand).resolves({ ColumnMetadata: [{ name: 'offending', typeName: 'int8' }], Records: [[{ longValue: 3 }]] });
+    const { wh: redshift } = warehouse();
+    const run = redshift.transaction([
+      { name: 'merge_t', sql: 'MERGE INTO t USING stg_t s ON t.k = s.k WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT (k, v) VALUES (s.k, s.v)' },
+      { name: 'check_t_unique', sql: 'SELECT offending FROM x', failIfRows: 't: unique (k)' },
+      { name: 'after', sql: 'SELECT 2' },
+    ]);
+    await expect(run).rejects.toThrow(DataCheckError);
+    await expect(run).rejects.toThrow(/"check_t_unique" failed: data check failed — t: unique \(k\): 3 offending row\(s\)/);
+    const sqls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql);
+    expect(sqls).toEqual(['BEGIN', expect.stringMatching(/^MERGE/), 'SELECT offending FROM x', 'ROLLBACK']);
+    expect(mock.commandCalls(BatchExecuteStatementCommand)).toHaveLength(0);
   });
 });

@@ -28,7 +28,7 @@ export function testLake(config: unknown = {}): TestLake {
     config: parseConfig(config),
     lake,
     site: new LocalFolderStore(join(dir, 'site')),
-    warehouse: { dialect: 'duckdb', query: unused, execute: unused, transaction: unused, close: unused } as unknown as StepPorts['warehouse'],
+    warehouse: { query: unused, execute: unused, transaction: unused, close: unused } as unknown as StepPorts['warehouse'],
     notifier: { notify: unused },
     clock: fixedClock('2026-11-02T06:00:00Z'),
     log: silentLog,
