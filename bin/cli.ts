@@ -76,9 +76,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run': {
       if (rest.length) throw new UsageError(`run takes no positional arguments (got "${rest.join(' ')}"); give the date as --date ${rest[0]}`);
-      const { parseConfig } = await import('../lambdas/config');
+      const { parseConfig, SOURCE_NAMES } = await import('../lambdas/config');
       const { assertNotFuture, dateRange } = await import('../lambdas/steps/plan');
-      const input = runInput(values, dateRange);
+      const input = runInput(values, dateRange, SOURCE_NAMES);
       const last = (input.to ?? input.date) as string | undefined;
       if (last) planRule(() => assertNotFuture(last, localDate(new Date(), parseConfig(config).meters.defaultTimezone)));
       const { runCommand } = await import('../local/commands');
@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function runInput(values: Record<string, unknown>, dateRange: (from: string, to: string) => unknown): Record<string, unknown> {
+function runInput(values: Record<string, unknown>, dateRange: (from: string, to: string) => unknown, known: readonly string[]): Record<string, unknown> {
   const { date, from, to, sources } = values as Record<string, string | undefined>;
   for (const [flag, v] of Object.entries({ date, from, to })) {
     if (v !== undefined && !isRealDate(v)) throw new UsageError(`--${flag} must be a real calendar date YYYY-MM-DD (got "${v}")`);
@@ -140,7 +140,6 @@ function runInput(values: Record<string, unknown>, dateRange: (from: string, to:
   if (sources !== undefined) {
     const list = sources.split(',').map((s) => s.trim()).filter(Boolean);
     if (list.length === 0) throw new UsageError('--sources names no source; give a comma-separated list such as meters,market (or leave it out for all)');
-    const known = ['meters', 'meter-simulator', 'utilities', 'market'];
     const bad = list.filter((s) => !known.includes(s));
     if (bad.length) throw new UsageError(`unknown source(s) ${bad.join(', ')}; known: ${known.join(', ')}`);
     input.sources = list;

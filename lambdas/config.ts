@@ -27,8 +27,9 @@ const Seed = z.number().int().min(0, 'must be at least 0').max(2 ** 32 - 1, `mus
 /** kgCO2e per unit: real factors are below 1 (kWh) to a few (m³, litres of fuel); 100 leaves room for any unit. */
 const EmissionFactor = inRange(0, 100, ' kgCO2e per unit');
 
-export const SOURCE_NAMES = ['meters', 'meter-simulator', 'utilities', 'market'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+// The source list is the source registry's: a new source module is registered there only.
+import { SOURCE_NAMES, type SourceName } from './sources/registry';
+export { SOURCE_NAMES, type SourceName };
 
 /** Who may see the published dashboard data (see `dashboard.access` below and docs/DEPLOY.md). */
 export const DASHBOARD_ACCESS = ['private', 'public-aggregates'] as const;

@@ -124,6 +124,8 @@ export const LoadOutputSchema = z.object({
   runId: z.string(),
   date: IsoDate,
   counts: z.array(SourceCountsSchema),
+  /** Data checks of severity warn that found something (freshness), each naming table, check and value. */
+  warnings: z.array(z.string()).optional(),
 });
 export type LoadOutput = z.infer<typeof LoadOutputSchema>;
 

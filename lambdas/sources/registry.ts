@@ -1,8 +1,8 @@
 /**
- * Every source module by name. A new source is one module plus one line here. The market source
- * needs its live HTTP provider injected: `sourceRegistry({ market: { httpProvider } })`.
+ * Every source module by name: the one list of sources. A new source is one module plus one line in
+ * `modules` below; `SOURCE_NAMES` (config, CLI, step inputs) and the load order derive from it. The
+ * market source needs its live HTTP provider injected: `sourceRegistry({ market: { httpProvider } })`.
  */
-import type { SourceName } from '../config';
 import { createMarketSource, type MarketSourceDeps } from './market/source';
 import { meterSimulatorSource } from './meter-simulator';
 import { metersSource } from './meters';
@@ -13,6 +13,14 @@ export interface SourceDeps {
   market?: MarketSourceDeps;
 }
 
+function modules(deps: SourceDeps) {
+  return [metersSource, meterSimulatorSource, utilitiesSource, createMarketSource(deps.market)] as const;
+}
+
+export type SourceName = ReturnType<typeof modules>[number]['name'];
+/** The registered sources' names, in registration order. */
+export const SOURCE_NAMES = modules({}).map((s) => s.name) as [SourceName, ...SourceName[]];
+
 export class UnknownSourceError extends Error {
   override readonly name = 'UnknownSourceError';
   constructor(name: string, known: readonly string[]) {
@@ -21,12 +29,12 @@ export class UnknownSourceError extends Error {
 }
 
 export interface SourceRegistry {
-  SOURCES: readonly SourceModule[];
-  sourceModule(name: SourceName): SourceModule;
+  SOURCES: readonly SourceModule<SourceName>[];
+  sourceModule(name: SourceName): SourceModule<SourceName>;
 }
 
 export function sourceRegistry(deps: SourceDeps = {}): SourceRegistry {
-  const SOURCES: readonly SourceModule[] = [metersSource, meterSimulatorSource, utilitiesSource, createMarketSource(deps.market)];
+  const SOURCES: readonly SourceModule<SourceName>[] = modules(deps);
   return {
     SOURCES,
     sourceModule(name) {
@@ -39,7 +47,7 @@ export function sourceRegistry(deps: SourceDeps = {}): SourceRegistry {
 
 const defaults = sourceRegistry();
 /** The registered sources, market on the offline simulator (use `sourceRegistry` to inject HTTP). */
-export const SOURCES: readonly SourceModule[] = defaults.SOURCES;
-export function sourceModule(name: SourceName): SourceModule {
+export const SOURCES: readonly SourceModule<SourceName>[] = defaults.SOURCES;
+export function sourceModule(name: SourceName): SourceModule<SourceName> {
   return defaults.sourceModule(name);
 }

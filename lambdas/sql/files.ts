@@ -35,27 +35,3 @@ export function sqlFolder(folder: string): string[] {
     .map((f) => f.slice(0, -4))
     .sort();
 }
-
-/** Column names of a warehouse table, in order, read from its DDL (the single source of truth). */
-export function tableColumns(table: string): string[] {
-  const ddl = sqlFile(`tables/${table}.sql`);
-  const body = ddl.slice(ddl.indexOf('(') + 1);
-  const cols: string[] = [];
-  for (const line of body.split('\n')) {
-    const m = /^\s+([a-z_][a-z0-9_]*)\s+(VARCHAR|TIMESTAMPTZ|INTEGER|DOUBLE|DATE|BIGINT|BOOLEAN)/.exec(line);
-    if (m) cols.push(m[1]!);
-  }
-  return cols;
-}
-
-/** A table's natural key: the columns of its DDL's `PRIMARY KEY (…)` clause, in order. */
-export function tableNaturalKey(table: string): string[] {
-  const m = /PRIMARY\s+KEY\s*\(([^)]*)\)/i.exec(sqlFile(`tables/${table}.sql`));
-  if (!m) throw new Error(`lambdas/sql/tables/${table}.sql declares no PRIMARY KEY (…): every warehouse table needs its natural key.`);
-  return m[1]!.split(',').map((c) => c.trim());
-}
-
-/** All warehouse tables, in creation order (dependencies first is not needed: no foreign keys). */
-export function warehouseTables(): string[] {
-  return sqlFolder('tables');
-}

@@ -1,9 +1,10 @@
 /**
- * Load: curated Parquet → warehouse, exactly once per natural key. For each source and dataset:
- * COPY the run's Parquet into a staging table, deduplicate staging by the natural key (Redshift's
- * MERGE rejects duplicate source keys), MERGE into the target, rebuild the touched meter_daily days,
- * and record the run in etl_runs — all of one date's datasets in ONE transaction, so a failure
- * leaves nothing half-loaded.
+ * Load: curated Parquet → warehouse. For each source and dataset: COPY the run's Parquet into a
+ * staging table, deduplicate staging by the natural key (Redshift's MERGE rejects duplicate source
+ * keys), check the staged rows, write them as the dataset's declared disposition says (merge: exactly
+ * once per natural key; append; replace — lambdas/datasets/write-sql.ts), check the table, rebuild
+ * the touched meter_daily days, and record the run in etl_runs — all of one date's datasets in ONE
+ * transaction, so a failure (a failed data check included) leaves nothing half-loaded.
  */
 import type { SourceName } from '../config';
 import {
@@ -14,10 +15,14 @@ import {
   type RejectedBatch,
   type TransformOutput,
 } from '../contract/manifests';
+import { dataChecks, type DataCheck } from '../datasets/check-sql';
+import { columnNames, type DatasetDeclaration } from '../datasets/dataset';
+import { dataset } from '../datasets/registry';
+import { writeStatements } from '../datasets/write-sql';
 import { assertIdentifier, type BatchItem, type Statement } from '../ports/warehouse';
-import { SOURCES, sourceModule } from '../sources/registry';
+import { SOURCES } from '../sources/registry';
 import type { SourceModule } from '../sources/source';
-import { sqlFile, tableColumns } from '../sql/files';
+import { sqlFile } from '../sql/files';
 import { scriptStatements } from '../sql/script';
 import type { StepPorts } from './ports';
 import { ensureSchema } from '../sql/schema';
@@ -29,15 +34,15 @@ import { causeText } from './step-error';
  * unknown meters and reads their timezones), and the load order keeps every source's order; ties go
  * to the dataset declared first. A new source adds its datasets here by declaring them.
  */
-export function loadOrder(sources: readonly SourceModule[]): string[] {
+export function loadOrder(sources: readonly Pick<SourceModule, 'name' | 'datasets'>[]): string[] {
   const order: string[] = [];
   const before = new Map<string, Set<string>>(); // dataset → datasets that must load before it
   for (const source of sources) {
-    source.datasets.forEach((d, i) => {
-      if (!order.includes(d.name)) order.push(d.name);
-      const deps = before.get(d.name) ?? new Set<string>();
-      for (const earlier of source.datasets.slice(0, i)) deps.add(earlier.name);
-      before.set(d.name, deps);
+    source.datasets.forEach((name, i) => {
+      if (!order.includes(name)) order.push(name);
+      const deps = before.get(name) ?? new Set<string>();
+      for (const earlier of source.datasets.slice(0, i)) deps.add(earlier);
+      before.set(name, deps);
     });
   }
   const out: string[] = [];
@@ -53,6 +58,13 @@ export function loadOrder(sources: readonly SourceModule[]): string[] {
 }
 
 export const LOADABLE_TABLES: readonly string[] = loadOrder(SOURCES);
+for (const source of SOURCES) {
+  for (const name of source.datasets) {
+    if (!dataset(name, `Source ${source.name}`).disposition) {
+      throw new Error(`Source ${source.name} lists dataset ${name}, which declares no raw fields and disposition (a results table); list only datasets the load writes.`);
+    }
+  }
+}
 
 interface SourceTally {
   source: SourceName;
@@ -80,13 +92,17 @@ export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOut
   // Temp tables are created and dropped inside this one transaction: a failed load rolls back their
   // creation too (DuckDB, Postgres and Redshift alike), so none is left behind to drop first.
   const items: BatchItem[] = [{ name: 'create_load_counts', sql: sqlFile('load/create_load_counts.sql') }];
+  const warnings: Array<{ at: number; check: DataCheck }> = [];
   for (const table of LOADABLE_TABLES) {
+    const declaration = dataset(table);
     for (const tally of tallies.values()) {
       const files = curatedFiles(transformed, tally.source, table, ports.config.meters.defaultTimezone);
       if (files.length === 0) continue;
-      items.push(...stageStatements(tally.source, table, naturalKeyOf(tally.source, table), files));
+      items.push(...stageStatements(tally.source, declaration, files));
       if (table === 'meter_readings') items.push(...readingsSideEffects(tally.source, input.runId, ports.config.meters.defaultTimezone));
-      items.push({ name: `merge_${table}`, sql: sqlFile(`merge/${table}.sql`) });
+      const write = writeAndCheckStatements(declaration, input.date);
+      for (const w of write.warnings) warnings.push({ at: items.length + w.at, check: w.check });
+      items.push(...write.items);
       items.push(...dropStaging(table));
     }
   }
@@ -119,6 +135,10 @@ export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOut
   items.push({ name: 'drop_load_counts_end', sql: 'DROP TABLE load_counts' });
 
   const results = await ports.warehouse.transaction(items);
+  const warned = warnings
+    .filter((w) => (results[w.at] ?? []).length > 0)
+    .map((w) => `${w.check.description}: newest is ${results[w.at]![0]!.latest ?? 'none (the table is empty)'}`);
+  for (const warning of warned) ports.log.warn('data check warning', { runId: input.runId, date: input.date, warning });
   const staging = new Map((results[countsAt] ?? []).map((r) => [String(r.source), { staged: Number(r.staged), uniq: Number(r.uniq) }]));
   const counts = [...tallies.values()].map((tally) => {
     const { staged, uniq } = staging.get(tally.source) ?? { staged: 0, uniq: 0 };
@@ -131,12 +151,38 @@ export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOut
       quarantined: tally.quarantined,
     };
   });
-  ports.log.info('load finished', { runId: input.runId, date: input.date, counts });
+  ports.log.info('load finished', { runId: input.runId, date: input.date, counts, warnings: warned.length });
   if (rejected.length > 0) {
     // The good batches are loaded and recorded; the run still fails so the bad file is noticed.
     throw new BatchRejectedError(rejected.map((r) => `${r.rawKey}: ${causeText(r.error)}`));
   }
-  return { runId: input.runId, date: input.date, counts };
+  return { runId: input.runId, date: input.date, counts, ...(warned.length ? { warnings: warned } : {}) };
+}
+
+/**
+ * The statements that write one dataset's staged rows (stg_<name>) as its disposition says, with its
+ * data checks around them: checks of the staged rows before the write, checks of the table after it.
+ * A failing `error` check fails the transaction (the warehouse adapter rolls back); `warn` checks are
+ * plain queries whose rows the caller reads: `warnings[].at` is their index in `items`.
+ */
+export function writeAndCheckStatements(
+  declaration: DatasetDeclaration,
+  runDate: string,
+): { items: Statement[]; warnings: Array<{ at: number; check: DataCheck }> } {
+  const checks = dataChecks(declaration);
+  const items: Statement[] = [];
+  const warnings: Array<{ at: number; check: DataCheck }> = [];
+  const run = (check: DataCheck, i: number) => {
+    const params = { ...check.params, ...check.runParams?.(runDate) };
+    const statement: Statement = { name: `check_${declaration.name}_${i + 1}`, sql: check.sql, params };
+    if (check.severity === 'error') statement.failIfRows = check.description;
+    else warnings.push({ at: items.length, check });
+    items.push(statement);
+  };
+  checks.forEach((c, i) => c.phase === 'staged' && run(c, i));
+  writeStatements(declaration).forEach((sql, i) => items.push({ name: `write_${declaration.name}_${i + 1}`, sql }));
+  checks.forEach((c, i) => c.phase === 'written' && run(c, i));
+  return { items, warnings };
 }
 
 /** Thrown after a load in which some raw files were rejected whole; names each file and why. */
@@ -154,7 +200,7 @@ function rejectionOf(rejected: RejectedBatch[], source: SourceName): { status: s
 }
 
 /** A curated file to load, in batch order (a later file's version of a key wins), with its readings' timezone. */
-interface CuratedFile {
+export interface CuratedFile {
   key: string;
   timezone: string;
 }
@@ -163,12 +209,6 @@ function curatedFiles(transformed: TransformOutput[], source: SourceName, table:
   return transformed
     .filter((t) => t.source === source && t.dataset === table)
     .flatMap((t) => t.curatedKeys.map((key) => ({ key, timezone: t.timezone ?? defaultTimezone })));
-}
-
-function naturalKeyOf(source: SourceName, table: string): readonly string[] {
-  const spec = sourceModule(source).datasets.find((d) => d.name === table);
-  if (!spec) throw new Error(`load: source ${source} produced dataset ${table}, which it does not declare.`);
-  return spec.naturalKey;
 }
 
 /**
@@ -182,10 +222,10 @@ function naturalKeyOf(source: SourceName, table: string): readonly string[] {
  * and rows older than the target's version are dropped. For readings, each file's meters are noted with the timezone
  * its timestamps were read in (stg_meter_timezones), for registering meters no list declared.
  */
-function stageStatements(source: SourceName, table: string, naturalKey: readonly string[], files: CuratedFile[]): BatchItem[] {
-  const t = assertIdentifier(table, LOADABLE_TABLES);
-  const columns = tableColumns(t);
-  const keyCols = naturalKey.map((k) => assertIdentifier(k, columns));
+export function stageStatements(source: string, declaration: DatasetDeclaration, files: CuratedFile[]): BatchItem[] {
+  const t = assertIdentifier(declaration.name);
+  const columns = columnNames(declaration);
+  const keyCols = declaration.naturalKey.map((k) => assertIdentifier(k, columns));
   const cols = columns.map((c) => assertIdentifier(c)).join(', ');
   const readings = t === 'meter_readings';
   const items: BatchItem[] = [];
@@ -258,7 +298,7 @@ const RECEIVED_AT = 'received_at';
  * rows at least as new; Redshift's MERGE takes no condition on WHEN MATCHED). Removed rows count as
  * duplicates: a correction row is written to load_counts first.
  */
-function dropSuperseded(source: SourceName, t: string, keyCols: readonly string[]): BatchItem[] {
+function dropSuperseded(source: string, t: string, keyCols: readonly string[]): BatchItem[] {
   const on = keyCols.map((k) => `${t}.${k} = stg_${t}.${k}`).join(' AND ');
   const newer = `${on} AND ${t}.${RECEIVED_AT} > stg_${t}.${RECEIVED_AT}`;
   return [
@@ -280,8 +320,8 @@ function readingsSideEffects(source: SourceName, runId: string, defaultTimezone:
   ];
 }
 
-function dropStaging(table: string): Statement[] {
-  const t = assertIdentifier(table, LOADABLE_TABLES);
+export function dropStaging(table: string): Statement[] {
+  const t = assertIdentifier(table);
   const out: Statement[] = [];
   if (t === 'meter_readings') {
     // The daily rebuild runs after the readings MERGE so it sees the merged values.

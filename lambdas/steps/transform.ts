@@ -15,7 +15,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Batch, TransformOutput } from '../contract/manifests';
-import { sqlFile, tableColumns } from '../sql/files';
+import { sqlFile } from '../sql/files';
 import type { StepPorts } from './ports';
 import { transformSpec, type TransformSpec } from './transform/dataset-specs';
 import { TransformSession, type Params } from './transform/duckdb-session';
@@ -58,7 +58,7 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
     if (batch.format === 'csv') rawPath = await plainCsvPath(rawPath, batch.rawKey, work);
     const intake = await readRaw(session, batch, spec, ports, work, rawPath);
     let staged = intake.staged;
-    await assertCuratedColumns(session, spec.dataset);
+    await assertCuratedColumns(session, spec);
 
     await session.run('CREATE TEMP VIEW IF NOT EXISTS rejected AS SELECT ord, reason, NULL::VARCHAR[] AS raw_fields FROM checked WHERE reason IS NOT NULL');
     await session.run('CREATE OR REPLACE TEMP TABLE bad AS SELECT ord, reason, raw_fields FROM rejected');
@@ -261,10 +261,11 @@ function readingsTimezone(batch: Batch, ports: StepPorts): string {
 const checkedDatasets = new Set<string>();
 
 /** The curated view must have exactly the warehouse table's columns, in order (the load matches by name). */
-async function assertCuratedColumns(session: TransformSession, dataset: string): Promise<void> {
+async function assertCuratedColumns(session: TransformSession, spec: TransformSpec): Promise<void> {
+  const dataset = spec.dataset;
   if (checkedDatasets.has(dataset)) return;
   const got = (await session.rows<{ column_name: string }>('DESCRIBE curated')).map((r) => r.column_name);
-  const want = tableColumns(dataset);
+  const want = spec.columns;
   if (got.join(',') !== want.join(',')) {
     throw new TransformError(
       `lambdas/sql/transform/${dataset}.sql: view curated has columns (${got.join(', ')}) but table ${dataset} has (${want.join(', ')}). Make them match.`,

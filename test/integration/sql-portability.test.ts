@@ -9,10 +9,11 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewriteNamedParams } from '../../lambdas/ports/warehouse';
-import { tableColumns } from '../../lambdas/sql/files';
+import { columnNames } from '../../lambdas/datasets/dataset';
+import { dataset } from '../../lambdas/datasets/registry';
 
 const SQL = join(__dirname, '..', '..', 'lambdas', 'sql');
-const WAREHOUSE_FOLDERS = ['tables', 'merge', 'load', 'results', 'analysis', 'ops', 'catalog'];
+const WAREHOUSE_FOLDERS = ['tables', 'merge', 'append', 'replace', 'checks', 'load', 'results', 'analysis', 'ops', 'catalog'];
 
 /** A plausible value for each named parameter the SQL files use (extend when adding a parameter). */
 const SAMPLE: Record<string, string | number | null> = {
@@ -29,6 +30,7 @@ const SAMPLE: Record<string, string | number | null> = {
   target_hour: '2026-11-02T00:00:00Z', yhat: 10, lo80: 8, hi80: 12, lo95: 7, hi95: 13,
   trade_date: '2026-11-02', daily_return: 0.01, drawdown: -0.02, ma20: 100, ma50: 99, vol20: 0.2, stage: 'analyze',
   table_name: 'market_prices', column_name: 'open_price',
+  energy_type_1: 'electricity', energy_type_2: 'heating', energy_type_3: 'water', stale_before: '2026-10-30T00:00:00Z',
 };
 
 function files(folder: string): string[] {
@@ -78,7 +80,7 @@ describe('warehouse SQL runs on Postgres (PGlite)', () => {
         'SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position',
         [table],
       );
-      expect(rows.map((r) => r.column_name), table).toEqual(tableColumns(table));
+      expect(rows.map((r) => r.column_name), table).toEqual(columnNames(dataset(table)));
     }
   });
 

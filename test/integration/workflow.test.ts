@@ -11,7 +11,7 @@ import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
 import { getText } from '../../lambdas/ports/object-store';
 import { parseConfig } from '../../lambdas/config';
 import { silentLog } from '../../lambdas/steps/ports';
-import { tableNaturalKey, warehouseTables } from '../../lambdas/sql/files';
+import { DATASETS } from '../../lambdas/datasets/registry';
 import { runLocalWorkflow, type StateEvent } from '../../local/workflow';
 
 const dirs: string[] = [];
@@ -83,8 +83,8 @@ describe('local workflow', () => {
 
   it('every table holds each natural key once (keys are declared, not enforced, as on Redshift)', async () => {
     const checked: string[] = [];
-    for (const table of warehouseTables()) {
-      const key = tableNaturalKey(table).join(', ');
+    for (const { name: table, naturalKey } of DATASETS) {
+      const key = naturalKey.join(', ');
       const repeated = await sql(dir, `SELECT ${key}, COUNT(*) AS n FROM ${table} GROUP BY ${key} HAVING COUNT(*) > 1 LIMIT 3`);
       expect(repeated, `${table} (${key})`).toEqual([]);
       if (Number((await sql(dir, `SELECT COUNT(*) AS n FROM ${table}`))[0]!.n) > 0) checked.push(table);

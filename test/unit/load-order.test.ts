@@ -2,11 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { LOADABLE_TABLES, loadOrder } from '../../lambdas/steps/load';
 import { sqlFolder } from '../../lambdas/sql/files';
+import { dataset } from '../../lambdas/datasets/registry';
 import { SOURCES } from '../../lambdas/sources/registry';
-import type { SourceModule } from '../../lambdas/sources/source';
 
-const source = (name: string, datasets: string[]): SourceModule =>
-  ({ name, description: '', datasets: datasets.map((d) => ({ name: d, naturalKey: ['id'], disposition: 'merge' })), collect: async () => [] }) as unknown as SourceModule;
+const source = (name: string, datasets: string[]) => ({ name, datasets }) as never;
 
 describe('loadOrder', () => {
   it('keeps every source order, ties to the dataset declared first', () => {
@@ -19,14 +18,16 @@ describe('loadOrder', () => {
 
   it('loads the meter list before the readings, and every registered dataset', () => {
     expect(LOADABLE_TABLES.indexOf('meters')).toBeLessThan(LOADABLE_TABLES.indexOf('meter_readings'));
-    const declared = new Set(SOURCES.flatMap((s) => s.datasets.map((d) => d.name)));
+    const declared = new Set(SOURCES.flatMap((s) => s.datasets));
     expect(new Set(LOADABLE_TABLES)).toEqual(declared);
   });
 
-  it('every declared dataset has its DDL, its transform and its MERGE file', () => {
-    for (const folder of ['tables', 'transform', 'merge']) {
-      const files = new Set(sqlFolder(folder));
-      for (const t of LOADABLE_TABLES) expect(files.has(t), `lambdas/sql/${folder}/${t}.sql`).toBe(true);
+  it('every loaded dataset is declared with raw fields and a disposition, and has its transform SQL', () => {
+    const transforms = new Set(sqlFolder('transform'));
+    for (const t of LOADABLE_TABLES) {
+      expect(dataset(t).raw, t).toBeDefined();
+      expect(dataset(t).disposition, t).toBeDefined();
+      expect(transforms.has(t), `lambdas/sql/transform/${t}.sql`).toBe(true);
     }
   });
 });

@@ -147,7 +147,7 @@ describe('marketSource.collect', () => {
     await marketSource.collect(input, b);
     await marketSource.collect(input, b);
     expect(Buffer.from(await b.lake.get(rawKey)).equals(Buffer.from(await a.lake.get(rawKey)))).toBe(true);
-    expect(marketSource.datasets).toEqual([{ name: 'market_prices', naturalKey: ['symbol', 'trade_date'], disposition: 'merge' }]);
+    expect((await marketSource.collect(input, b)).map((batch) => batch.dataset)).toEqual([...marketSource.datasets]);
   });
 
   it('backfills a year of history on a symbol’s first run, from the warehouse watermark after', async () => {

@@ -332,10 +332,8 @@ describe('meterSimulatorSource.collect', () => {
     expect(readings).toEqual(expected.readings);
     expect(Object.keys(readings[0]!)).toEqual(['meter_id', 'timestamp', 'kwh']);
     expect(await readLabels(ports.lake, prefix)).toEqual(expected.labels);
-    expect(meterSimulatorSource.datasets.map((d) => [d.name, d.naturalKey, d.disposition])).toEqual([
-      ['meters', ['meter_id'], 'merge'],
-      ['meter_readings', ['meter_id', 'interval_start'], 'merge'],
-    ]);
+    // Every batch is of a dataset the source declares, in its declared (load) order.
+    expect(batches.map((b) => b.dataset)).toEqual([...meterSimulatorSource.datasets]);
   });
 
   it('writes the same bytes when run twice (idempotent collect)', async () => {

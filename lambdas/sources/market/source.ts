@@ -71,11 +71,11 @@ async function rangesFor(date: string, ports: StepPorts, deps: MarketSourceDeps)
   return ranges;
 }
 
-export function createMarketSource(deps: MarketSourceDeps = {}): SourceModule {
+export function createMarketSource(deps: MarketSourceDeps = {}): SourceModule<'market'> {
   return {
     name: 'market',
     description: 'Daily OHLCV per configured symbol (simulated offline, or a live HTTP price API).',
-    datasets: [{ name: 'market_prices', naturalKey: ['symbol', 'trade_date'], disposition: 'merge' }],
+    datasets: ['market_prices'],
     async collect(input: CollectInput, ports: StepPorts): Promise<Batch[]> {
       const provider = providerFor(ports, deps);
       const ranges = await rangesFor(input.date, ports, deps);
@@ -97,4 +97,4 @@ export function createMarketSource(deps: MarketSourceDeps = {}): SourceModule {
 }
 
 /** The market source with the built-in simulator only (provider 'http' needs createMarketSource). */
-export const marketSource: SourceModule = createMarketSource();
+export const marketSource: SourceModule<'market'> = createMarketSource();

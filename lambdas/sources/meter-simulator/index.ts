@@ -12,13 +12,10 @@ import { simulateDay, simulateFleet, type FaultLabel } from './simulate';
 
 export const LABELS_FILE = 'labels.jsonl.gz';
 
-export const meterSimulatorSource: SourceModule = {
+export const meterSimulatorSource: SourceModule<'meter-simulator'> = {
   name: 'meter-simulator',
   description: 'Simulated smart-meter fleet: 30-minute kWh readings with daily, weekly and seasonal shape, noise and labelled faults.',
-  datasets: [
-    { name: 'meters', naturalKey: ['meter_id'], disposition: 'merge' },
-    { name: 'meter_readings', naturalKey: ['meter_id', 'interval_start'], disposition: 'merge' },
-  ],
+  datasets: ['meters', 'meter_readings'],
   async collect(input: CollectInput, ports: StepPorts): Promise<Batch[]> {
     const options = { ...ports.config.simulator, date: input.date };
     const prefix = rawPrefix('meter-simulator', input.date, input.runId);

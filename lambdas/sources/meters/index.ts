@@ -6,13 +6,10 @@
 import type { SourceModule } from '../source';
 import { collectMeters } from './collect';
 
-export const metersSource: SourceModule = {
+export const metersSource: SourceModule<'meters'> = {
   name: 'meters',
   description: 'Smart-meter interval readings imported from CSV files (meter_id,timestamp,kwh|wh; or the seed app export folder).',
-  datasets: [
-    { name: 'meters', naturalKey: ['meter_id'], disposition: 'merge' },
-    { name: 'meter_readings', naturalKey: ['meter_id', 'interval_start'], disposition: 'merge' },
-  ],
+  datasets: ['meters', 'meter_readings'],
   collect: collectMeters,
 };
 

@@ -11,14 +11,10 @@ import { rawPrefix, type SourceModule } from '../source';
 import { complexBuildings, complexHouseholds } from './complex';
 import { simulateUtilityMonth } from './usage';
 
-export const utilitiesSource: SourceModule = {
+export const utilitiesSource: SourceModule<'utilities'> = {
   name: 'utilities',
   description: 'Apartment complex (11 buildings, 840 households): monthly electricity, heating and water per household.',
-  datasets: [
-    { name: 'buildings', naturalKey: ['building_id'], disposition: 'merge' },
-    { name: 'households', naturalKey: ['household_id'], disposition: 'merge' },
-    { name: 'utility_usage', naturalKey: ['household_id', 'energy_type', 'month'], disposition: 'merge' },
-  ],
+  datasets: ['buildings', 'households', 'utility_usage'],
   async collect(input: CollectInput, ports: StepPorts): Promise<Batch[]> {
     const prefix = rawPrefix('utilities', input.date, input.runId);
     const usage = simulateUtilityMonth(ports.config.utilities.seed, input.date);
