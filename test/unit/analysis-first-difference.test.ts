@@ -25,10 +25,14 @@ const sorted = (rows: Row[]) => [...rows].map((r) => JSON.stringify(r)).sort();
 describe('firstDifference', () => {
   const stored = [row('a', 1, 1.5), row('b', 2, null), row('c', 3, 0.25), row('d', 3, 7)];
 
-  it('is undefined for the same rows, in any order and in either warehouse format', () => {
-    const redshift = stored.map((r) => ({ ...r, at: String(r.at).replace('T', ' ').replace('.000Z', '+00'), day: `${r.day} 00:00:00`, value: r.value === null ? null : String(r.value) }));
-    expect(firstDifference(redshift, [...stored].reverse(), COLUMNS, 'at')).toBeUndefined();
+  it('is undefined for the same rows, in any order', () => {
+    expect(firstDifference(stored, [...stored].reverse(), COLUMNS, 'at')).toBeUndefined();
     expect(firstDifference([], [], COLUMNS, 'at')).toBeUndefined();
+  });
+
+  it('refuses an instant not in the port’s one spelling (an adapter bug), naming the column', () => {
+    const engineSpelling = stored.map((r) => ({ ...r, at: String(r.at).replace('T', ' ').replace('.000Z', '+00') }));
+    expect(() => firstDifference(engineSpelling, stored, COLUMNS, 'at')).toThrow(/"2026-02-20 01:00:00\+00" for at, which is not an ISO-8601 UTC instant/);
   });
 
   it('points at the earliest changed, added or removed row', () => {

@@ -5,8 +5,8 @@
  * same end state, but a re-run — or a run whose older rows came out the same — writes next to nothing.
  * That matters because inserted rows are bound parameters, ~0.3 ms each in the local warehouse.
  *
- * Values are compared after normalising what the warehouses return (instants as ISO text from DuckDB or
- * `YYYY-MM-DD HH:MM:SS+00` from Redshift, dates with or without a time, numbers as text or numbers);
+ * The warehouse port returns one spelling (ISO instants, `YYYY-MM-DD` days, numbers); the wanted rows
+ * are built by TypeScript, so values are compared as instants in ms, days, numbers or text per column;
  * any doubt counts as a difference, which only costs a rewrite.
  */
 import type { Row, SqlValue } from '../../ports/warehouse';
