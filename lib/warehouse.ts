@@ -13,8 +13,8 @@
  * three Availability Zones
  * (https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-usage-considerations.html).
  *
- * Tables are created by the load step on its first run (idempotent DDL from lambdas/sql/tables with
- * the DISTKEY/SORTKEY of lambdas/ports/redshift-data-warehouse.ts), not by the stack.
+ * Tables are created by the pipeline's steps on first use (idempotent DDL derived from the dataset
+ * declarations in lambdas/datasets/, with their DISTKEY/SORTKEY), not by the stack.
  */
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
