@@ -3,8 +3,8 @@ import { defineDataset } from './dataset';
 /** Written by the analysis (lambdas/steps/analyze/anomalies.ts), not loaded from a source. */
 export const anomalies = defineDataset({
   name: 'anomalies',
-  description: `anomalies: detected anomalies. Natural key: anomaly_id (a stable hash of rule, subject and time,
-so a re-run finds the same id and never alerts twice). notified_at is set once an alert is sent.`,
+  description: `anomalies: detected anomalies. anomaly_id is a stable hash of rule, subject and time, so a re-run
+finds the same id and never alerts twice. notified_at is set once an alert is sent.`,
   columns: [
     { name: 'anomaly_id', type: 'VARCHAR(64)' },
     { name: 'subject_type', type: 'VARCHAR(16)' },

@@ -2,7 +2,7 @@ import { defineDataset } from './dataset';
 
 export const buildings = defineDataset({
   name: 'buildings',
-  description: 'buildings: the apartment complex. Natural key: building_id (1901–1911).',
+  description: 'buildings: the apartment complex, one row per building (building_id 1901–1911).',
   columns: [
     { name: 'building_id', type: 'INTEGER' },
     { name: 'floors', type: 'INTEGER' },

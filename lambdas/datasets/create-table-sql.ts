@@ -18,9 +18,17 @@ export function createTableSql(d: DatasetDeclaration, options: CreateTableOption
   const typeWidth = Math.max(...d.columns.map((c) => c.type.length)) + 1;
   const lines = d.columns.map((c) => (c.nullable ? `${c.name.padEnd(nameWidth)}${c.type}` : `${c.name.padEnd(nameWidth)}${c.type.padEnd(typeWidth)}NOT NULL`));
   if (options.primaryKey ?? true) lines.push(`PRIMARY KEY (${d.naturalKey.join(', ')})`);
-  const header = d.description.split('\n').map((l) => `-- ${l}`.trimEnd());
+  const header = [...d.description.split('\n'), ...facts(d)].map((l) => `-- ${l}`.trimEnd());
   const attributes = options.redshift ? `\n${redshiftTableAttributes(d)}` : '';
   return `${header.join('\n')}\nCREATE TABLE IF NOT EXISTS ${d.name} (\n${lines.map((l) => `  ${l}`).join(',\n')}\n)${attributes};\n`;
+}
+
+/** The declaration's key, load disposition and Redshift design, stated in the DDL's header for readers. */
+function facts(d: DatasetDeclaration): string[] {
+  const load = d.disposition
+    ? `Loaded by disposition ${d.disposition.kind}${d.disposition.kind === 'replace' && d.disposition.partitionBy ? ` (partitions by ${d.disposition.partitionBy})` : ''}.`
+    : 'Written by the pipeline, not loaded from a source.';
+  return [`Natural key: (${d.naturalKey.join(', ')}). ${load}`, `Redshift: ${redshiftTableAttributes(d)} — ${d.redshift.why}.`];
 }
 
 /**

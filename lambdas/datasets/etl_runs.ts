@@ -3,7 +3,7 @@ import { defineDataset } from './dataset';
 /** Written by the load (one row per run and source) and by NotifyFailure, not loaded from a source. */
 export const etlRuns = defineDataset({
   name: 'etl_runs',
-  description: `etl_runs: the run record, one row per run and source. Natural key: (run_id, source).
+  description: `etl_runs: the run record, one row per run and source.
 Reconciliation: rows_in = rows_loaded + duplicates + quarantined.`,
   columns: [
     { name: 'run_id', type: 'VARCHAR(64)' },

@@ -3,7 +3,7 @@ import { defineDataset } from './dataset';
 /** Written by the analysis (lambdas/steps/analyze/forecasts.ts), not loaded from a source. */
 export const forecasts = defineDataset({
   name: 'forecasts',
-  description: `forecasts: hourly forecasts. Natural key: (group_id, issued_on, target_hour).
+  description: `forecasts: hourly forecasts.
 group_id is 'fleet' or a meter group (e.g. 'area:a1'); kwh per hour with 80%/95% intervals.`,
   columns: [
     { name: 'group_id', type: 'VARCHAR(64)' },

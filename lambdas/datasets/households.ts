@@ -2,7 +2,7 @@ import { defineDataset } from './dataset';
 
 export const households = defineDataset({
   name: 'households',
-  description: "households: one row per apartment. Natural key: household_id, e.g. '1901-0304' (building-floor unit).",
+  description: "households: one row per apartment; household_id is building-floorunit, e.g. '1901-0304'.",
   columns: [
     { name: 'household_id', type: 'VARCHAR(16)' },
     { name: 'building_id', type: 'INTEGER' },

@@ -2,11 +2,12 @@ import { defineDataset } from './dataset';
 
 export const marketPrices = defineDataset({
   name: 'market_prices',
-  description: 'market_prices: daily OHLCV per symbol. Natural key: (symbol, trade_date).',
+  description: `market_prices: daily OHLCV per symbol.
+open_price, not open: OPEN is a Redshift reserved word (migrations/001_market_prices_open_price.sql).`,
   columns: [
     { name: 'symbol', type: 'VARCHAR(16)' },
     { name: 'trade_date', type: 'DATE' },
-    { name: 'open', type: 'DOUBLE PRECISION' },
+    { name: 'open_price', type: 'DOUBLE PRECISION' },
     { name: 'high', type: 'DOUBLE PRECISION' },
     { name: 'low', type: 'DOUBLE PRECISION' },
     { name: 'close', type: 'DOUBLE PRECISION' },
@@ -19,5 +20,6 @@ export const marketPrices = defineDataset({
   disposition: { kind: 'merge' },
   redshift: { distStyle: 'EVEN', sortKey: ['symbol', 'trade_date'], why: 'small; reads are per symbol over a date range' },
   checks: [],
+  // The provider's field `open` becomes the column open_price (lambdas/sql/transform/market_prices.sql).
   raw: { fields: ['symbol', 'trade_date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'] },
 });

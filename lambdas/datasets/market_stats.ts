@@ -3,7 +3,7 @@ import { defineDataset } from './dataset';
 /** Written by the analysis (lambdas/steps/analyze/market.ts), not loaded from a source. */
 export const marketStats = defineDataset({
   name: 'market_stats',
-  description: `market_stats: daily statistics per symbol. Natural key: (symbol, trade_date).
+  description: `market_stats: daily statistics per symbol.
 daily_return = close/previous close - 1; vol20 = 20-day stdev of returns × sqrt(252); drawdown ≤ 0.`,
   columns: [
     { name: 'symbol', type: 'VARCHAR(16)' },

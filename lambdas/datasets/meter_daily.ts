@@ -3,7 +3,7 @@ import { defineDataset } from './dataset';
 /** Rebuilt by the load for the days a readings load touched (lambdas/sql/load/*meter_daily.sql). */
 export const meterDaily = defineDataset({
   name: 'meter_daily',
-  description: `meter_daily: per meter and local day (in the meter's timezone). Natural key: (meter_id, day).
+  description: `meter_daily: per meter and local day (in the meter's timezone).
 total_kwh = sum of the day's intervals; avg_interval_kwh = mean kWh per 30-minute interval;
 intervals = readings present (48 on a normal day, 46/50 on DST change days); peak_kwh = max interval.`,
   columns: [

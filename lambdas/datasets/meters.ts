@@ -2,7 +2,7 @@ import { defineDataset } from './dataset';
 
 export const meters = defineDataset({
   name: 'meters',
-  description: `meters: one row per customer meter. Natural key: meter_id.
+  description: `meters: one row per customer meter.
 timezone is the IANA zone of the meter's site: local days (meter_daily.day) are computed in it.`,
   columns: [
     { name: 'meter_id', type: 'VARCHAR(64)' },

@@ -2,7 +2,7 @@ import { defineDataset } from './dataset';
 
 export const utilityUsage = defineDataset({
   name: 'utility_usage',
-  description: `utility_usage: monthly usage per household and energy type. Natural key: (household_id, energy_type, month).
+  description: `utility_usage: monthly usage per household and energy type.
 month is the first day of the month; emission_kg = amount × emission_factor (kgCO2e per unit).`,
   columns: [
     { name: 'household_id', type: 'VARCHAR(16)' },

@@ -17,7 +17,7 @@ function resolveSql(rel: string): string {
   throw new Error(`SQL file ${rel} not found (looked in ${roots.join(', ')}).`);
 }
 
-/** The text of `lambdas/sql/<rel>`, e.g. `merge/meter_readings.sql`. */
+/** The text of `lambdas/sql/<rel>`, e.g. `load/affected_days.sql`. */
 export function sqlFile(rel: string): string {
   let text = cache.get(rel);
   if (text === undefined) {
