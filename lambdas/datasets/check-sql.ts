@@ -17,6 +17,8 @@ import type { DatasetDeclaration } from './dataset';
 import { requiredColumns } from './dataset';
 
 export interface DataCheck {
+  /** Names the check's statement in logs and errors: `not_null`, `accepted_values_<column>`, `unique`, `freshness_<column>`. */
+  id: string;
   /** `<table>: <check> …`, as the error or warning names it. */
   description: string;
   /** `staged`: on stg_<table> before the write; `written`: on the table after it. */
@@ -35,6 +37,7 @@ export function dataChecks(d: DatasetDeclaration): DataCheck[] {
   const required = requiredColumns(d);
   if (required.length) {
     checks.push({
+      id: 'not_null',
       description: `${t}: not_null (${required.join(', ')})`,
       phase: 'staged',
       severity: 'error',
@@ -45,6 +48,7 @@ export function dataChecks(d: DatasetDeclaration): DataCheck[] {
     if (check.kind !== 'accepted_values') continue;
     const params = Object.fromEntries(check.values.map((v, i) => [`${check.column}_${i + 1}`, v]));
     checks.push({
+      id: `accepted_values_${check.column}`,
       description: `${t}: accepted_values ${check.column} in (${check.values.join(', ')})`,
       phase: 'staged',
       severity: 'error',
@@ -57,6 +61,7 @@ export function dataChecks(d: DatasetDeclaration): DataCheck[] {
   const key = d.naturalKey.join(', ');
   if (d.disposition?.kind === 'append') {
     checks.push({
+      id: 'unique',
       description: `${t}: unique (${key}) within the load`,
       phase: 'staged',
       severity: 'error',
@@ -65,6 +70,7 @@ export function dataChecks(d: DatasetDeclaration): DataCheck[] {
   } else {
     const on = d.naturalKey.map((k) => `${t}.${k} = staged.${k}`).join(' AND ');
     checks.push({
+      id: 'unique',
       description: `${t}: unique (${key})`,
       phase: 'written',
       severity: 'error',
@@ -79,6 +85,7 @@ export function dataChecks(d: DatasetDeclaration): DataCheck[] {
     if (check.kind !== 'freshness') continue;
     const type = d.columns.find((c) => c.name === check.column)!.type === 'DATE' ? 'DATE' : 'TIMESTAMPTZ';
     checks.push({
+      id: `freshness_${check.column}`,
       description: `${t}: freshness of ${check.column} (warn after ${check.warnAfterHours} h before the end of the run date)`,
       phase: 'written',
       severity: 'warn',

@@ -172,16 +172,18 @@ export function writeAndCheckStatements(
   const checks = dataChecks(declaration);
   const items: Statement[] = [];
   const warnings: Array<{ at: number; check: DataCheck }> = [];
-  const run = (check: DataCheck, i: number) => {
+  const run = (check: DataCheck) => {
     const params = { ...check.params, ...check.runParams?.(runDate) };
-    const statement: Statement = { name: `check_${declaration.name}_${i + 1}`, sql: check.sql, params };
+    const statement: Statement = { name: `check_${declaration.name}_${check.id}`, sql: check.sql, params };
     if (check.severity === 'error') statement.failIfRows = check.description;
     else warnings.push({ at: items.length, check });
     items.push(statement);
   };
-  checks.forEach((c, i) => c.phase === 'staged' && run(c, i));
-  writeStatements(declaration).forEach((sql, i) => items.push({ name: `write_${declaration.name}_${i + 1}`, sql }));
-  checks.forEach((c, i) => c.phase === 'written' && run(c, i));
+  for (const check of checks) if (check.phase === 'staged') run(check);
+  const writes = writeStatements(declaration);
+  const kind = declaration.disposition?.kind ?? 'merge';
+  writes.forEach((sql, i) => items.push({ name: `${kind}_${declaration.name}${writes.length > 1 ? `_${i + 1}` : ''}`, sql }));
+  for (const check of checks) if (check.phase === 'written') run(check);
   return { items, warnings };
 }
 
