@@ -31,7 +31,9 @@ function checksFile(d: DatasetDeclaration): string {
     .map((c) => {
       const when = c.phase === 'staged' ? `on the staged rows (stg_${d.name}) before they are written` : `on ${d.name} after the write`;
       const outcome = c.severity === 'error' ? 'a returned row fails the load (rolled back)' : 'a returned row is a warning';
-      const values = c.params ? `\n-- ${Object.entries(c.params).map(([k, v]) => `:${k} = '${v}'`).join(', ')}` : '';
+      // Parameter names are written without their colon: a `:name` in a comment may be taken for a
+      // placeholder by the Data API (https://docs.aws.amazon.com/redshift/latest/mgmt/pass-sql-statements.html).
+      const values = c.params ? `\n-- bound: ${Object.entries(c.params).map(([k, v]) => `${k} = '${v}'`).join(', ')}` : '';
       return `-- ${c.description}: ${when}; ${outcome}.${values}\n${c.sql};\n`;
     })
     .join('\n');

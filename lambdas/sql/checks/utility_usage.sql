@@ -9,7 +9,7 @@ FROM (
 WHERE offending > 0;
 
 -- utility_usage: accepted_values energy_type in (electricity, heating, water): on the staged rows (stg_utility_usage) before they are written; a returned row fails the load (rolled back).
--- :energy_type_1 = 'electricity', :energy_type_2 = 'heating', :energy_type_3 = 'water'
+-- bound: energy_type_1 = 'electricity', energy_type_2 = 'heating', energy_type_3 = 'water'
 SELECT offending
 FROM (
   SELECT COUNT(*) AS offending
