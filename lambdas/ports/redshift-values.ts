@@ -6,6 +6,9 @@
  * (https://docs.aws.amazon.com/redshift/latest/dg/r_Datetime_types.html): `2026-11-01 10:00:00+00`
  * becomes `2026-11-01T10:00:00.000Z`, a NUMERIC becomes a number (an integer past 2^53 stays exact
  * text, as DuckDB's adapter does for BIGINT), so steps never see which engine answered.
+ * One limit no adapter code can lift: a BIGINT arrives as the JSON number `longValue`, which the SDK
+ * has already parsed into a JS number, so a BIGINT past 2^53 is rounded before it gets here; cast
+ * such a column to VARCHAR (or NUMERIC, returned as text) in the SQL if its exact value matters.
  */
 import type { ColumnMetadata, Field } from '@aws-sdk/client-redshift-data';
 import type { SqlValue } from './warehouse';
