@@ -6,6 +6,7 @@
 import { anomalies } from './anomalies';
 import { buildings } from './buildings';
 import type { DatasetDeclaration } from './dataset';
+import { etlRunStages } from './etl_run_stages';
 import { etlRuns } from './etl_runs';
 import { forecasts } from './forecasts';
 import { households } from './households';
@@ -20,6 +21,7 @@ import { utilityUsage } from './utility_usage';
 export const DATASETS = [
   anomalies,
   buildings,
+  etlRunStages,
   etlRuns,
   forecasts,
   households,
