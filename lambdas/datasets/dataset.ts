@@ -21,13 +21,16 @@ export interface ColumnDeclaration {
 /**
  * How a load writes the staged rows (dlt's write dispositions). Staged rows are unique on the
  * natural key in every case (the later file of a run wins).
- * - `merge`: upsert by the natural key — a key is loaded exactly once, a re-run changes nothing.
+ * - `merge`: upsert by the natural key — a key is loaded exactly once, a re-run changes nothing. With
+ *   `newestBy` (a column such as received_at) the newest version of a row wins, whatever order loads
+ *   run in: within a load the staged row with the greatest value (NULL oldest), and a staged row
+ *   older than the table's version of its key is dropped (counted as a duplicate).
  * - `append`: insert every staged row — rows with a key loaded by an earlier run are kept (history,
  *   snapshots); a re-run of the same date appends again.
  * - `replace`: delete, then insert — the whole table, or with `partitionBy` only the partitions
  *   (values of that column) the staged rows hold, as dbt's dynamic insert_overwrite does.
  */
-export type Disposition = { kind: 'merge' } | { kind: 'append' } | { kind: 'replace'; partitionBy?: string };
+export type Disposition = { kind: 'merge'; newestBy?: string } | { kind: 'append' } | { kind: 'replace'; partitionBy?: string };
 
 /**
  * Redshift's distribution style and sort key (Redshift only: Postgres and DuckDB get the portable
@@ -100,6 +103,7 @@ export function defineDataset<const D extends DatasetDeclaration>(d: D): D {
   if (d.raw && !d.disposition) fail('a collected dataset (with raw fields) needs a disposition: merge, append or replace');
   if (!d.raw && d.disposition) fail('a disposition is for a dataset the load writes; declare its raw fields too');
   if (d.disposition?.kind === 'replace' && d.disposition.partitionBy) known('disposition.partitionBy', [d.disposition.partitionBy]);
+  if (d.disposition?.kind === 'merge' && d.disposition.newestBy) known('disposition.newestBy', [d.disposition.newestBy]);
   const { distStyle, distKey, sortKey } = d.redshift;
   if ((distStyle === 'KEY') !== (distKey !== undefined)) fail('redshift.distKey is required with distStyle KEY and refused otherwise');
   if (distKey) known('redshift.distKey', [distKey]);

@@ -18,7 +18,8 @@ whose data is regenerated identically (the simulator), and for rows loaded befor
     { name: 'received_at', type: 'TIMESTAMPTZ', nullable: true },
   ],
   naturalKey: ['meter_id', 'interval_start'],
-  disposition: { kind: 'merge' },
+  // The newest received version of a reading wins, whatever order dates are loaded or re-run in.
+  disposition: { kind: 'merge', newestBy: 'received_at' },
   redshift: {
     distStyle: 'KEY',
     distKey: 'meter_id',

@@ -38,10 +38,16 @@ export function mergeSql(d: DatasetDeclaration): string {
   // one WHEN MATCHED clause every engine's MERGE grammar expects.
   const update = columns.filter((c) => !key.includes(c));
   const set = (update.length ? update : [key[0]!]).map((c) => `  ${c} = s.${c}`).join(',\n');
+  const newestBy = d.disposition?.kind === 'merge' ? d.disposition.newestBy : undefined;
+  const staged = newestBy
+    ? `-- the target is referenced by name (Redshift has no target alias). stg_${t} holds unique keys,\n` +
+      `-- and no row older (${newestBy}) than the target's version of it: the load removed those from staging,\n` +
+      `-- as Redshift's MERGE takes no condition on WHEN MATCHED.\n`
+    : `-- the target is referenced by name (Redshift has no target alias). stg_${t} holds unique keys.\n`;
   return (
     `-- Upsert the deduplicated staging rows of ${t} by its natural key (${key.join(', ')}).\n` +
     `-- Portable MERGE (Redshift, Postgres 15+, DuckDB 1.4+): one WHEN MATCHED, one WHEN NOT MATCHED;\n` +
-    `-- the target is referenced by name (Redshift has no target alias). stg_${t} holds unique keys.\n` +
+    staged +
     `MERGE INTO ${t}\n` +
     `USING stg_${t} s\n` +
     `ON ${key.map((k) => `${t}.${k} = s.${k}`).join(' AND ')}\n` +

@@ -229,6 +229,8 @@ export function stageStatements(source: string, declaration: DatasetDeclaration,
   const columns = columnNames(declaration);
   const keyCols = declaration.naturalKey.map((k) => assertIdentifier(k, columns));
   const cols = columns.map((c) => assertIdentifier(c)).join(', ');
+  const newestBy = declaration.disposition?.kind === 'merge' && declaration.disposition.newestBy ? assertIdentifier(declaration.disposition.newestBy, columns) : undefined;
+  const superseded = newestBy ? dropSuperseded(source, t, keyCols, newestBy) : [];
   const readings = t === 'meter_readings';
   const items: BatchItem[] = [];
   if (readings) items.push({ name: 'create_stg_meter_timezones', sql: sqlFile('load/create_stg_meter_timezones.sql') });
@@ -247,7 +249,6 @@ export function stageStatements(source: string, declaration: DatasetDeclaration,
     sql: `INSERT INTO load_counts SELECT CAST(:source AS VARCHAR(32)), (SELECT COUNT(*) FROM ${raw}), (SELECT COUNT(*) FROM stg_${t})`,
     params: { source },
   });
-  const versioned = columns.includes(RECEIVED_AT);
   if (files.length === 1) {
     return [
       ...items,
@@ -255,7 +256,7 @@ export function stageStatements(source: string, declaration: DatasetDeclaration,
       { name: `copy_${t}`, copyParquet: { table: `stg_${t}`, keys: [files[0]!.key] } },
       ...noteTimezones(`stg_${t}`, files[0]!, 1),
       count(`stg_${t}`),
-      ...(versioned ? dropSuperseded(source, t, keyCols) : []),
+      ...superseded,
     ];
   }
   items.push(
@@ -282,27 +283,24 @@ export function stageStatements(source: string, declaration: DatasetDeclaration,
       name: `dedupe_stg_${t}`,
       sql:
         `CREATE TEMP TABLE stg_${t} AS SELECT ${cols} FROM (` +
-        `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${versioned ? `${RECEIVED_AT} DESC NULLS LAST, ` : ''}file_seq DESC) AS rn ` +
+        `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${newestBy ? `${newestBy} DESC NULLS LAST, ` : ''}file_seq DESC) AS rn ` +
         `FROM stg_raw_${t}) d WHERE rn = 1`,
     },
     count(`stg_raw_${t}`),
     { name: `drop_stg_raw_${t}_end`, sql: `DROP TABLE stg_raw_${t}` },
-    ...(versioned ? dropSuperseded(source, t, keyCols) : []),
+    ...superseded,
   ];
 }
 
-/** A table with this column keeps the newest received version of a row (see tables/meter_readings.sql). */
-const RECEIVED_AT = 'received_at';
-
 /**
- * Removes from staging the rows whose key the target already holds in a newer received version, so
- * that re-running an older date never reverts a later correction (the MERGE then updates only with
- * rows at least as new; Redshift's MERGE takes no condition on WHEN MATCHED). Removed rows count as
- * duplicates: a correction row is written to load_counts first.
+ * For a merge dataset declared `newestBy`: removes from staging the rows whose key the table already
+ * holds in a newer version, so that re-running an older date never reverts a later correction (the
+ * MERGE then updates only with rows at least as new; Redshift's MERGE takes no condition on WHEN
+ * MATCHED). Removed rows count as duplicates: a correction row is written to load_counts first.
  */
-function dropSuperseded(source: string, t: string, keyCols: readonly string[]): BatchItem[] {
+function dropSuperseded(source: string, t: string, keyCols: readonly string[], newestBy: string): BatchItem[] {
   const on = keyCols.map((k) => `${t}.${k} = stg_${t}.${k}`).join(' AND ');
-  const newer = `${on} AND ${t}.${RECEIVED_AT} > stg_${t}.${RECEIVED_AT}`;
+  const newer = `${on} AND ${t}.${newestBy} > stg_${t}.${newestBy}`;
   return [
     {
       name: `count_superseded_${t}`,

@@ -136,6 +136,53 @@ describe('dispositions', () => {
   });
 });
 
+describe('merge with newestBy: the newest version wins whatever order loads run in', () => {
+  const versioned = defineDataset({
+    name: 'status_versioned',
+    description: 'status_versioned: one row per charger, the newest received version (test).',
+    columns: [
+      { name: 'charger_id', type: 'VARCHAR(16)' },
+      { name: 'status', type: 'VARCHAR(16)' },
+      { name: 'received_at', type: 'TIMESTAMPTZ', nullable: true },
+    ],
+    naturalKey: ['charger_id'],
+    disposition: { kind: 'merge', newestBy: 'received_at' },
+    redshift: { distStyle: 'EVEN', sortKey: ['charger_id'], why: 'test' },
+    checks: [],
+    raw: { fields: ['charger_id', 'status', 'received_at'] },
+  });
+
+  async function file(rows: Array<[charger: string, status: string, receivedAt: string | null]>): Promise<string> {
+    const key = `curated/${versioned.name}/dt=2026-11-01/run-${++fileSeq}.parquet`;
+    await lake.put(key, Buffer.alloc(0));
+    const values = rows.map(([c, s, r]) => `('${c}', '${s}', ${r === null ? 'NULL' : `'${r}'`})`).join(', ');
+    const conn = await writer.connect();
+    try {
+      await conn.run(
+        `COPY (SELECT c AS charger_id, s AS status, CAST(r AS TIMESTAMPTZ) AS received_at FROM (VALUES ${values}) v(c, s, r)) TO '${lake.pathOf(key)}' (FORMAT parquet)`,
+      );
+    } finally {
+      conn.closeSync();
+    }
+    return key;
+  }
+
+  it('an older version loaded later does not revert a newer one; within a load the newest file row wins', async () => {
+    await create(versioned);
+    await load(versioned, [await file([['c1', 'charging', '2026-11-02T10:00:00Z'], ['c2', 'available', null]])]);
+    // A re-run of an older date: c1's older version must not replace the newer one; c2 had no time.
+    await load(versioned, [await file([['c1', 'available', '2026-11-01T10:00:00Z'], ['c2', 'broken', '2026-11-01T10:00:00Z']])]);
+    // Two files of one load: the newer row wins even from the earlier file.
+    await load(versioned, [await file([['c3', 'broken', '2026-11-03T00:00:00Z']]), await file([['c3', 'available', '2026-11-02T00:00:00Z']])]);
+    const got = await warehouse.query({ name: 'rows', sql: 'SELECT charger_id, status, received_at FROM status_versioned ORDER BY charger_id' });
+    expect(got).toEqual([
+      { charger_id: 'c1', status: 'charging', received_at: '2026-11-02T10:00:00.000Z' },
+      { charger_id: 'c2', status: 'broken', received_at: '2026-11-01T10:00:00.000Z' },
+      { charger_id: 'c3', status: 'broken', received_at: '2026-11-03T00:00:00.000Z' },
+    ]);
+  });
+});
+
 describe('data checks', () => {
   it('not_null fails the load, naming table, check and count, and nothing is written', async () => {
     const t = await create(statusDataset('status_not_null', { kind: 'merge' }));
