@@ -51,7 +51,8 @@ export interface RedshiftDesign {
  * (logged and returned by the load), because a backfill of old dates is stale by design.
  */
 export type Check =
-  | { kind: 'accepted_values'; column: string; values: readonly string[] }
+  /** Values are text for a VARCHAR column, numbers for a numeric one (bound as such). */
+  | { kind: 'accepted_values'; column: string; values: readonly (string | number)[] }
   | { kind: 'freshness'; column: string; warnAfterHours: number };
 
 /** What a source's collector writes for this dataset (JSON lines or CSV), read as text by the transform. */
@@ -109,6 +110,14 @@ export function defineDataset<const D extends DatasetDeclaration>(d: D): D {
   if (distKey) known('redshift.distKey', [distKey]);
   known('redshift.sortKey', sortKey);
   for (const check of d.checks) known(`check ${check.kind}`, [check.column]);
+  for (const check of d.checks) {
+    if (check.kind !== 'accepted_values') continue;
+    const numeric = !d.columns.find((c) => c.name === check.column)!.type.startsWith('VARCHAR');
+    if (check.values.length === 0) fail(`accepted_values on ${check.column} lists no value`);
+    if (check.values.some((v) => typeof v !== (numeric ? 'number' : 'string'))) {
+      fail(`accepted_values on ${check.column} must list ${numeric ? 'numbers' : 'text'}, as the column is ${numeric ? 'numeric' : 'VARCHAR'}`);
+    }
+  }
   return d;
 }
 

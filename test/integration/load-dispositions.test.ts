@@ -201,6 +201,33 @@ describe('data checks', () => {
     expect(await rows(t.name)).toEqual([]);
   });
 
+  it('accepted_values on a numeric column binds numbers', async () => {
+    const coded = await create(
+      defineDataset({
+        name: 'status_coded',
+        description: 'status_coded: national status codes (test).',
+        columns: [
+          { name: 'charger_id', type: 'VARCHAR(16)' },
+          { name: 'status_code', type: 'INTEGER' },
+        ],
+        naturalKey: ['charger_id'],
+        disposition: { kind: 'append' },
+        redshift: { distStyle: 'EVEN', sortKey: [], why: 'test' },
+        checks: [{ kind: 'accepted_values', column: 'status_code', values: [1, 2, 3, 4, 5, 9] }],
+        raw: { fields: ['charger_id', 'status_code'] },
+      }),
+    );
+    const key = `curated/${coded.name}/dt=2026-11-01/run-${++fileSeq}.parquet`;
+    await lake.put(key, Buffer.alloc(0));
+    const conn = await writer.connect();
+    try {
+      await conn.run(`COPY (SELECT * FROM (VALUES ('c1', 2), ('c2', 7), ('c3', 9)) v(charger_id, status_code)) TO '${lake.pathOf(key)}' (FORMAT parquet)`);
+    } finally {
+      conn.closeSync();
+    }
+    await expect(load(coded, [key])).rejects.toThrow(/status_coded: accepted_values status_code in \(1, 2, 3, 4, 5, 9\): 1 offending row\(s\)/);
+  });
+
   it('unique fails a merge that meets keys the table already holds twice', async () => {
     const t = await create(statusDataset('status_unique', { kind: 'merge' }));
     // Keys are not enforced by the table (as on Redshift): a writer that bypassed the load left two.

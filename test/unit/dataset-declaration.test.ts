@@ -36,6 +36,7 @@ describe('defineDataset', () => {
     expect(() => defineDataset({ ...base, redshift: { distStyle: 'KEY', sortKey: [], why: '' } })).toThrow(/distKey is required with distStyle KEY/);
     expect(() => defineDataset({ ...base, raw: undefined })).toThrow(/declare its raw fields too/);
     expect(() => defineDataset({ ...base, disposition: undefined })).toThrow(/needs a disposition/);
+    expect(() => defineDataset({ ...base, checks: [{ kind: 'accepted_values', column: 'id', values: [1, 2] }] })).toThrow(/must list text, as the column is VARCHAR/);
   });
 
   it('a table made only of its key still gets a MERGE every engine accepts (one WHEN MATCHED)', () => {
