@@ -25,8 +25,14 @@ export function createTableSql(d: DatasetDeclaration, options: CreateTableOption
 
 /** The declaration's key, load disposition and Redshift design, stated in the DDL's header for readers. */
 function facts(d: DatasetDeclaration): string[] {
+  const how =
+    d.disposition?.kind === 'replace' && d.disposition.partitionBy
+      ? ` (partitions by ${d.disposition.partitionBy})`
+      : d.disposition?.kind === 'merge' && d.disposition.newestBy
+        ? ` (the newest by ${d.disposition.newestBy} wins)`
+        : '';
   const load = d.disposition
-    ? `Loaded by disposition ${d.disposition.kind}${d.disposition.kind === 'replace' && d.disposition.partitionBy ? ` (partitions by ${d.disposition.partitionBy})` : ''}.`
+    ? `Loaded by disposition ${d.disposition.kind}${how}.`
     : 'Written by the pipeline, not loaded from a source.';
   return [`Natural key: (${d.naturalKey.join(', ')}). ${load}`, `Redshift: ${redshiftTableAttributes(d)} — ${d.redshift.why}.`];
 }

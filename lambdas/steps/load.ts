@@ -220,9 +220,10 @@ function curatedFiles(transformed: TransformOutput[], source: SourceName, table:
  * an import of many CSVs, or two imports) may repeat keys, and as within a file the later version
  * wins: each file is copied on its own (Redshift's COPY cannot add a column) and appended to
  * stg_raw_<t> with its position, then ROW_NUMBER keeps the key's row from the last file (Redshift's
- * MERGE rejects duplicate source keys); for readings the newest received file wins, then file order,
- * and rows older than the target's version are dropped. For readings, each file's meters are noted with the timezone
- * its timestamps were read in (stg_meter_timezones), for registering meters no list declared.
+ * MERGE rejects duplicate source keys); for a merge dataset declared `newestBy` (readings: received_at)
+ * the newest version wins, then file order, and rows older than the target's version are dropped.
+ * For readings, each file's meters are noted with the timezone its timestamps were read in
+ * (stg_meter_timezones), for registering meters no list declared.
  */
 export function stageStatements(source: string, declaration: DatasetDeclaration, files: CuratedFile[]): BatchItem[] {
   const t = assertIdentifier(declaration.name);

@@ -4,7 +4,7 @@
 -- received_at is when the reading's file was received (the import time): the newest received
 -- version of a reading is kept, whatever order dates are loaded or re-run in. NULL for sources
 -- whose data is regenerated identically (the simulator), and for rows loaded before it was kept.
--- Natural key: (meter_id, interval_start). Loaded by disposition merge.
+-- Natural key: (meter_id, interval_start). Loaded by disposition merge (the newest by received_at wins).
 -- Redshift: DISTSTYLE KEY DISTKEY (meter_id) SORTKEY (interval_start, meter_id) — largest table; per-meter joins co-located; time-range scans prune blocks.
 CREATE TABLE IF NOT EXISTS meter_readings (
   meter_id          VARCHAR(64)      NOT NULL,
