@@ -19,6 +19,7 @@ import { Pipeline } from './pipeline';
 import { pipelineConfigJson, type StageConfig } from './stage-config';
 import { Warehouse } from './warehouse';
 import { WarehouseNetworkConstruct } from './warehouse-network';
+import { WarehouseSchema } from './warehouse-schema';
 import { LAMBDA_BASIC_EXECUTION } from './nag';
 import { removalPolicy } from './removal';
 
@@ -40,6 +41,7 @@ export class GridlakeStack extends Stack {
   readonly warehouse: Warehouse;
   readonly network: WarehouseNetworkConstruct;
   readonly pipeline: Pipeline;
+  readonly schema: WarehouseSchema;
   readonly site: DashboardSite;
   readonly monitoring: Monitoring;
   readonly alertTopic: sns.Topic;
@@ -143,6 +145,18 @@ export class GridlakeStack extends Stack {
       logRetention: retentionDays(stage.logRetentionDays),
       removal: stage.removal,
     });
+
+    // DDL once, at deploy: the tables, migrations and database roles; the pipeline's first run (the
+    // state machine and the schedule) waits for it.
+    this.schema = new WarehouseSchema(this, 'WarehouseSchema', {
+      projectRoot,
+      warehouse: this.warehouse,
+      etlRoles: this.pipeline.warehouseFunctions.map((fn) => fn.role!),
+      logRetention: retentionDays(stage.logRetentionDays),
+      removal,
+    });
+    this.pipeline.stateMachine.node.addDependency(this.schema.resource);
+    this.pipeline.schedule.node.addDependency(this.schema.resource);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.pipeline.stateMachine,

@@ -21,6 +21,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { aslTaskHandlers, type AslTaskHandler } from './asl-tasks';
+import { stepBundling } from './bundling/step-bundling';
 import type { DataLake } from './data-lake';
 import type { Warehouse } from './warehouse';
 import { acknowledgeWildcards, KMS_GRANT_ACTIONS, LAMBDA_BASIC_EXECUTION, nagRef, S3_DELETE_ACTIONS, S3_PUT_ACTIONS, S3_READ_ACTIONS } from './nag';
@@ -63,7 +64,7 @@ export const STEP_ACCESS: Record<string, StepSpec> = {
   collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'landing:delete', 'warehouse', 'market-api'] },
   // DuckDB: raw → curated Parquet + quarantine rejects (a batch with no rejects deletes its old reject file).
   transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'quarantine:delete', 'duckdb'] },
-  // COPY (writes manifests under curated/_manifests/) → staging → MERGE; creates the schema on first run.
+  // COPY (writes manifests under curated/_manifests/) → staging → MERGE (the tables exist: lib/warehouse-schema.ts creates them at deploy).
   load: { memoryMb: 512, access: ['curated:read', 'curated:write', 'warehouse'] },
   // SQL aggregates + models → results/*.json; pseudonymises customers; alerts on new anomalies.
   // Replaces results/latest/ whole, so files that dropped out of the result set are deleted there.
@@ -103,6 +104,13 @@ export class Pipeline extends Construct {
   readonly tasks: AslTaskHandler[];
   readonly stateMachine: sfn.StateMachine;
   readonly schedule: scheduler.Schedule;
+
+  /** The functions that reach the warehouse: their roles are the database users of gridlake_etl. */
+  get warehouseFunctions(): nodejs.NodejsFunction[] {
+    return Object.entries(this.functions)
+      .filter(([name]) => (STEP_ACCESS[name] ?? DEFAULT_STEP).access.includes('warehouse'))
+      .map(([, fn]) => fn);
+  }
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -189,24 +197,7 @@ export class Pipeline extends Construct {
       environment: env,
       depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
       projectRoot: props.projectRoot,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        // The SDK v3 ships with the Node 22 runtime; DuckDB is a native module: packed only where used,
-        // as an installed node_module for linux-arm64 (otherwise the host's x64 binary is packed).
-        externalModules: ['@aws-sdk/*'],
-        nodeModules: duckdb ? ['@duckdb/node-api'] : undefined,
-        // Elsewhere DuckDB is replaced by a stub that explains itself (lib/bundling/duckdb-not-packaged.ts).
-        esbuildArgs: duckdb ? undefined : { '--alias:@duckdb/node-api': join(props.projectRoot, 'lib', 'bundling', 'duckdb-not-packaged.ts') },
-        environment: duckdb ? { npm_config_cpu: 'arm64', npm_config_os: 'linux', npm_config_libc: 'glibc' } : undefined,
-        // The steps read their SQL from .sql files at run time (lambdas/sql/files.ts looks in ./sql).
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [`cp -r "${inputDir}/lambdas/sql" "${outputDir}/sql"`],
-        },
-      },
+      bundling: stepBundling(props.projectRoot, duckdb),
     });
     this.grant(fn, access, props);
     return fn;
@@ -230,7 +221,8 @@ export class Pipeline extends Construct {
     if (access.includes('warehouse')) {
       env.REDSHIFT_WORKGROUP = warehouse.workgroupName;
       env.REDSHIFT_DATABASE = warehouse.databaseName;
-      env.REDSHIFT_SECRET_ARN = warehouse.adminSecretArn;
+      // No REDSHIFT_SECRET_ARN: the Data API signs in as this function's role (database user
+      // IAMR:<role name>, granted gridlake_etl by the schema custom resource), never as the admin.
       // Only the load COPYs; the others never need the role.
       if (access.includes('curated:read')) env.COPY_ROLE_ARN = warehouse.copyRole.roleArn;
     }

@@ -1,7 +1,7 @@
 /**
  * The warehouse: Redshift Serverless namespace + workgroup. The admin credentials are generated in
- * Secrets Manager (JSON `username`/`password`, the shape the Data API reads); the pipeline reaches
- * the database through the Data API with that secret. (Redshift's own `manageAdminPassword` secret
+ * Secrets Manager (JSON `username`/`password`, the shape the Data API reads); only the schema custom
+ * resource signs in with it, the pipeline's functions sign in as their own IAM roles. (Redshift's own `manageAdminPassword` secret
  * is not used: CloudFormation exposes no attribute for its ARN.) Redshift reads Parquet for COPY through its own role that can
  * read the curated bucket and nothing else. A daily RPU-hours usage limit (no CloudFormation type
  * exists for it) is created with a custom resource calling CreateUsageLimit.
@@ -13,8 +13,10 @@
  * three Availability Zones
  * (https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-usage-considerations.html).
  *
- * Tables are created by the pipeline's steps on first use (idempotent DDL derived from the dataset
- * declarations in lambdas/datasets/, with their DISTKEY/SORTKEY), not by the stack.
+ * Tables (DDL derived from the dataset declarations in lambdas/datasets/), migrations and the
+ * database roles are created at deploy time by the schema custom
+ * resource (lib/warehouse-schema.ts), as the admin; the pipeline's functions sign in as their own
+ * IAM roles and never read the admin secret.
  */
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -59,7 +61,7 @@ export class Warehouse extends Construct {
   readonly copyRole: iam.Role;
   readonly databaseName: string;
   readonly workgroupName: string;
-  /** Admin credentials (username/password) the Data API uses. */
+  /** Admin credentials (username/password): read only by the schema custom resource. */
   readonly adminSecret: secretsmanager.Secret;
   readonly adminSecretArn: string;
   readonly workgroupArn: string;
@@ -84,7 +86,7 @@ export class Warehouse extends Construct {
     );
 
     this.adminSecret = new secretsmanager.Secret(this, 'AdminSecret', {
-      description: `gridlake: Redshift Serverless admin credentials (${props.name}); used by the pipeline through the Data API`,
+      description: `gridlake: Redshift Serverless admin credentials (${props.name}); used by the schema migrations at deploy time`,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ username: ADMIN_USER }),
         generateStringKey: 'password',
@@ -135,8 +137,29 @@ export class Warehouse extends Construct {
     this.addUsageLimit(props.dailyRpuHoursLimit ?? 16, props.usageLimitBreachAction ?? 'emit-metric');
   }
 
-  /** Lets `grantee` run SQL through the Data API as the admin user and read its results. */
+  /**
+   * Lets `grantee` run SQL through the Data API as ITSELF: with the workgroup name and no SecretArn
+   * the Data API calls redshift-serverless:GetCredentials with the caller's credentials, and the
+   * database user is `IAMR:<role name>` (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html).
+   * What that user may do inside the database is granted by the schema custom resource
+   * (lib/warehouse-schema.ts: the gridlake_etl role), not by IAM.
+   */
   grantDataAccess(grantee: iam.IGrantable): void {
+    this.grantStatements(grantee);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['redshift-serverless:GetCredentials'], resources: [this.workgroupArn] }),
+    );
+  }
+
+  /** Lets `grantee` run SQL through the Data API as the admin user (the schema custom resource only). */
+  grantAdminDataAccess(grantee: iam.IGrantable): void {
+    this.grantStatements(grantee);
+    // The Data API reads SecretArn with the caller's credentials.
+    this.adminSecret.grantRead(grantee);
+  }
+
+  /** Data API statements on the workgroup, in sessions and on statement ids the caller owns. */
+  private grantStatements(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement'],
@@ -162,7 +185,6 @@ export class Warehouse extends Construct {
         conditions: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
       }),
     );
-    this.adminSecret.grantRead(grantee);
   }
 
   private addUsageLimit(amount: number, breachAction: string): void {

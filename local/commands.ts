@@ -27,6 +27,7 @@ export async function runCommand(o: Common & { input: Record<string, unknown> })
   let result: Awaited<ReturnType<typeof runLocalWorkflow>>;
   try {
     result = await runLocalWorkflow({ dataDir: o.dataDir, input: o.input, config: o.config, onEvent: progressPrinter() });
+    if (result.schema?.applied.length) console.log(`  warehouse schema: applied ${result.schema.applied.join(', ')} before the run`);
     const plan = (result.output as { plan?: PlanOutput } | undefined)?.plan;
     if (result.status === 'SUCCEEDED' && plan) await printReconciliation(o, plan.runs.map((r) => r.runId));
   } finally {

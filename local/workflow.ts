@@ -22,6 +22,8 @@ import {
   withTaskTimeout,
   type StepFunctionsQuotas,
 } from './quotas';
+import type { MigrationReport } from '../lambdas/schema/migration-runner';
+import { migrateLocalWarehouse } from './migrate';
 
 export const ROOT = resolve(__dirname, '..');
 export const ASL_PATH = join(ROOT, 'statemachines', 'etl.asl.json');
@@ -65,6 +67,8 @@ export interface LocalRunResult {
   historyEvents: number;
   /** The largest state input or output seen, in bytes (against the 256 KB quota). */
   largestPayloadBytes: number;
+  /** What the schema migration before the run did (absent if it failed). */
+  schema?: MigrationReport;
 }
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -144,6 +148,13 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   process.env.GRIDLAKE_MODE = 'local';
   process.env.GRIDLAKE_DATA_DIR = resolve(options.dataDir);
   process.env.GRIDLAKE_CONFIG = JSON.stringify(options.config ?? {});
+  // DDL once, before any step (as the deploy's custom resource does in the cloud): local/migrate.ts.
+  let schema: MigrationReport;
+  try {
+    schema = await migrateLocalWarehouse(options.dataDir, process.env.GRIDLAKE_CONFIG);
+  } catch (e) {
+    return { status: 'FAILED', error: `warehouse schema: ${(e as Error).message}`, seconds: 0, historyEvents: 0, largestPayloadBytes: 0 };
+  }
 
   // Fill the ${…} substitutions as Step Functions does with DefinitionSubstitutions; the Task
   // states are then overridden by the local handlers, so these ARNs are never called.
@@ -170,6 +181,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
     seconds: (Date.now() - started) / 1000,
     historyEvents: history.events,
     largestPayloadBytes,
+    schema,
     ...extra,
   });
 

@@ -2,8 +2,10 @@
  * Changes to the shape of tables that already exist. CREATE TABLE IF NOT EXISTS (lambdas/sql/tables)
  * builds a new warehouse in the current shape, but leaves an existing table as it was: every rename
  * or added column is therefore also a migration here, with its SQL in lambdas/sql/migrations/ and
- * an entry in docs/DEPLOY.md ("Migrations"). A migration applies only while the old shape is there,
- * so applying them all on every start is idempotent and needs no version table.
+ * an entry in docs/DEPLOY.md ("Migrations"). The migration runner (lambdas/schema/migration-runner.ts)
+ * applies each once per warehouse — at deploy in the cloud, before the run locally — and records it
+ * in schema_migrations; one whose old shape is not there (a warehouse created after the change) is
+ * recorded as not needed.
  */
 export interface Migration {
   /** The file lambdas/sql/migrations/<id>.sql. */

@@ -25,7 +25,6 @@ import type { SourceModule } from '../sources/source';
 import { sqlFile } from '../sql/files';
 import { scriptStatements } from '../sql/script';
 import type { StepPorts } from './ports';
-import { ensureSchema } from '../sql/schema';
 import { causeText } from './step-error';
 
 /**
@@ -75,7 +74,6 @@ interface SourceTally {
 
 export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOutput> {
   const input: LoadInput = parseInput(LoadInputSchema, rawInput, 'load');
-  await ensureSchema(ports.warehouse);
   const all = input.transformed.flat();
   const rejected = all.filter((t): t is RejectedBatch => 'rejected' in t);
   const transformed = all.filter((t): t is TransformOutput => !('rejected' in t));

@@ -11,7 +11,6 @@
 import { FailureInputSchema, parseInput, type DateRun } from '../contract/manifests';
 import type { BatchItem } from '../ports/warehouse';
 import { sqlFile } from '../sql/files';
-import { ensureSchema } from '../sql/schema';
 import type { StepPorts } from './ports';
 import { describeError } from './step-error';
 
@@ -51,7 +50,6 @@ export async function notifyFailure(rawInput: unknown, ports: StepPorts): Promis
   const finishedAt = ports.clock.now().toISOString();
   const runs = input.plan?.runs ?? [];
   if (runs.length > 0) {
-    await ensureSchema(ports.warehouse);
     await ports.warehouse.transaction(failedExecutionStatements(runs, input.plan!.startedAt, finishedAt, error));
   }
   const dates = runs.map((r) => r.date);

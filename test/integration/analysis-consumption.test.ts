@@ -15,7 +15,7 @@ import { fixedClock } from '../../lambdas/ports/clock';
 import { DuckDbWarehouse } from '../../lambdas/ports/duckdb-warehouse';
 import { LocalFolderStore } from '../../lambdas/ports/local-folder-store';
 import { multiRowInserts } from '../../lambdas/sql/analysis/multi-row-insert';
-import { ensureSchema } from '../../lambdas/sql/schema';
+import { migrateWarehouse } from '../../lambdas/schema/warehouse-schema';
 import { consumptionAnalysis, PROFILE_DAYS } from '../../lambdas/steps/analyze/consumption';
 import { pseudonymise } from '../../lambdas/steps/analyze/pseudonym';
 import { silentLog, type StepPorts } from '../../lambdas/steps/ports';
@@ -55,7 +55,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gridlake-consumption-'));
   const lake = new LocalFolderStore(join(dir, 'lake'));
   warehouse = await DuckDbWarehouse.open(join(dir, 'warehouse.duckdb'), { store: lake });
-  await ensureSchema(warehouse);
+  await migrateWarehouse(warehouse);
   ports = {
     config: parseConfig({ analysis: { historyDays: 20 } }),
     lake,

@@ -14,7 +14,7 @@ import { LocalFolderStore } from '../../lambdas/ports/local-folder-store';
 import type { Notification, Notifier } from '../../lambdas/ports/notifier';
 import { simulatePrices } from '../../lambdas/sources/market/simulator';
 import { simulateDay, simulateFleet, type FaultLabel } from '../../lambdas/sources/meter-simulator/simulate';
-import { ensureSchema } from '../../lambdas/sql/schema';
+import { migrateWarehouse } from '../../lambdas/schema/warehouse-schema';
 import { silentLog, type StepPorts } from '../../lambdas/steps/ports';
 import { addDays } from '../../lambdas/steps/analyze/window';
 import { runIdFor } from '../../lambdas/steps/plan';
@@ -54,7 +54,7 @@ export async function openFixture(o: FixtureOptions): Promise<Fixture> {
   const config = parseConfig({ simulator: { meters: o.meters }, market: { symbols: o.symbols ?? ['SPY', 'NG=F'] }, ...o.config });
   const lake = new LocalFolderStore(join(dir, 'lake'));
   const warehouse = await DuckDbWarehouse.open(join(dir, 'warehouse.duckdb'), { store: lake });
-  await ensureSchema(warehouse);
+  await migrateWarehouse(warehouse);
   const notifier = new RecordingNotifier();
   const ports: StepPorts = {
     config,

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../lambdas/ports/duckdb-warehouse';
 import { MIGRATIONS } from '../../lambdas/sql/migrations';
 import { sqlFile } from '../../lambdas/sql/files';
-import { ensureSchema, migrate } from '../../lambdas/sql/schema';
+import { migrateWarehouse } from '../../lambdas/schema/warehouse-schema';
 
 const dir = mkdtempSync(join(tmpdir(), 'gridlake-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,20 +34,21 @@ describe('warehouse migrations', () => {
     await old.close();
 
     const reopened = await DuckDbWarehouse.open(file);
-    await ensureSchema(reopened);
+    expect((await migrateWarehouse(reopened)).applied).toEqual(['000_tables', '001_market_prices_open_price']);
     expect(await columns(reopened, 'market_prices')).toEqual([
       'symbol', 'trade_date', 'open_price', 'high', 'low', 'close', 'adj_close', 'volume', 'source', 'run_id',
     ]);
     expect(await reopened.query({ name: 'row', sql: 'SELECT symbol, open_price FROM market_prices' })).toEqual([{ symbol: 'SPY', open_price: 470.5 }]);
-    expect(await migrate(reopened), 'a second pass finds nothing to do').toEqual([]);
+    expect((await migrateWarehouse(reopened)).applied, 'a second pass finds nothing to do').toEqual([]);
     await reopened.close();
   });
 
   it('a new warehouse is created in the current shape and needs no migration', async () => {
     const fresh = await DuckDbWarehouse.open(':memory:');
-    await ensureSchema(fresh);
+    const report = await migrateWarehouse(fresh);
+    expect(report.steps).toContainEqual({ id: '001_market_prices_open_price', outcome: 'not-needed' });
     expect(await columns(fresh, 'market_prices')).toContain('open_price');
-    expect(await migrate(fresh)).toEqual([]);
+    expect((await migrateWarehouse(fresh)).applied).toEqual([]);
     await fresh.close();
   });
 

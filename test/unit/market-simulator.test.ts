@@ -13,6 +13,7 @@ import { BASE_DATE, simulatePrices, simulatorParams } from '../../lambdas/source
 import { createMarketSource, marketSource } from '../../lambdas/sources/market/source';
 import { SOURCES, sourceModule } from '../../lambdas/sources/registry';
 import { rawPrefix } from '../../lambdas/sources/source';
+import { migrateWarehouse } from '../../lambdas/schema/warehouse-schema';
 import { silentLog, type StepPorts } from '../../lambdas/steps/ports';
 
 const dirs: string[] = [];
@@ -130,6 +131,8 @@ describe('marketSource.collect', () => {
   const memory = async () => {
     const w = await DuckDbWarehouse.open(':memory:');
     warehouses.push(w);
+    // The tables exist before any step runs (the deploy's or the local run's migration).
+    await migrateWarehouse(w);
     return w;
   };
 

@@ -8,7 +8,6 @@ import type { StepPorts } from '../../steps/ports';
 import { encodeJsonlGz } from '../jsonl-gz';
 import { rawPrefix, type SourceModule } from '../source';
 import type { PriceBar, PriceProvider } from './provider';
-import { ensureSchema } from '../../sql/schema';
 import { createHttpPriceProvider } from './http-provider';
 import { simulatorProvider } from './simulator';
 import { incrementalRange, readWatermarks } from './watermark';
@@ -61,8 +60,6 @@ function defaultHttpProvider(ports: StepPorts): PriceProvider {
 async function rangesFor(date: string, ports: StepPorts, deps: MarketSourceDeps): Promise<Map<string, { from: string; to: string }>> {
   const { symbols } = ports.config.market;
   const ranges = new Map(symbols.map((s) => [s, { from: date, to: date }]));
-  // The first run may come before any load created the tables.
-  await ensureSchema(ports.warehouse);
   const watermarks = await readWatermarks(ports.warehouse, symbols);
   for (const symbol of symbols) {
     const range = incrementalRange(watermarks.get(symbol) ?? null, date, deps.backfillDays ?? ports.config.market.backfillDays);

@@ -8,7 +8,6 @@ import { CONTRACT_VERSION, RESULT_FILES, type Manifest } from '../../contract/re
 import { listKeys } from '../../ports/object-store';
 import type { StepPorts } from '../ports';
 import { sqlFile } from '../../sql/files';
-import { ensureSchema } from '../../sql/schema';
 import type { Analysis } from './analysis';
 import { alertsAnalysis } from './alerts';
 import { anomaliesAnalysis } from './anomalies';
@@ -43,7 +42,6 @@ const WRITES_IN_FLIGHT = 16;
 
 export async function analyze(rawInput: unknown, ports: StepPorts, analyses: Analysis[] = ANALYSES): Promise<AnalyzeOutput> {
   const input = parseInput(AnalyzeInputSchema, rawInput, 'analyze');
-  await ensureSchema(ports.warehouse);
   const from = input.fromDate && input.fromDate < input.date ? input.fromDate : input.date;
   const [newest] = await ports.warehouse.query({ name: 'newest_data_day', sql: sqlFile('results/newest_data_day.sql') });
   const asOfDay = typeof newest?.day === 'string' ? newest.day.slice(0, 10) : input.date;

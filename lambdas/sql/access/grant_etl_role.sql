@@ -1,0 +1,1 @@
+GRANT ROLE gridlake_etl TO "IAMR:{iam_role}";

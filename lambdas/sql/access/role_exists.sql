@@ -1,0 +1,1 @@
+SELECT COUNT(*) AS n FROM svv_roles WHERE role_name = :role_name;

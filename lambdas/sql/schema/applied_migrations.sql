@@ -1,0 +1,1 @@
+SELECT id, checksum, outcome FROM schema_migrations ORDER BY id;
