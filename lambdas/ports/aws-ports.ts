@@ -13,7 +13,7 @@
  *   QUARANTINE_BUCKET                 quarantine/
  *   RESULTS_BUCKET                    results/
  *   SITE_BUCKET                       the dashboard bucket (publish writes data/*.json)
- *   REDSHIFT_WORKGROUP, REDSHIFT_DATABASE, REDSHIFT_SECRET_ARN (optional: IAM auth without it)
+ *   REDSHIFT_WORKGROUP, REDSHIFT_DATABASE  the Data API signs in as this function's IAM role (no secret)
  *   COPY_ROLE_ARN                     the role Redshift assumes for COPY
  *   ALERT_TOPIC_ARN                   SNS topic for alerts and failures
  *   SLACK_WEBHOOK_SECRET_ARN          optional: a secret holding a Slack incoming-webhook URL
@@ -145,7 +145,8 @@ export async function createAwsPorts(env: Env, clients: AwsClients = {}, warn: (
           client: clients.redshiftData ?? new RedshiftDataClient({}),
           workgroupName: env.REDSHIFT_WORKGROUP,
           database: env.REDSHIFT_DATABASE,
-          secretArn: env.REDSHIFT_SECRET_ARN || undefined,
+          // No SecretArn: temporary credentials for this function's role, database user IAMR:<role>
+          // with the gridlake_etl role (lambdas/schema/access.ts). The admin secret is not readable here.
           copyRoleArn: env.COPY_ROLE_ARN || undefined,
           lake,
         })

@@ -9,7 +9,7 @@
  * those, lib/pipeline.ts), so a declaration means the same thing in every stage. Sources:
  *   S3 actions per API:  https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
  *   Data API and IAM:    https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-iam.html,
- *                        https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html (GetSecretValue)
+ *                        https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html (GetCredentials, GetSecretValue)
  *   SNS with SSE-KMS:    https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
  *   Service Authorization Reference (resource types, condition keys): https://docs.aws.amazon.com/service-authorization/latest/reference/
  *
@@ -86,20 +86,36 @@ export function objectStoreCalls(store: 'lake' | 'site', operation: ObjectStoreO
   }
 }
 
-/** What every Data API statement needs besides starting it: polling, cancel on deadline, the admin secret. */
-function statementFollowUps(withResult: boolean): IamCall[] {
+/**
+ * How a warehouse signs in to the Data API. The pipeline's functions pass no SecretArn: the Data API
+ * gets temporary credentials for the caller's role (redshift-serverless:GetCredentials on the
+ * workgroup) and the database user is `IAMR:<role name>`
+ * (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html). Only the schema custom
+ * resource (lambdas/handlers/schema-migrations.ts) signs in as the admin, whose secret the Data API
+ * reads with the caller's credentials.
+ */
+export type WarehouseAuth = { type: 'iam-role' } | { type: 'secret'; variable: string };
+export const PIPELINE_AUTH: WarehouseAuth = { type: 'iam-role' };
+
+function authCall(auth: WarehouseAuth): IamCall {
+  return auth.type === 'iam-role'
+    ? { action: 'redshift-serverless:GetCredentials', resource: { type: 'workgroup' }, request: 'Data API temporary credentials (no SecretArn)' }
+    : { action: 'secretsmanager:GetSecretValue', resource: { type: 'secret', variable: auth.variable }, request: 'Data API reading SecretArn' };
+}
+
+/** What every Data API statement needs besides starting it: polling, cancel on deadline, signing in. */
+function statementFollowUps(withResult: boolean, auth: WarehouseAuth): IamCall[] {
   return [
     { action: 'redshift-data:DescribeStatement', resource: { type: 'statement' }, request: 'DescribeStatement (polling)' },
     ...(withResult ? [{ action: 'redshift-data:GetStatementResult', resource: { type: 'statement' } as IamResource, request: 'GetStatementResult' }] : []),
     { action: 'redshift-data:CancelStatement', resource: { type: 'statement' }, request: 'CancelStatement (deadline)' },
-    // The Data API reads the secret with the caller's credentials.
-    { action: 'secretsmanager:GetSecretValue', resource: { type: 'secret', variable: 'REDSHIFT_SECRET_ARN' }, request: 'Data API reading SecretArn' },
+    authCall(auth),
   ];
 }
 
 /** RedshiftDataWarehouse.query / execute (redshift-data-warehouse.ts): one ExecuteStatement on the workgroup. */
-export function warehouseStatementCalls(operation: 'query' | 'execute'): IamCall[] {
-  return [{ action: 'redshift-data:ExecuteStatement', resource: { type: 'workgroup' }, request: 'ExecuteStatement' }, ...statementFollowUps(operation === 'query')];
+export function warehouseStatementCalls(operation: 'query' | 'execute', auth: WarehouseAuth = PIPELINE_AUTH): IamCall[] {
+  return [{ action: 'redshift-data:ExecuteStatement', resource: { type: 'workgroup' }, request: 'ExecuteStatement' }, ...statementFollowUps(operation === 'query', auth)];
 }
 
 /**
@@ -107,7 +123,7 @@ export function warehouseStatementCalls(operation: 'query' | 'execute'): IamCall
  * the items, COMMIT or ROLLBACK by SessionId), chosen by the adapter's own dataApiTransactionMode.
  * COPY items also list the Parquet keys and write a manifest into the lake (curated/_manifests/).
  */
-export function warehouseTransactionCalls(items: BatchItem[]): IamCall[] {
+export function warehouseTransactionCalls(items: BatchItem[], auth: WarehouseAuth = PIPELINE_AUTH): IamCall[] {
   // As the adapter prepares them: a COPY of no keys is skipped, a COPY has no parameters.
   const prepared = items.flatMap<{ parameters: readonly unknown[]; check?: string }>((item) =>
     isCopy(item) ? (item.copyParquet.keys.length ? [{ parameters: [] }] : []) : [{ ...bindParameters(item), check: item.failIfRows }],
@@ -120,7 +136,7 @@ export function warehouseTransactionCalls(items: BatchItem[]): IamCall[] {
           { action: 'redshift-data:ExecuteStatement', resource: { type: 'workgroup' }, request: 'ExecuteStatement BEGIN (opens the session)' },
           { action: 'redshift-data:ExecuteStatement', resource: { type: 'session' }, request: 'ExecuteStatement by SessionId (items, COMMIT, ROLLBACK)' },
         ];
-  calls.push(...statementFollowUps(true));
+  calls.push(...statementFollowUps(true, auth));
   for (const item of items) {
     if (!isCopy(item)) continue;
     for (const key of item.copyParquet.keys) calls.push(...objectStoreCalls('lake', 'list', key));

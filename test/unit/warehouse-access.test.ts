@@ -1,0 +1,84 @@
+/**
+ * The database roles and grants (lambdas/schema/access.ts): every statement it can generate parses
+ * in sqlfluff's redshift dialect (the real grammar, not a regex), role names are allow-listed before
+ * they are spliced into a quoted identifier, and creation is guarded by what the catalog says exists
+ * (Redshift has no CREATE ROLE / CREATE USER IF NOT EXISTS:
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_ROLE.html,
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_USER.html).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accessStatements, ANALYST_ROLE, ETL_ROLE, iamRoleUser, IdentifierError, type AccessState } from '../../lambdas/schema/access';
+import { sqlFile, sqlFolder } from '../../lambdas/sql/files';
+
+const EMPTY: AccessState = { roles: new Set(), users: new Set(), userRoles: new Set() };
+// Role names as CloudFormation generates them (stack-construct-hash), with the characters IAM allows.
+const ROLES = ['GridlakeDev-PipelineLoadServiceRoleA1B2C3D4-xYz09', 'gridlake+etl=a,b.c@d_e-f'];
+const SPEC = { database: 'gridlake', etlIamRoles: ROLES };
+
+/** sqlfluff's parse errors per text (redshift dialect, `:name` placeholders as bound values). */
+function redshiftParseErrors(texts: Array<{ label: string; sql: string }>): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'gridlake-access-sqlfluff-'));
+  try {
+    const params = new Set(texts.flatMap((t) => [...t.sql.matchAll(/(?<![:\w]):(\w+)/g)].map((m) => m[1]!)));
+    const config = ['[sqlfluff]', 'dialect = redshift', 'templater = placeholder', '[sqlfluff:templater:placeholder]', 'param_style = colon', ...[...params].map((p) => `${p} = 'p'`)];
+    writeFileSync(join(dir, '.sqlfluff'), config.join('\n') + '\n');
+    texts.forEach((t, i) => writeFileSync(join(dir, `s${i}.sql`), t.sql));
+    const run = spawnSync('sqlfluff', ['lint', '--rules', 'L001', '--format', 'json', '--nocolor', '.'], { cwd: dir, encoding: 'utf8' });
+    if (run.error) throw new Error(`sqlfluff is not installed (apt-get install -y sqlfluff): ${run.error.message}`);
+    const report = JSON.parse(run.stdout) as Array<{ filepath: string; violations: Array<{ code: string; description: string; line_no: number }> }>;
+    return report.flatMap((f) =>
+      f.violations
+        .filter((v) => ['PRS', 'TMP', 'LXR'].includes(v.code))
+        .map((v) => `${texts[Number(/s(\d+)\.sql$/.exec(f.filepath)![1])]!.label}:${v.line_no}: ${v.description}`),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('accessStatements', () => {
+  it('on a new warehouse: creates both roles, grants them, and creates and grants each function role’s IAMR user', () => {
+    const names = accessStatements(SPEC, EMPTY).map((s) => s.name);
+    expect(names.slice(0, 2)).toEqual(['access_create_etl_role', 'access_create_analyst_role']);
+    for (const role of ROLES) expect(names).toEqual(expect.arrayContaining([`access_create_user_${role}`, `access_grant_etl_${role}`]));
+    const sql = accessStatements(SPEC, EMPTY).map((s) => s.sql).join('\n');
+    expect(sql).toContain(`CREATE USER "IAMR:${ROLES[0]}" PASSWORD DISABLE;`);
+    expect(sql).toContain(`GRANT ROLE gridlake_etl TO "IAMR:${ROLES[1]}";`);
+    expect(sql).toContain('GRANT TEMP ON DATABASE "gridlake" TO ROLE gridlake_etl;');
+    expect(sql).not.toMatch(/\{\w+\}/);
+  });
+
+  it('creates nothing that exists, and re-issues the object grants (ALL TABLES = the tables of now)', () => {
+    const user = iamRoleUser(ROLES[0]!);
+    const state: AccessState = { roles: new Set([ETL_ROLE, ANALYST_ROLE]), users: new Set([user]), userRoles: new Set([`${user}\u0000${ETL_ROLE}`]) };
+    const names = accessStatements(SPEC, state).map((s) => s.name);
+    expect(names).not.toContain('access_create_etl_role');
+    expect(names).not.toContain(`access_create_user_${ROLES[0]}`);
+    expect(names).not.toContain(`access_grant_etl_${ROLES[0]}`);
+    expect(names).toEqual(expect.arrayContaining(['access_etl_table_dml', 'access_analyst_table_select', `access_create_user_${ROLES[1]}`]));
+  });
+
+  it('every statement parses in sqlfluff’s redshift dialect, and so does every template file', () => {
+    const generated = accessStatements(SPEC, EMPTY).map((s) => ({ label: s.name, sql: s.sql }));
+    const files = sqlFolder('access').map((f) => ({ label: `lambdas/sql/access/${f}.sql`, sql: sqlFile(`access/${f}.sql`) }));
+    const schema = sqlFolder('schema').map((f) => ({ label: `lambdas/sql/schema/${f}.sql`, sql: sqlFile(`schema/${f}.sql`) }));
+    expect(generated.length).toBeGreaterThan(10);
+    expect(redshiftParseErrors([...generated, ...files, ...schema])).toEqual([]);
+  });
+
+  it('the grammar check is real: an unquoted IAMR user is refused', () => {
+    expect(redshiftParseErrors([{ label: 'unquoted', sql: 'GRANT ROLE gridlake_etl TO IAMR:some-role;\n' }])).not.toEqual([]);
+  });
+
+  it('rejects a role name that is not an IAM role name before it reaches SQL, naming it', () => {
+    for (const bad of ['x"; DROP TABLE meters; --', 'arn:aws:iam::123456789012:role/x', 'has space', '', 'a'.repeat(65), 'quote"inside']) {
+      expect(() => accessStatements({ ...SPEC, etlIamRoles: [bad] }, EMPTY), bad).toThrow(IdentifierError);
+    }
+    expect(() => iamRoleUser('x"y')).toThrow(/not an IAM role name/);
+    expect(() => accessStatements({ ...SPEC, database: 'grid"lake' }, EMPTY)).toThrow(IdentifierError);
+  });
+});
