@@ -379,6 +379,67 @@ describe('Data API sessions', () => {
   });
 });
 
+describe('warehouse schema and database users (DDL once, least privilege inside the warehouse)', () => {
+  const schemaId = () => logicalId(stack.schema.resource);
+  const TemplateTarget = (v: any): string => (v['Fn::GetAtt'] ? v['Fn::GetAtt'][0] : v.Ref);
+  const roleOf = (fn: { role?: unknown }) => stack.getLogicalId((fn.role as any).node.defaultChild);
+  /** Every policy statement, with the role it is attached to. */
+  const allStatements = () =>
+    ofType('AWS::IAM::Policy').flatMap(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as any[]).map((s) => ({ s, roles: (p.Properties.Roles as Array<{ Ref: string }>).map((r) => r.Ref) })),
+    );
+
+  it('is one custom resource, after the workgroup, given the admin secret, the database and every warehouse function role', () => {
+    const [id, schema] = ofType('Custom::GridlakeSchema')[0]!;
+    expect(ofType('Custom::GridlakeSchema')).toHaveLength(1);
+    expect(id).toBe(schemaId());
+    expect(schema.DependsOn).toEqual(expect.arrayContaining([logicalId(stack.warehouse.workgroup)]));
+    const props = schema.Properties;
+    expect(props.WorkgroupName).toBe('gridlake-dev');
+    expect(props.Database).toBe('gridlake');
+    expect(props.AdminSecretArn).toEqual({ Ref: logicalId(stack.warehouse.adminSecret) });
+    expect(props.SchemaVersion).toMatch(/^[0-9a-f]{32}$/);
+    const warehouseSteps = Object.entries(STEP_ACCESS).filter(([, spec]) => spec.access.includes('warehouse')).map(([name]) => name);
+    expect(warehouseSteps.sort()).toEqual(['analyze', 'collect', 'load', 'notify-failure']);
+    // Role names (Ref of each role), known at deploy time: each becomes the database user IAMR:<name>.
+    expect(props.EtlRoleNames).toEqual(expect.arrayContaining(warehouseSteps.map((name) => ({ Ref: roleOf(stack.pipeline.functions[name]!) }))));
+    expect(props.EtlRoleNames).toHaveLength(warehouseSteps.length);
+    // The service token is the provider framework, whose onEvent handler is the migration function.
+    const framework = TemplateTarget(props.ServiceToken);
+    expect(resources[framework]!.Properties.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual({ 'Fn::GetAtt': [logicalId(stack.schema.function), 'Arn'] });
+  });
+
+  it('the first run waits for it: the state machine and the schedule depend on the schema resource', () => {
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    expect(machine.DependsOn).toEqual(expect.arrayContaining([schemaId()]));
+    const [, schedule] = ofType('AWS::Scheduler::Schedule')[0]!;
+    expect(schedule.DependsOn).toEqual(expect.arrayContaining([schemaId()]));
+  });
+
+  it('the warehouse functions sign in as their own role (GetCredentials on the workgroup), never with the admin secret', () => {
+    const workgroupArn = { 'Fn::GetAtt': [logicalId(stack.warehouse.workgroup), 'Workgroup.WorkgroupArn'] };
+    for (const name of ['collect', 'load', 'analyze', 'notify-failure']) {
+      const statements = statementsOf(name);
+      expect(statements.some((s) => actionsOf(s).includes('redshift-serverless:GetCredentials') && JSON.stringify(s.Resource) === JSON.stringify(workgroupArn)), name).toBe(true);
+      expect(JSON.stringify(statements), name).not.toContain(logicalId(stack.warehouse.adminSecret));
+      const env = resources[logicalId(stack.pipeline.functions[name])]!.Properties.Environment.Variables;
+      expect(env.REDSHIFT_SECRET_ARN, name).toBeUndefined();
+    }
+    for (const name of ['plan', 'transform', 'publish']) expect(JSON.stringify(statementsOf(name)), name).not.toContain('redshift');
+  });
+
+  it('the admin secret is read by the migration function only', () => {
+    const secret = logicalId(stack.warehouse.adminSecret);
+    const readers = allStatements()
+      .filter(({ s }) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')) && JSON.stringify(s.Resource).includes(secret))
+      .flatMap(({ roles }) => roles);
+    expect([...new Set(readers)]).toEqual([roleOf(stack.schema.function)]);
+    // Nor does anything else get GetSecretValue on *.
+    const onStar = allStatements().filter(({ s }) => s.Resource === '*' && actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+    expect(onStar).toEqual([]);
+  });
+});
+
 describe('prod stage', () => {
   let prodOut: string;
   let prod: GridlakeStack;
