@@ -29,7 +29,10 @@ import {
   warehouseStatementCalls,
   warehouseTransactionCalls,
   type IamCall,
+  type WarehouseAuth,
 } from '../../lambdas/ports/iam-actions';
+import { DuckDbWarehouse } from '../../lambdas/ports/duckdb-warehouse';
+import { migrateWarehouse } from '../../lambdas/schema/warehouse-schema';
 import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
 import { isCopy } from '../../lambdas/ports/warehouse';
 import { importMeters } from '../../lambdas/sources/meters/index';
@@ -107,7 +110,31 @@ beforeAll(async () => {
     taskOverrides: { ...taskOverrides, Load: () => inState('Load', () => Promise.reject(Object.assign(new Error('injected load failure'), { name: 'InjectedFailure' }))) },
   });
   failedRunStatus = failing.status;
+
+  // The schema custom resource: the real migration runner on a new warehouse (DuckDB standing in for
+  // Redshift; the port operations are what the Data API adapter turns into requests), recorded.
+  const schemaWarehouse = await DuckDbWarehouse.open(':memory:');
+  try {
+    await inState(SCHEMA_STATE, () => migrateWarehouse(recorder.wrapWarehouse(schemaWarehouse)));
+  } finally {
+    await schemaWarehouse.close();
+  }
 }, 240_000);
+
+/** The recorder's label for the schema custom resource's operations (not a Task state). */
+const SCHEMA_STATE = 'Custom::GridlakeSchema';
+/** The schema custom resource signs in with the admin secret of its AdminSecretArn property. */
+const ADMIN_AUTH: WarehouseAuth = { type: 'secret', variable: 'ADMIN_SECRET_ARN' };
+
+/** The migration function behind the schema custom resource's provider, and the environment its calls resolve against. */
+function schemaFunction(): { resourceId: string; framework: TemplateFunction; fn: TemplateFunction; env: Record<string, string> } {
+  const [resourceId, schema] = t.ofType('Custom::GridlakeSchema')[0]!;
+  const framework = functions.find((f) => f.id === TemplateResolver.target(schema.Properties!.ServiceToken))!;
+  const fnId = TemplateResolver.target(t.resources[framework.id]!.Properties!.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN)!;
+  const fn = functions.find((f) => f.id === fnId)!;
+  const props = t.value(schema.Properties!);
+  return { resourceId, framework, fn, env: { REDSHIFT_WORKGROUP: props.WorkgroupName, ADMIN_SECRET_ARN: props.AdminSecretArn } };
+}
 
 afterAll(async () => {
   if (dataDir) await closeLocalPorts(dataDir);
@@ -238,6 +265,7 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
   it('allows every AWS request each Task function makes, on the real bucket, workgroup, topic and secret of the template', async () => {
     const checks: Check[] = [];
     for (const op of recorder.operations) {
+      if (op.state === SCHEMA_STATE) continue;
       const fn = stateFunction.get(op.state)!;
       for (const call of callsOf(op)) checks.push({ who: `${op.state} (${fn.id})`, call, roleId: fn.roleId, sessionName: fn.name, env: fn.env });
     }
@@ -308,10 +336,61 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     expect(denied([verdict])).toEqual([]);
   });
 
+  it('allows the schema custom resource: the framework invokes the migration function, which runs the migrations and grants as the admin', async () => {
+    const { resourceId, framework, fn, env } = schemaFunction();
+    const ops = recorder.operations.filter((o) => o.state === SCHEMA_STATE);
+    expect(ops.some((o) => o.port === 'warehouse' && o.operation === 'transaction')).toBe(true);
+    const checks: Check[] = ops.flatMap((op) =>
+      (op.port === 'warehouse' ? (op.operation === 'transaction' ? warehouseTransactionCalls(op.items, ADMIN_AUTH) : warehouseStatementCalls(op.operation, ADMIN_AUTH)) : []).map(
+        (call) => ({ who: `${resourceId} (${fn.id})`, call, roleId: fn.roleId, sessionName: fn.name, env }),
+      ),
+    );
+    // lambdas/schema/access.ts reads the catalog (query) and creates and grants (execute): statements
+    // DuckDB cannot run, so declared here rather than recorded.
+    for (const operation of ['query', 'execute'] as const) {
+      for (const call of warehouseStatementCalls(operation, ADMIN_AUTH)) checks.push({ who: `${resourceId} grants (${fn.id})`, call, roleId: fn.roleId, sessionName: fn.name, env });
+    }
+    const verdicts = await Promise.all(distinct(checks).map(evaluate));
+    expect(verdicts.map((v) => v.action)).toEqual(expect.arrayContaining(['redshift-data:ExecuteStatement', 'secretsmanager:GetSecretValue', 'redshift-data:GetStatementResult']));
+    expect(denied(verdicts)).toEqual([]);
+
+    const invoke = await simulate({
+      action: 'lambda:InvokeFunction',
+      resource: t.getAtt(fn.id, 'Arn'),
+      principalArn: t.getAtt(framework.roleId, 'Arn'),
+      context: { 'aws:SecureTransport': 'true', 'aws:PrincipalAccount': ACCOUNT },
+      identityPolicies: t.rolePolicies(framework.roleId),
+    });
+    expect(invoke).toEqual({ result: 'Allowed' });
+  });
+
+  it('the pipeline functions sign in with GetCredentials and can NOT read the admin secret', async () => {
+    const { env } = schemaFunction();
+    const verdicts = await Promise.all(
+      ['CollectSource', 'Load', 'Analyze', 'NotifyFailure'].map((state) => {
+        const fn = stateFunction.get(state)!;
+        const call: IamCall = { action: 'secretsmanager:GetSecretValue', resource: { type: 'secret', variable: 'ADMIN_SECRET_ARN' }, request: 'admin secret' };
+        return evaluate({ who: state, call, roleId: fn.roleId, sessionName: fn.name, env: { ...fn.env, ADMIN_SECRET_ARN: env.ADMIN_SECRET_ARN! } });
+      }),
+    );
+    expect(verdicts.map((v) => v.result)).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+    const load = stateFunction.get('Load')!;
+    const getCredentials = await evaluate({
+      who: 'Load',
+      call: warehouseStatementCalls('execute').find((c) => c.action === 'redshift-serverless:GetCredentials')!,
+      roleId: load.roleId,
+      sessionName: load.name,
+      env: load.env,
+    });
+    expect(getCredentials.result).toBe('Allowed');
+  });
+
   it('knows every function of the template: a Task function, a custom-resource handler, or one with no grants of its own', () => {
     const tasks = new Set([...stateFunction.values()].map((f) => f.id));
     for (const fn of edgeFunctions()) tasks.add(fn.id); // its one call is simulated above
     const handlers = new Set(Object.values(t.resources).flatMap((r) => (r.Type.startsWith('Custom::') ? [TemplateResolver.target(r.Properties?.ServiceToken)] : [])));
+    // The schema provider's onEvent function: its calls are simulated above.
+    handlers.add(schemaFunction().fn.id);
     const unknown = functions.filter((fn) => !tasks.has(fn.id) && !handlers.has(fn.id) && t.rolePolicies(fn.roleId).some((p) => p.policy.Statement.length > 0));
     // A new function with grants needs its calls declared here (as the Task functions' are), or its grants are unproven.
     expect(unknown.map((f) => f.id), 'declare the AWS calls of these functions in test/iam/iam-simulation.test.ts').toEqual([]);

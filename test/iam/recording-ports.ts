@@ -59,6 +59,11 @@ export class PortRecorder {
     };
   }
 
+  /** A recording warehouse on its own (the schema custom resource has no other ports). */
+  wrapWarehouse(inner: Warehouse): Warehouse {
+    return this.warehouse(inner);
+  }
+
   private warehouse(inner: Warehouse): Warehouse {
     const wrapped: Warehouse = {
       query: (statement) => (this.record({ port: 'warehouse', operation: 'query', name: statement.name }), inner.query(statement)),
