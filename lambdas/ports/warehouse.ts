@@ -91,7 +91,8 @@ export function assertIdentifier(name: string, allowed?: readonly string[]): str
 }
 
 /**
- * Finds `:name` placeholders (not `::type` casts, not inside quoted strings) in order of appearance.
+ * Finds `:name` placeholders (not `::type` casts, not inside quoted strings or quoted identifiers) in
+ * order of appearance.
  * Adapters use it to translate to their driver's style ($name for DuckDB, $1 for Postgres).
  */
 export function rewriteNamedParams(sql: string, replace: (name: string) => string): string {
@@ -99,8 +100,9 @@ export function rewriteNamedParams(sql: string, replace: (name: string) => strin
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i]!;
-    if (ch === "'") {
-      const end = sql.indexOf("'", i + 1);
+    // A quoted string or a quoted identifier ("IAMR:<role>", a database user) is never a parameter.
+    if (ch === "'" || ch === '"') {
+      const end = sql.indexOf(ch, i + 1);
       const stop = end === -1 ? sql.length : end + 1;
       out += sql.slice(i, stop);
       i = stop;

@@ -6,39 +6,15 @@
  * https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_ROLE.html,
  * https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_USER.html).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { accessStatements, ANALYST_ROLE, ETL_ROLE, iamRoleUser, IdentifierError, type AccessState } from '../../lambdas/schema/access';
 import { sqlFile, sqlFolder } from '../../lambdas/sql/files';
+import { redshiftParseErrors } from './redshift-grammar';
 
 const EMPTY: AccessState = { roles: new Set(), users: new Set(), userRoles: new Set() };
 // Role names as CloudFormation generates them (stack-construct-hash), with the characters IAM allows.
 const ROLES = ['GridlakeDev-PipelineLoadServiceRoleA1B2C3D4-xYz09', 'gridlake+etl=a,b.c@d_e-f'];
 const SPEC = { database: 'gridlake', etlIamRoles: ROLES };
-
-/** sqlfluff's parse errors per text (redshift dialect, `:name` placeholders as bound values). */
-function redshiftParseErrors(texts: Array<{ label: string; sql: string }>): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'gridlake-access-sqlfluff-'));
-  try {
-    const params = new Set(texts.flatMap((t) => [...t.sql.matchAll(/(?<![:\w]):(\w+)/g)].map((m) => m[1]!)));
-    const config = ['[sqlfluff]', 'dialect = redshift', 'templater = placeholder', '[sqlfluff:templater:placeholder]', 'param_style = colon', ...[...params].map((p) => `${p} = 'p'`)];
-    writeFileSync(join(dir, '.sqlfluff'), config.join('\n') + '\n');
-    texts.forEach((t, i) => writeFileSync(join(dir, `s${i}.sql`), t.sql));
-    const run = spawnSync('sqlfluff', ['lint', '--rules', 'L001', '--format', 'json', '--nocolor', '.'], { cwd: dir, encoding: 'utf8' });
-    if (run.error) throw new Error(`sqlfluff is not installed (apt-get install -y sqlfluff): ${run.error.message}`);
-    const report = JSON.parse(run.stdout) as Array<{ filepath: string; violations: Array<{ code: string; description: string; line_no: number }> }>;
-    return report.flatMap((f) =>
-      f.violations
-        .filter((v) => ['PRS', 'TMP', 'LXR'].includes(v.code))
-        .map((v) => `${texts[Number(/s(\d+)\.sql$/.exec(f.filepath)![1])]!.label}:${v.line_no}: ${v.description}`),
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('accessStatements', () => {
   it('on a new warehouse: creates both roles, grants them, and creates and grants each function role’s IAMR user', () => {
