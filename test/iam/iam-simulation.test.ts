@@ -4,7 +4,9 @@
  * operation each Task state makes, lambdas/ports/iam-actions.ts turns each into the AWS requests the
  * cloud adapters send (action + resource), and @cloud-copilot/iam-simulate evaluates every request
  * against the synthesized policies of the function that runs that Task state. The custom resources'
- * SDK calls and the COPY role's reads are simulated too. Every request must be Allowed.
+ * SDK calls, the schema custom resource's migration calls (recorded from the real runner, signed in
+ * as the admin secret) and the COPY role's reads are simulated too. Every request must be Allowed;
+ * the pipeline's functions sign in with GetCredentials and must NOT be able to read the admin secret.
  *
  * What this cannot see: service-side checks that are not IAM (Redshift grants inside the database,
  * KMS grants, SCPs of the target account), and calls made only on paths the run does not take
