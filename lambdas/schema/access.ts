@@ -2,7 +2,8 @@
  * Least privilege inside the warehouse (Redshift only; DuckDB has no users). Two database roles
  * (https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_ROLE.html):
  *   gridlake_etl      SELECT/INSERT/UPDATE/DELETE on the gridlake tables, TEMP on the database: what
- *                     the pipeline's steps do (MERGE, temp staging tables); no DDL, no migration record.
+ *                     the pipeline's steps do (MERGE, temp staging tables); no DDL (CREATE on schema
+ *                     public is revoked from PUBLIC, which has it by default), no migration record.
  *   gridlake_analyst  SELECT on the gridlake tables; granted to analysts by hand (docs/DEPLOY.md).
  *
  * The pipeline's functions reach the database through the Data API with the workgroup name and no
@@ -91,6 +92,7 @@ export function accessStatements(spec: AccessSpec, state: AccessState): Statemen
   if (!state.roles.has(ETL_ROLE)) out.push(template('create_etl_role', {}));
   if (!state.roles.has(ANALYST_ROLE)) out.push(template('create_analyst_role', {}));
   out.push(
+    template('public_schema_no_create', {}),
     template('etl_schema_usage', {}),
     template('etl_table_dml', {}),
     template('etl_keeps_off_migrations', {}),

@@ -81,6 +81,8 @@ describe('Custom::GridlakeSchema handler', () => {
     // Roles, then the users of the pipeline roles and their grants, after the tables (ALL TABLES = these).
     expect(at(/^CREATE ROLE gridlake_etl/m)).toBeGreaterThan(at(/INSERT INTO schema_migrations/));
     expect(at(/GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES/)).toBeGreaterThan(at(/^CREATE ROLE gridlake_etl/m));
+    // No DDL for the pipeline's users: PUBLIC's default CREATE on schema public is taken away.
+    expect(at(/^REVOKE CREATE ON SCHEMA public FROM PUBLIC;/m)).toBeGreaterThan(at(/INSERT INTO schema_migrations/));
     for (const role of ROLES) {
       expect(at(new RegExp(`^CREATE USER "IAMR:${role}" PASSWORD DISABLE;`, 'm')), role).toBeGreaterThan(0);
       expect(at(new RegExp(`^GRANT ROLE gridlake_etl TO "IAMR:${role}";`, 'm')), role).toBeGreaterThan(at(new RegExp(`CREATE USER "IAMR:${role}"`)));
