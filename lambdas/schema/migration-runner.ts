@@ -50,10 +50,38 @@ export class MigrationChangedError extends Error {
   }
 }
 
-/** The checksum of a step: its SQL text, in order (names and comments of the step do not count). */
+/**
+ * The SQL that runs, without what does not: `--` comments dropped and whitespace collapsed (outside
+ * quoted strings and identifiers), so fixing a comment or the layout of a deployed migration does not
+ * make it a "changed" migration.
+ */
+export function executableSql(sql: string): string {
+  let out = '';
+  for (let i = 0; i < sql.length; ) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      const end = sql.indexOf(ch, i + 1);
+      const stop = end === -1 ? sql.length : end + 1;
+      out += sql.slice(i, stop);
+      i = stop;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end;
+    } else if (/\s/.test(ch)) {
+      if (out && !out.endsWith(' ')) out += ' ';
+      i++;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out.trim();
+}
+
+/** The checksum of a step: its executable SQL, in order (statement names and comments do not count). */
 export function stepChecksum(step: Pick<SchemaStep, 'statements'>): string {
   const hash = createHash('sha256');
-  for (const s of step.statements) hash.update(s.sql).update('\u0000');
+  for (const s of step.statements) hash.update(executableSql(s.sql)).update('\u0000');
   return hash.digest('hex');
 }
 

@@ -17,7 +17,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../lambdas/handlers/schema-migrations';
-import { warehouseTables } from '../../lambdas/sql/files';
+import { tableColumns, warehouseTables } from '../../lambdas/sql/files';
 import { redshiftProblems } from '../redshift/redshift-check';
 
 const mock = mockClient(RedshiftDataClient);
@@ -39,19 +39,25 @@ function event(type: 'Create' | 'Update' | 'Delete', extra: Record<string, unkno
   } as unknown as CloudFormationCustomResourceEvent;
 }
 
-/** A new warehouse, as the Data API would answer: statements finish; catalog counts are 0; no migration recorded. */
+/**
+ * A new warehouse, as the Data API would answer: statements finish; no role, user or migration
+ * exists yet; the tables have the columns of their current DDL (000_tables just created them).
+ */
 function scriptNewWarehouse(): void {
-  const sqlById = new Map<string, string>();
+  const byId = new Map<string, { sql: string; params: Record<string, string> }>();
   let n = 0;
-  mock.on(ExecuteStatementCommand).callsFake((input: { Sql: string; SessionId?: string }) => {
+  mock.on(ExecuteStatementCommand).callsFake((input: { Sql: string; SessionId?: string; Parameters?: Array<{ name: string; value: string }> }) => {
     const id = `s${++n}`;
-    sqlById.set(id, input.Sql);
+    byId.set(id, { sql: input.Sql, params: Object.fromEntries((input.Parameters ?? []).map((p) => [p.name, p.value])) });
     return { Id: id, SessionId: input.SessionId ?? (input.Sql === 'BEGIN' ? 'session-1' : undefined) };
   });
-  mock.on(DescribeStatementCommand).callsFake(({ Id }: { Id: string }) => ({ Id, Status: 'FINISHED', HasResultSet: /^\s*(--[^\n]*\n\s*)*SELECT/i.test(sqlById.get(Id) ?? '') }));
-  mock.on(GetStatementResultCommand).callsFake(({ Id }: { Id: string }) =>
-    /COUNT\(\*\) AS n/.test(sqlById.get(Id) ?? '') ? { ColumnMetadata: [{ name: 'n' }], Records: [[{ longValue: 0 }]] } : { ColumnMetadata: [{ name: 'id' }], Records: [] },
-  );
+  mock.on(DescribeStatementCommand).callsFake(({ Id }: { Id: string }) => ({ Id, Status: 'FINISHED', HasResultSet: /^\s*(--[^\n]*\n\s*)*SELECT/i.test(byId.get(Id)?.sql ?? '') }));
+  mock.on(GetStatementResultCommand).callsFake(({ Id }: { Id: string }) => {
+    const { sql, params } = byId.get(Id)!;
+    if (!/COUNT\(\*\) AS n/.test(sql)) return { ColumnMetadata: [{ name: 'id' }], Records: [] };
+    const count = /information_schema\.columns/.test(sql) && tableColumns(params.table_name!).includes(params.column_name!) ? 1 : 0;
+    return { ColumnMetadata: [{ name: 'n' }], Records: [[{ longValue: count }]] };
+  });
 }
 
 const sent = () => mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../lambdas/ports/clock';
 import { DuckDbWarehouse } from '../../lambdas/ports/duckdb-warehouse';
 import { warehouseTables } from '../../lambdas/sql/files';
-import { MigrationChangedError, runSchemaSteps, type SchemaStep } from '../../lambdas/schema/migration-runner';
+import { executableSql, MigrationChangedError, runSchemaSteps, stepChecksum, type SchemaStep } from '../../lambdas/schema/migration-runner';
 import { migrateWarehouse, warehouseSchemaSteps } from '../../lambdas/schema/warehouse-schema';
 
 const dir = mkdtempSync(join(tmpdir(), 'gridlake-schema-'));
@@ -111,6 +111,14 @@ describe('runSchemaSteps (migrations)', () => {
     await expect(runSchemaSteps(warehouse, [...warehouseSchemaSteps(warehouse), broken], clock)).rejects.toThrow(/add_to_missing_table/);
     expect(await columns('meters')).not.toContain('half_done');
     expect((await recorded()).map((r) => r.id)).toEqual(schemaIds());
+  });
+
+  it('a comment or layout fix in an applied migration is not a change; a change of its SQL is', () => {
+    const base = stepChecksum(addColumn);
+    const commented = { statements: [{ name: 'x', sql: '-- 900: commissioning date, asked for by ops\nALTER TABLE meters\n  ADD COLUMN commissioned_on DATE  -- nullable\n' }] };
+    expect(stepChecksum(commented)).toBe(base);
+    expect(stepChecksum({ statements: [{ name: 'x', sql: "ALTER TABLE meters ADD COLUMN commissioned_on DATE DEFAULT '--'" }] })).not.toBe(base);
+    expect(executableSql("SELECT '--  kept  ' AS a -- gone\nFROM t")).toBe("SELECT '--  kept  ' AS a FROM t");
   });
 
   it('refuses two steps with one id', async () => {
