@@ -17,7 +17,8 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../lambdas/handlers/schema-migrations';
-import { tableColumns, warehouseTables } from '../../lambdas/sql/files';
+import { columnNames } from '../../lambdas/datasets/dataset';
+import { DATASET_NAMES, dataset } from '../../lambdas/datasets/registry';
 import { redshiftProblems } from '../redshift/redshift-check';
 
 const mock = mockClient(RedshiftDataClient);
@@ -55,7 +56,7 @@ function scriptNewWarehouse(): void {
   mock.on(GetStatementResultCommand).callsFake(({ Id }: { Id: string }) => {
     const { sql, params } = byId.get(Id)!;
     if (!/COUNT\(\*\) AS n/.test(sql)) return { ColumnMetadata: [{ name: 'id' }], Records: [] };
-    const count = /information_schema\.columns/.test(sql) && tableColumns(params.table_name!).includes(params.column_name!) ? 1 : 0;
+    const count = /information_schema\.columns/.test(sql) && columnNames(dataset(params.table_name!)).includes(params.column_name!) ? 1 : 0;
     return { ColumnMetadata: [{ name: 'n' }], Records: [[{ longValue: count }]] };
   });
 }
@@ -80,7 +81,7 @@ describe('Custom::GridlakeSchema handler', () => {
     const sql = statements.map((s) => s.Sql!);
     const at = (re: RegExp) => sql.findIndex((t) => re.test(t));
     expect(at(/CREATE TABLE IF NOT EXISTS schema_migrations/)).toBe(0);
-    for (const table of warehouseTables()) expect(at(new RegExp(`CREATE TABLE IF NOT EXISTS ${table}\\b`)), table).toBeGreaterThan(0);
+    for (const table of DATASET_NAMES) expect(at(new RegExp(`CREATE TABLE IF NOT EXISTS ${table}\\b`)), table).toBeGreaterThan(0);
     expect(at(/INSERT INTO schema_migrations/)).toBeGreaterThan(at(/CREATE TABLE IF NOT EXISTS meter_readings/));
     // Redshift's physical design is in the DDL the resource sends.
     expect(sql.find((t) => /CREATE TABLE IF NOT EXISTS meter_readings/.test(t))).toMatch(/DISTKEY \(meter_id\)/);

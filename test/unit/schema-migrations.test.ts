@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../lambdas/ports/clock';
 import { DuckDbWarehouse } from '../../lambdas/ports/duckdb-warehouse';
-import { warehouseTables } from '../../lambdas/sql/files';
+import { DATASET_NAMES } from '../../lambdas/datasets/registry';
 import { executableSql, MigrationChangedError, runSchemaSteps, stepChecksum, type SchemaStep } from '../../lambdas/schema/migration-runner';
 import { migrateWarehouse, warehouseSchemaSteps } from '../../lambdas/schema/warehouse-schema';
 
@@ -45,7 +45,7 @@ describe('migrateWarehouse (the schema of this version)', () => {
   it('creates every table once and records it; a second run changes nothing', async () => {
     const first = await migrateWarehouse(warehouse, clock);
     expect(first.applied).toEqual(['000_tables']);
-    expect(await tables()).toEqual([...warehouseTables(), 'schema_migrations'].sort());
+    expect(await tables()).toEqual([...DATASET_NAMES, 'schema_migrations'].sort());
     // The migrations of older shapes are recorded as not needed on a warehouse created in the new one.
     const firstRecord = schemaIds().map((id) => ({ id, outcome: id === '000_tables' ? 'applied' : 'not-needed', applied_at: '2026-12-02T07:00:00.000Z' }));
     expect(await recorded()).toEqual(firstRecord);
