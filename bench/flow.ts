@@ -14,6 +14,7 @@ const DEVICES = 20;
 const FROM = '2026-11-02';
 const TO = '2026-12-01';
 const TZ = 'Asia/Tokyo';
+const SEED = 7;
 
 const ms = (t0: number) => `${Math.round(performance.now() - t0)} ms`;
 const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(0)} %`);
@@ -22,17 +23,23 @@ export async function benchFlow(options: { timezone?: string; seed?: number } = 
   const tz = options.timezone ?? TZ;
   const out: Record<string, number | string> = {};
   let t0 = performance.now();
-  const sim = simulateFlowRange({ devices: DEVICES, seed: options.seed ?? 7, timezone: tz }, FROM, TO);
+  let cpu0 = process.cpuUsage().user;
+  const sim = simulateFlowRange({ devices: DEVICES, seed: options.seed ?? SEED, timezone: tz }, FROM, TO);
   const readings = sim.devices.reduce((s, d) => s + d.flow.reduce((c, v) => c + (Number.isNaN(v) ? 0 : 1), 0), 0);
   const simMs = performance.now() - t0;
-  out[`simulate ${DEVICES} devices × 30 days`] = `${Math.round(simMs)} ms (${readings.toLocaleString('en')} readings, ${sim.labels.length} fault labels)`;
+  const simCpu = (process.cpuUsage().user - cpu0) / 1000;
+  out[`simulate ${DEVICES} devices × 30 days`] = `${Math.round(simMs)} ms, CPU ${Math.round(simCpu)} ms (${readings.toLocaleString('en')} readings, ${sim.labels.length} fault labels)`;
 
   t0 = performance.now();
+  cpu0 = process.cpuUsage().user;
   const results = new Map<string, FlowDeviceAnalysis>();
   for (const d of sim.devices) results.set(d.device_id, analyseFlowDevice(d, tz, { issueDate: TO, holdout: true }));
   const analysisMs = performance.now() - t0;
-  out['analyse: outliers, events, night flow, leak trend, hourly, forecast + hold-out'] = `${Math.round(analysisMs)} ms`;
-  out['simulation + analysis, 864k readings (goal ≤ 10,000 ms)'] = `${Math.round(simMs + analysisMs)} ms ${simMs + analysisMs <= 10_000 ? 'ok' : 'OVER'}`;
+  const analysisCpu = (process.cpuUsage().user - cpu0) / 1000;
+  out['analyse: outliers, events, night flow, leak, hourly, forecast + hold-out'] = `${Math.round(analysisMs)} ms, CPU ${Math.round(analysisCpu)} ms`;
+  // Wall time on a shared machine varies with its load; CPU time (one core) is the comparable figure.
+  const total = simMs + analysisMs;
+  out['simulation + analysis, 864k readings (goal ≤ 10,000 ms)'] = `${Math.round(total)} ms (CPU ${Math.round(simCpu + analysisCpu)} ms) ${total <= 10_000 ? 'ok' : 'OVER'}`;
 
   const events: DetectedEvent[] = [];
   const nights: SuspectedNight[] = [];

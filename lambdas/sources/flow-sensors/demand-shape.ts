@@ -39,7 +39,10 @@ export function demandShape(weekend: boolean, shiftMinutes: number): Float64Arra
   let sum = 0;
   for (let m = 0; m < WALL_MINUTES; m++) {
     const h = (m - shiftMinutes) / 60;
-    let v = NIGHT_FLOOR + DAYTIME.height * logistic((h - DAYTIME.from) * 2) * logistic((DAYTIME.to - h) * 2);
+    // The plateau, wrapped around the clock (its copies a day earlier and later), so the shape
+    // meets itself at midnight.
+    const plateau = (x: number) => logistic((x - DAYTIME.from) * 2) * logistic((DAYTIME.to - x) * 2);
+    let v = NIGHT_FLOOR + DAYTIME.height * (plateau(h) + plateau(h - 24) + plateau(h + 24));
     for (const [centre, height, width] of weekend ? BUMPS.weekend : BUMPS.weekday) {
       // Circular distance, so a late peak spills over midnight instead of being cut.
       const d = Math.min(Math.abs(h - centre), 24 - Math.abs(h - centre));

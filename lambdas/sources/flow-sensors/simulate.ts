@@ -65,6 +65,8 @@ const WHITE_SIGMA = 0.01;
 /** Pressure noise: the supply's level, wandering from day to day (σ 0.03 bar), and sensor noise (σ 0.01 bar). */
 const PRESSURE_DAY_SIGMA = 0.03;
 const PRESSURE_SIGMA = 0.01;
+/** Minutes over which the night after a weekday/weekend change blends from one demand shape into the other. */
+const BLEND_MINUTES = 240;
 
 export function deviceId(index: number): string {
   return `FS${String(index).padStart(3, '0')}`;
@@ -98,6 +100,9 @@ export function simulateDeviceDay(o: FlowSimOptions, id: string, date: string): 
   const traits = deviceTraits(o.seed, id);
   const weekend = isWeekendDay(dayNo);
   const shape = demandShape(weekend, traits.shiftMinutes);
+  // Demand does not jump when a weekend starts or ends: the first hours after such a midnight
+  // blend from the previous day's kind of night into this day's.
+  const previous = isWeekendDay(dayNo - 1) === weekend ? null : demandShape(!weekend, traits.shiftMinutes);
   const r = seeded(o.seed, 'flow-noise', id, date);
 
   const flow = new Float64Array(n);
@@ -107,7 +112,10 @@ export function simulateDeviceDay(o: FlowSimOptions, id: string, date: string): 
   const drift = smoothNoise(o.seed, 'flow-drift', id, startMs, n, MINUTE_MS, 30 * MINUTE_MS);
   const pressureDay = smoothNoise(o.seed, 'pressure-day', id, startMs, n, MINUTE_MS, DAY_MS);
   for (let i = 0; i < n; i++) {
-    flow[i] = traits.meanFlow * shape[minuteOfDay[i]!]! * Math.exp(DAY_SIGMA * dayLevel[i]! + DRIFT_SIGMA * drift[i]!) * (1 + WHITE_SIGMA * r.normal());
+    const m = minuteOfDay[i]!;
+    const w = previous && i < BLEND_MINUTES ? i / BLEND_MINUTES : 1;
+    const s = w * shape[m]! + (1 - w) * (previous ? previous[m]! : 0);
+    flow[i] = traits.meanFlow * s * Math.exp(DAY_SIGMA * dayLevel[i]! + DRIFT_SIGMA * drift[i]!) * (1 + WHITE_SIGMA * r.normal());
   }
 
   const labels: FlowFaultLabel[] = [];
