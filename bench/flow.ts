@@ -19,12 +19,14 @@ const SEED = 7;
 const ms = (t0: number) => `${Math.round(performance.now() - t0)} ms`;
 const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(0)} %`);
 
-export async function benchFlow(options: { timezone?: string; seed?: number } = {}): Promise<Record<string, number | string>> {
+export async function benchFlow(options: { timezone?: string; seed?: number; from?: string; to?: string } = {}): Promise<Record<string, number | string>> {
   const tz = options.timezone ?? TZ;
+  const from = options.from ?? FROM;
+  const to = options.to ?? TO;
   const out: Record<string, number | string> = {};
   let t0 = performance.now();
   let cpu0 = process.cpuUsage().user;
-  const sim = simulateFlowRange({ devices: DEVICES, seed: options.seed ?? SEED, timezone: tz }, FROM, TO);
+  const sim = simulateFlowRange({ devices: DEVICES, seed: options.seed ?? SEED, timezone: tz }, from, to);
   const readings = sim.devices.reduce((s, d) => s + d.flow.reduce((c, v) => c + (Number.isNaN(v) ? 0 : 1), 0), 0);
   const simMs = performance.now() - t0;
   const simCpu = (process.cpuUsage().user - cpu0) / 1000;
@@ -33,7 +35,7 @@ export async function benchFlow(options: { timezone?: string; seed?: number } = 
   t0 = performance.now();
   cpu0 = process.cpuUsage().user;
   const results = new Map<string, FlowDeviceAnalysis>();
-  for (const d of sim.devices) results.set(d.device_id, analyseFlowDevice(d, tz, { issueDate: TO, holdout: true }));
+  for (const d of sim.devices) results.set(d.device_id, analyseFlowDevice(d, tz, { issueDate: to, holdout: true }));
   const analysisMs = performance.now() - t0;
   const analysisCpu = (process.cpuUsage().user - cpu0) / 1000;
   out['analyse: outliers, events, night flow, leak, hourly, forecast + hold-out'] = `${Math.round(analysisMs)} ms, CPU ${Math.round(analysisCpu)} ms`;
@@ -54,7 +56,7 @@ export async function benchFlow(options: { timezone?: string; seed?: number } = 
     const s = scoreEvents(kind, sim.labels, events);
     out[`${kind}: recall, precision`] = `${pct(s.recall)} (${s.labelsDetected}/${s.labels}), ${pct(s.precision)} (${s.eventsTrue}/${s.events})`;
   }
-  const range = { fromMs: localDayStartMs(dayNumberOf(FROM), tz), toMs: localDayStartMs(dayNumberOf(TO) + 1, tz) };
+  const range = { fromMs: localDayStartMs(dayNumberOf(from), tz), toMs: localDayStartMs(dayNumberOf(to) + 1, tz) };
   const leak = scoreLeaks(sim.labels, nights, range);
   out['leak: recall, precision (episodes)'] = `${pct(leak.recall)} (${leak.labelsDetected}/${leak.labels}, ${leak.unobservable} too recent), ${pct(leak.precision)} (${leak.eventsTrue}/${leak.events})`;
 
@@ -68,13 +70,13 @@ export async function benchFlow(options: { timezone?: string; seed?: number } = 
 
   t0 = performance.now();
   let bytes = 0;
-  for (const r of results.values()) if (r.forecast && 'hours' in r.forecast) bytes += formatDeviceFile(TO, tz, r.forecast.hours.map((h) => h.flowLpm)).length;
+  for (const r of results.values()) if (r.forecast && 'hours' in r.forecast) bytes += formatDeviceFile(to, tz, r.forecast.hours.map((h) => h.flowLpm)).length;
   out['device files (168 lines each)'] = `${ms(t0)} (${bytes.toLocaleString('en')} bytes)`;
   return out;
 }
 
 if (require.main === module) {
-  void benchFlow({ timezone: process.argv[2], seed: process.argv[3] ? Number(process.argv[3]) : undefined }).then((r) => {
+  void benchFlow({ timezone: process.argv[2], seed: process.argv[3] ? Number(process.argv[3]) : undefined, from: process.argv[4], to: process.argv[5] }).then((r) => {
     for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(58)} ${v}`);
   });
 }

@@ -8,11 +8,16 @@
  *   the run's first minutes the median flow of five minutes exceeds that of the five before by
  *   ≥ 4 scales and ≥ 10 %. A main breaks in a minute; a busy afternoon, a drifting demand or a
  *   growing leak rise over half an hour or days, and raise flow without that step.
+ *   On a device's first days, before it has the history to be scored, a burst is the step alone,
+ *   read on the flow itself: the median of the five minutes after ≥ 1.25 × the five before, the
+ *   pressure's falling by ≥ 0.05 bar at the same time, and the flow still ≥ 1.2 × the level
+ *   before ten minutes later; it lasts until the flow is back below 1.1 × that level.
  * - transient: a pressure swing lasting ≤ 5 minutes while the flow stays steady — water hammer
  *   from a valve or a pump, not a change in demand. Judged against the LOCAL window (the median of
  *   the 15 minutes around each minute, which a swing of ≤ 5 minutes cannot move): |p − median| ≥ 8
  *   device scales (1.4826 × MAD of p − median over the whole series), while the flow's own
- *   local deviation stays below 8 of its scales. Demand-driven pressure changes are slow and move
+ *   local deviation stays below 3 of its scales (a pressure blip that comes with a flow blip is
+ *   demand moving the head loss, not a surge). Demand-driven pressure changes are slow and move
  *   the window with them.
  * - dropout: ≥ 5 consecutive minutes without a reading.
  *
@@ -51,6 +56,8 @@ export interface EventRules {
   burstStepFraction: number;
   transientScore: number;
   transientMaxMinutes: number;
+  /** The flow counts as steady while its local score stays below this. */
+  transientSteadyFlow: number;
   dropoutMinutes: number;
 }
 
@@ -64,6 +71,7 @@ export const DEFAULT_EVENT_RULES: EventRules = {
   burstStepFraction: 0.1,
   transientScore: 8,
   transientMaxMinutes: 5,
+  transientSteadyFlow: 3,
   dropoutMinutes: 5,
 };
 
@@ -130,6 +138,26 @@ function hasStep(flow: Float64Array, scale: Float64Array, onset: number, rules: 
   return false;
 }
 
+/** Bursts on minutes without scores (a device's first days): [first, end, rise ratio]. */
+function unscoredBursts(series: MinuteSeries, zf: Float64Array, frozen: Uint8Array): [number, number, number][] {
+  const { flow, pressure } = series;
+  const scratch = new Float64Array(10);
+  const out: [number, number, number][] = [];
+  for (let t = STEP_WINDOW; t + 10 <= flow.length; t++) {
+    if (!Number.isNaN(zf[t]!) || frozen[t] || Number.isNaN(flow[t]!)) continue;
+    const before = windowMedian(flow, t - STEP_WINDOW, t, scratch);
+    const after = windowMedian(flow, t, t + STEP_WINDOW, scratch);
+    if (!(before > 0) || !(after >= 1.25 * before)) continue;
+    const drop = windowMedian(pressure, t - STEP_WINDOW, t, scratch) - windowMedian(pressure, t, t + STEP_WINDOW, scratch);
+    if (!(drop >= 0.05) || !(windowMedian(flow, t + 5, t + 10, scratch) >= 1.2 * before)) continue;
+    let end = t + 10;
+    while (end < flow.length && Number.isNaN(zf[end]!) && !(windowMedian(flow, end, end + STEP_WINDOW, scratch) < 1.1 * before)) end++;
+    out.push([t, end, after / before]);
+    t = end;
+  }
+  return out;
+}
+
 export function detectFlowEvents(series: MinuteSeries, scores: Pick<DeviceOutliers, 'flow' | 'pressure'>, rules: EventRules = DEFAULT_EVENT_RULES): FlowEvent[] {
   const n = series.flow.length;
   const events: FlowEvent[] = [];
@@ -168,8 +196,10 @@ export function detectFlowEvents(series: MinuteSeries, scores: Pick<DeviceOutlie
 
   const lp = localScores(series.pressure);
   const lf = localScores(series.flow);
+  events.push(...unscoredBursts(series, scores.flow.z, frozen).map(([a, b, peak]) => at('burst', null, a, b, peak)));
+
   const swing = new Uint8Array(n);
-  for (let i = 0; i < n; i++) swing[i] = !frozen[i] && Math.abs(lp[i]!) >= rules.transientScore && !(Math.abs(lf[i]!) >= rules.transientScore) ? 1 : 0;
+  for (let i = 0; i < n; i++) swing[i] = !frozen[i] && Math.abs(lp[i]!) >= rules.transientScore && !(Math.abs(lf[i]!) >= rules.transientSteadyFlow) ? 1 : 0;
   for (const [a, b] of runs(swing, 1)) {
     if (b - a > rules.transientMaxMinutes) continue;
     let peak = 0;
