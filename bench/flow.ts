@@ -39,9 +39,10 @@ export async function benchFlow(options: { timezone?: string; seed?: number; fro
   const analysisMs = performance.now() - t0;
   const analysisCpu = (process.cpuUsage().user - cpu0) / 1000;
   out['analyse: outliers, events, night flow, leak, hourly, forecast + hold-out'] = `${Math.round(analysisMs)} ms, CPU ${Math.round(analysisCpu)} ms`;
-  // Wall time on a shared machine varies with its load; CPU time (one core) is the comparable figure.
-  const total = simMs + analysisMs;
-  out['simulation + analysis, 864k readings (goal ≤ 10,000 ms)'] = `${Math.round(total)} ms (CPU ${Math.round(simCpu + analysisCpu)} ms) ${total <= 10_000 ? 'ok' : 'OVER'}`;
+  // Wall time on the shared 2-core machine moves with its load (×2–4); the goal is on CPU time (one
+  // core, single-threaded code), which does not.
+  const cpu = simCpu + analysisCpu;
+  out['simulation + analysis, 864k readings (goal ≤ 10,000 ms CPU)'] = `${Math.round(simMs + analysisMs)} ms wall, CPU ${Math.round(cpu)} ms ${cpu <= 10_000 ? 'ok' : 'OVER'}`;
 
   const events: DetectedEvent[] = [];
   const nights: SuspectedNight[] = [];
