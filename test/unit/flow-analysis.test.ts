@@ -7,6 +7,7 @@ import { hourlyAggregates } from '../../lambdas/analysis/flow-hourly';
 import { leakTrends, mannKendallZ, theilSenSlope } from '../../lambdas/analysis/flow-leak-trend';
 import { median } from '../../lambdas/analysis/flow-level';
 import { dayNumberOf, localDayStartMs, type MinuteSeries } from '../../lambdas/analysis/flow-minute-grid';
+import { forecastRows, hourlyRows, nightFlowRows, outlierRows, readingRows } from '../../lambdas/analysis/flow-rows';
 import { nightFlows } from '../../lambdas/analysis/flow-night-flow';
 import { detectFlowOutliers } from '../../lambdas/analysis/flow-outliers';
 import { simulateFlowRange } from '../../lambdas/sources/flow-sensors/simulate';
@@ -152,5 +153,21 @@ describe('detection scored against the simulator labels (20 devices × 30 days, 
       const naive = f.scores.find((s) => s.model === 'seasonal-naive-weekly')!;
       expect(chosen.mase).toBeLessThanOrEqual(naive.mase);
     }
+  });
+
+  it('turns into rows with unique natural keys for each planned table', () => {
+    const [device, r] = [...results][0]!;
+    const series = sim.devices.find((d) => d.device_id === device)!;
+    const unique = (rows: Record<string, unknown>[], key: string[]) => new Set(rows.map((x) => key.map((k) => x[k]).join('|'))).size === rows.length;
+    const readings = readingRows(device, series);
+    expect(readings.length).toBe(series.flow.filter((v) => !Number.isNaN(v)).length);
+    expect(unique(readings, ['device_id', 'minute'])).toBe(true);
+    expect(outlierRows(device, r)).toHaveLength(r.outliers.length);
+    expect(unique(outlierRows(device, r), ['device_id', 'minute', 'channel'])).toBe(true);
+    expect(unique(hourlyRows(device, r), ['device_id', 'hour'])).toBe(true);
+    expect(nightFlowRows(device, r).map((x) => x.night)).toEqual(r.nights.map((n) => n.date));
+    const forecast = forecastRows(device, r);
+    expect(forecast).toHaveLength(168);
+    expect(forecast[0]).toMatchObject({ device_id: device, issued_on: to, target_hour: new Date(forecastTargetHours(to, tz)[0]!).toISOString().replace('.000Z', 'Z') });
   });
 });

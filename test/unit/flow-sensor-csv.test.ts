@@ -151,3 +151,19 @@ describe('readSensorCsv', () => {
     expect(r.rejects.map((x) => x.reason)).toEqual([expect.stringMatching(/does not exist in Europe\/London \(the hour skipped when summer time starts\)/)]);
   });
 });
+
+describe('reject summary', () => {
+  it('groups one mapping mistake into one line with its count and an example', async () => {
+    const { summariseRejects } = await import('../../lambdas/sources/flow-sensors/reject-summary');
+    const r = readSensorCsv(UCI, {
+      file: 'uci.txt',
+      columns: parseSensorColumns('date=Date,time=Time,flow_lpm=Global_active_power,pressure_bar=Voltage'),
+      deviceId: 'UCI',
+      timezone: 'Europe/Paris',
+    });
+    const groups = summariseRejects(r.rejects);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ count: 22, firstLine: 2, pattern: 'pressure_bar … is outside −… … … bar: check the unit (kPa ÷ … = bar, psi ÷ … = bar)' });
+    expect(groups[0]!.example.reason).toContain('234.84');
+  });
+});
