@@ -64,5 +64,5 @@ export const nightFlowRows = (deviceId: string, a: FlowDeviceAnalysis) =>
 export function forecastRows(deviceId: string, a: FlowDeviceAnalysis) {
   const f = a.forecast;
   if (!f || !('hours' in f)) return [];
-  return f.hours.map((h) => ({ device_id: deviceId, issued_on: f.issuedOn, target_hour: iso(h.targetHourMs), flow_lpm: h.flowLpm, lo80: h.lo80, hi80: h.hi80 }));
+  return f.hours.map((h) => ({ device_id: deviceId, issued_on: f.issuedOn, target_hour: iso(h.targetHourMs), model: f.chosenModel, flow_lpm: h.flowLpm, lo80: h.lo80, hi80: h.hi80 }));
 }

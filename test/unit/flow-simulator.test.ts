@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FlowInputError } from '../../lambdas/analysis/flow-minute-grid';
 import { FLOW_FAULT_RATES } from '../../lambdas/sources/flow-sensors/faults';
 import { deviceIds, simulateDeviceDay, simulateFlowRange, type FlowFaultLabel } from '../../lambdas/sources/flow-sensors/simulate';
 
@@ -50,6 +51,14 @@ describe('flow simulator: shape', () => {
       for (const v of weekday.pressure) expect(v).toBeGreaterThan(1);
       for (const v of weekday.flow) expect(v).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('refuses bad options with the fix in the message', () => {
+    expect(() => deviceIds({ seed: 1, timezone: TOKYO, devices: 0 })).toThrow(FlowInputError);
+    expect(() => deviceIds({ seed: 1.5, timezone: TOKYO })).toThrow(/give a whole number/);
+    expect(() => deviceIds({ seed: 1, timezone: 'JST' })).toThrow(/not an IANA timezone: use Area\/Location/);
+    expect(() => simulateDeviceDay({ seed: 1, timezone: TOKYO }, 'FS001', '2026-02-30')).toThrow(/not a calendar date: use YYYY-MM-DD/);
+    expect(() => simulateFlowRange({ seed: 1, timezone: TOKYO }, '2026-12-02', '2026-12-01')).toThrow(/ends before it starts/);
   });
 
   it('rounds to sensor resolution: 0.01 L/min and 0.001 bar', () => {
