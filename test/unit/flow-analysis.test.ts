@@ -143,10 +143,9 @@ describe('detection scored against the simulator labels (20 devices × 30 days, 
       expect('hours' in f).toBe(true);
       if (!('hours' in f)) continue;
       expect(f.hours.map((h) => h.targetHourMs)).toEqual(hours);
-      // Empirical intervals (backtest residual quantiles): a model that under-forecasted in the
-      // backtest (a growing leak) gets an interval above its point; they are never inverted.
       for (const h of f.hours) {
-        expect(h.lo80).toBeLessThanOrEqual(h.hi80);
+        expect(h.lo80).toBeLessThanOrEqual(h.flowLpm);
+        expect(h.hi80).toBeGreaterThan(h.flowLpm);
         expect(h.flowLpm).toBeGreaterThanOrEqual(0);
       }
       const chosen = f.scores.find((s) => s.model === f.chosenModel)!;
