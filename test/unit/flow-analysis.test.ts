@@ -170,3 +170,23 @@ describe('detection scored against the simulator labels (20 devices × 30 days, 
     expect(forecast[0]).toMatchObject({ device_id: device, issued_on: to, target_hour: new Date(forecastTargetHours(to, tz)[0]!).toISOString().replace('.000Z', 'Z') });
   });
 });
+
+describe('leak alerts', () => {
+  it('sends one alert per episode of suspected nights, with a stable id and the evidence', async () => {
+    const { leakAlerts } = await import('../../lambdas/analysis/flow-leak-alerts');
+    const nights = Array.from({ length: 24 }, (_, k) => ({
+      date: `2026-11-${String(k + 1).padStart(2, '0')}`,
+      mnfLpm: 20 + Math.sin(k * 7.3) * 0.8 + (k >= 8 && k < 20 ? (k - 8) * 1.5 : k >= 20 ? 18 - (k - 20) * 6 : 0),
+      minutes: 120,
+      blocks: 8,
+    }));
+    const trends = leakTrends(nights);
+    const alerts = leakAlerts('FS007', nights, trends, 'run-1');
+    const firstSuspected = trends.find((t) => t.suspected)!;
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ id: `leak:FS007:${firstSuspected.date}`, kind: 'anomaly', severity: 'high', runId: 'run-1' });
+    expect(alerts[0]!.message).toMatch(/Minimum night flow \(02:00–04:00\) of FS007 rose from [\d.]+ L\/min on 2026-11-\d\d to [\d.]+ L\/min/);
+    // The same nights again (a re-run) give the same id: channels send it once.
+    expect(leakAlerts('FS007', nights, leakTrends(nights)).map((a) => a.id)).toEqual(alerts.map((a) => a.id));
+  });
+});
