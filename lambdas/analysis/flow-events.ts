@@ -22,7 +22,8 @@
  * - dropout: ≥ 5 consecutive minutes without a reading.
  *
  * Minutes inside a stuck run are not used for bursts or transients (a frozen value scores as
- * anything). Scores of unscored days are NaN and never fire.
+ * anything). The score-based rules never fire on unscored days (their scores are NaN); the
+ * first-days burst rule above is the only one that reads them.
  */
 import type { DeviceOutliers, FlowChannel } from './flow-outliers';
 import { MINUTE_MS, type MinuteSeries } from './flow-minute-grid';
@@ -41,7 +42,7 @@ export interface FlowEvent {
   length: number;
   startMs: number;
   endMs: number;
-  /** burst: the largest flow score; transient: the pressure score furthest from 0; stuck: the value; dropout: 0. */
+  /** burst: the largest flow score (first days: the step's after/before ratio); transient: the local pressure score furthest from 0; stuck: the value; dropout: 0. */
   score: number;
 }
 

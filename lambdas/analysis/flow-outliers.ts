@@ -4,14 +4,14 @@
  * built from the device's previous days of the same kind (up to ten weekdays for a weekday, up to
  * ten weekend days for a weekend day, within four weeks), at the level of the last three hours
  * (flow-level.ts: value / profile for flow, value − profile for pressure, from past minutes only,
- * updated every 15 minutes). The level is what makes a hot day, a supply
- * running a little high or a slowly growing leak "normal" minute by minute, while a sudden burst,
- * a pressure swing or a spike stands out until it has lasted an hour and a half.
+ * updated every 15 minutes). The level is what makes a hot day, a supply running a little high or
+ * a slowly growing leak "normal" minute by minute, while a sudden burst, a pressure swing or a
+ * spike stands out until it has lasted an hour and a half.
  *
  * expected = profile × level (flow) or profile + level (pressure); score = (value − expected) / scale,
  * a robust z; a minute is an outlier when |score| ≥ the threshold (default 5).
  *
- * Days without two usable history days of their kind (the first days of a device) are not scored:
+ * Days without three usable history days of their kind (the first days of a device) are not scored:
  * their minutes get NaN scores and are counted as unscored, never silently called normal.
  */
 import { dayRanges, isWeekendDay, localMinutes, MINUTE_MS, type LocalMinutes, type MinuteSeries } from './flow-minute-grid';
@@ -56,7 +56,6 @@ export const CHANNEL_FLOORS: Readonly<Record<FlowChannel, ProfileOptions>> = {
   flow: { relativeFloor: 0.02, absoluteFloor: 0.1, level: 'ratio' },
   pressure: { relativeFloor: 0, absoluteFloor: 0.01, level: 'offset' },
 };
-
 
 /** A day is usable as history when at least half of its minutes have a reading. */
 const USABLE_FRACTION = 0.5;
