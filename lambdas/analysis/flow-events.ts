@@ -174,7 +174,8 @@ export function detectFlowEvents(series: MinuteSeries, scores: Pick<DeviceOutlie
 
   const frozen = new Uint8Array(n);
   for (const channel of ['flow', 'pressure'] as const) {
-    for (const r of findStuckRuns(series[channel], { minRun: rules.stuckMinutes, tolerance: 1e-9, ignoreZeros: true })) {
+    // minKwh 0: the meters' "standby level" exemption is about whole-Wh registers, not these sensors.
+    for (const r of findStuckRuns(series[channel], { minRun: rules.stuckMinutes, tolerance: 1e-9, ignoreZeros: true, minKwh: 0 })) {
       events.push(at('stuck', channel, r.first, r.first + r.length, r.value));
       frozen.fill(1, r.first, r.first + r.length);
     }
