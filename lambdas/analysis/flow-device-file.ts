@@ -15,7 +15,7 @@
  * `01:00+01:00` then `01:00+00:00`), and a device that counts one hour per line never drifts.
  * ASCII only, no header, no BOM.
  */
-import { utcOffsetMs } from './local-time';
+import { offsetAt } from './flow-utc-offset';
 import { FORECAST_HOURS, forecastTargetHours } from './flow-forecast';
 import { FlowInputError } from './flow-minute-grid';
 
@@ -32,7 +32,7 @@ export function deviceFileKey(deviceId: string, issueDate: string): string {
 
 /** `2026-12-03T00:00+09:00`: the local wall clock of a UTC instant with its offset. */
 export function localStamp(utcMs: number, timezone: string): string {
-  const offset = utcOffsetMs(utcMs, timezone);
+  const offset = offsetAt(utcMs, timezone);
   const wall = new Date(utcMs + offset).toISOString().slice(0, 16);
   const minutes = Math.round(Math.abs(offset) / 60_000);
   const sign = offset < 0 ? '-' : '+';

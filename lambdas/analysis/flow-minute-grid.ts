@@ -8,7 +8,7 @@
  * a million map look-ups, not a million Intl calls. Zones whose DST switch is not on a whole UTC
  * hour or half hour (none in use today) would be labelled up to 30 minutes late around the switch.
  */
-import { utcOffsetMs } from './local-time';
+import { offsetAt } from './flow-utc-offset';
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
@@ -21,7 +21,7 @@ export class FlowInputError extends Error {
 
 /** Local calendar day number (days since 1970-01-01 on the wall clock) of a UTC instant. */
 export function localDayNumber(ms: number, timezone: string): number {
-  return Math.floor((ms + utcOffsetMs(ms, timezone)) / DAY_MS);
+  return Math.floor((ms + offsetAt(ms, timezone)) / DAY_MS);
 }
 
 /** `YYYY-MM-DD` ↔ local day number. */
@@ -46,8 +46,8 @@ export const isWeekendDay = (day: number): boolean => {
  */
 export function localDayStartMs(day: number, timezone: string): number {
   const wall = day * DAY_MS;
-  let t = wall - utcOffsetMs(wall, timezone);
-  t = wall - utcOffsetMs(t, timezone);
+  let t = wall - offsetAt(wall, timezone);
+  t = wall - offsetAt(t, timezone);
   // Walk to the first minute whose local date is `day` (at most the length of a DST shift).
   for (let i = 0; i < 180 && localDayNumber(t - MINUTE_MS, timezone) >= day; i++) t -= MINUTE_MS;
   for (let i = 0; i < 180 && localDayNumber(t, timezone) < day; i++) t += MINUTE_MS;
@@ -66,12 +66,12 @@ export function localMinutes(startMs: number, count: number, timezone: string): 
   if (startMs % MINUTE_MS !== 0) throw new FlowInputError(`Minute grid start ${new Date(startMs).toISOString()} is not on a whole minute.`);
   const day = new Int32Array(count);
   const minuteOfDay = new Int16Array(count);
-  let hourKey = NaN;
+  let quarterKey = NaN;
   let offset = 0;
   for (let i = 0; i < count; i++) {
     const t = startMs + i * MINUTE_MS;
-    const h = Math.floor(t / 3_600_000);
-    if (h !== hourKey) (hourKey = h), (offset = utcOffsetMs(t, timezone));
+    const q = Math.floor(t / 900_000);
+    if (q !== quarterKey) (quarterKey = q), (offset = offsetAt(t, timezone));
     const wall = t + offset;
     const d = Math.floor(wall / DAY_MS);
     day[i] = d;

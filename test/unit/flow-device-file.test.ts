@@ -106,6 +106,9 @@ describe('device file', () => {
     const autumn = formatDeviceFile('2026-10-24', 'Europe/London', values()).split('\n');
     expect(autumn.slice(0, 4).map((l) => l.slice(0, 22))).toEqual(['2026-10-25T00:00+01:00', '2026-10-25T01:00+01:00', '2026-10-25T01:00+00:00', '2026-10-25T02:00+00:00']);
     expect(localStamp(Date.parse('2026-12-02T15:00:00Z'), 'America/St_Johns')).toBe('2026-12-02T11:30-03:30');
+    // St. John's falls back at 04:30 UTC (a half-hour instant): the labels change exactly there.
+    const stJohns = formatDeviceFile('2026-10-31', 'America/St_Johns', values()).split('\n');
+    expect(stJohns.slice(0, 4).map((l) => l.slice(0, 22))).toEqual(['2026-11-01T00:00-02:30', '2026-11-01T01:00-02:30', '2026-11-01T01:00-03:30', '2026-11-01T02:00-03:30']);
   });
 
   it('refuses a short file, a missing or negative value, and a device id unsafe in a key', () => {

@@ -149,6 +149,10 @@ describe('readSensorCsv', () => {
       ['2026-10-25T01:30:00.000Z', 1.7, 3.25],
     ]);
     expect(r.rejects.map((x) => x.reason)).toEqual([expect.stringMatching(/does not exist in Europe\/London \(the hour skipped when summer time starts\)/)]);
+    // A half-hour switch (Lord Howe Island, 4 October 2026: 02:00 → 02:30): the gap ends mid-hour.
+    const lordHowe = readSensorCsv('device_id,timestamp,flow_lpm\nD1,2026-10-04 02:15,1\nD1,2026-10-04 02:45,1\n', { file: 'lh.csv', timezone: 'Australia/Lord_Howe' });
+    expect(lordHowe.rejects.map((x) => x.line)).toEqual([2]);
+    expect(lordHowe.readings.map((x) => iso(x.minuteMs))).toEqual(['2026-10-03T15:45:00.000Z']);
   });
 });
 

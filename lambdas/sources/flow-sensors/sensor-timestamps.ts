@@ -14,7 +14,7 @@
  * its first occurrence unless the caller knows it is the second (read-sensor-csv.ts: a device's
  * clock that went back an hour).
  */
-import { utcOffsetMs } from '../../analysis/local-time';
+import { offsetAt } from '../../analysis/flow-utc-offset';
 
 export type DateOrder = 'dmy' | 'mdy';
 
@@ -71,9 +71,9 @@ export function parseSensorTime(text: string, dateOrder: DateOrder = 'dmy'): Par
 export function wallToInstants(wallMs: number, timezone: string): number[] {
   const out: number[] = [];
   for (const probe of [wallMs - 86_400_000, wallMs + 86_400_000]) {
-    const offset = utcOffsetMs(probe, timezone);
+    const offset = offsetAt(probe, timezone);
     const t = wallMs - offset;
-    if (utcOffsetMs(t, timezone) === offset && !out.includes(t)) out.push(t);
+    if (offsetAt(t, timezone) === offset && !out.includes(t)) out.push(t);
   }
   return out.sort((a, b) => a - b);
 }
