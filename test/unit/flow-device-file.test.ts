@@ -119,3 +119,25 @@ describe('device file', () => {
     for (const bad of ['../x', 'a/b', '', 'FS 1', '.hidden']) expect(() => deviceFileKey(bad, '2026-12-02'), bad).toThrow(FlowInputError);
   });
 });
+
+describe('UTC offsets on the minute grid', () => {
+  it('match the runtime tz database at every 7th minute of DST-change days, half-hour switches included', async () => {
+    const { offsetAt } = await import('../../lambdas/analysis/flow-utc-offset');
+    const intlOffset = (ms: number, zone: string) => {
+      const p: Record<string, number> = {};
+      const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+      for (const x of f.formatToParts(ms)) if (x.type !== 'literal') p[x.type] = Number(x.value);
+      return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - Math.floor(ms / 60_000) * 60_000;
+    };
+    for (const [zone, day] of [
+      ['America/St_Johns', '2026-11-01'],
+      ['America/St_Johns', '2026-03-08'],
+      ['Australia/Lord_Howe', '2026-10-04'],
+      ['Pacific/Chatham', '2026-09-27'],
+      ['Europe/London', '2026-03-29'],
+    ] as const) {
+      const from = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
+      for (let ms = from; ms < from + 3 * 86_400_000; ms += 7 * 60_000) expect(offsetAt(ms, zone), `${zone} ${new Date(ms).toISOString()}`).toBe(intlOffset(ms, zone));
+    }
+  });
+});
