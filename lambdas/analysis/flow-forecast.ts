@@ -66,7 +66,7 @@ function history(hours: readonly SensorHour[], timezone: string, cutoffMs: numbe
   return { y, end };
 }
 
-/** Forecast issued on `issueDate` (history up to its end), or null with the reason when history is too short. */
+/** Forecast issued on `issueDate` (history up to its end), or `skipped` with the reason when the history is too short. */
 export function forecastDevice(hours: readonly SensorHour[], timezone: string, issueDate: string): DeviceForecast | { issuedOn: string; skipped: string } {
   const targets = forecastTargetHours(issueDate, timezone);
   const { y, end } = history(hours, timezone, targets[0]!);
