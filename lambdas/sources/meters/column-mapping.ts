@@ -24,22 +24,28 @@ export class ColumnMappingError extends Error {
  * field name and `=` follow it (`kwh=energy, kWh` keeps `energy, kWh` whole).
  */
 export function parseColumnsOption(spec: string): ColumnMapping {
-  const mapping = parseFieldColumns(spec, MAPPABLE_FIELDS, {
+  return parseFieldColumns(spec, MAPPABLE_FIELDS, {
     what: 'a meter reading',
     example: '--columns meter_id=LCLid,timestamp=tstp,kwh=energy(kWh/hh)',
+    check: (mapping) => {
+      if (mapping.kwh !== undefined && mapping.wh !== undefined) {
+        throw new ColumnMappingError(`--columns names both kwh ("${mapping.kwh}") and wh ("${mapping.wh}"): a reading has one value; give the column in kWh or the one in Wh.`);
+      }
+    },
   });
-  if (mapping.kwh !== undefined && mapping.wh !== undefined) {
-    throw new ColumnMappingError(`--columns names both kwh ("${mapping.kwh}") and wh ("${mapping.wh}"): a reading has one value; give the column in kWh or the one in Wh.`);
-  }
-  return mapping;
 }
 
 /**
  * The `--columns` grammar for any import (meters, flow sensors): `field=header` pairs over the
  * given fields; refuses an unknown field, a field given twice, a missing header and one column
- * mapped to two fields. `what` and `example` word the messages for the import at hand.
+ * mapped to two fields. `what` and `example` word the messages for the import at hand; `check`
+ * (optional) refuses combinations of fields, before the one-column-two-fields check.
  */
-export function parseFieldColumns<F extends string>(spec: string, fields: readonly F[], words: { what: string; example: string }): Partial<Record<F, string>> {
+export function parseFieldColumns<F extends string>(
+  spec: string,
+  fields: readonly F[],
+  words: { what: string; example: string; check?: (mapping: Partial<Record<F, string>>) => void },
+): Partial<Record<F, string>> {
   const pairs = spec.split(new RegExp(`,(?=\\s*(?:${fields.join('|')})\\s*=)`, 'i'));
   const mapping: Partial<Record<F, string>> = {};
   for (const pair of pairs) {
@@ -55,6 +61,7 @@ export function parseFieldColumns<F extends string>(spec: string, fields: readon
     }
     mapping[field as F] = header;
   }
+  words.check?.(mapping);
   const headers = Object.entries(mapping) as [string, string][];
   for (let i = 0; i < headers.length; i++) {
     for (let j = i + 1; j < headers.length; j++) {
