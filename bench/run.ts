@@ -9,6 +9,7 @@ const sections: [string, () => Promise<Bench>][] = [
   ['end to end', async () => (await import('./e2e')).benchEndToEnd],
   ['real dataset (smap)', async () => (await import('./e2e')).benchSmapImport],
   ['analyze', async () => (await import('./analyze')).benchAnalyze],
+  ['flow', async () => (await import('./flow')).benchFlow as Bench],
   ['cli start-up', async () => (await import('./cli')).benchCli],
   ['lambda bundles', async () => (await import('./bundles')).benchBundles],
   ['dashboard', async () => (await import('./dashboard')).benchDashboard as Bench],

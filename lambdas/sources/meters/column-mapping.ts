@@ -24,27 +24,45 @@ export class ColumnMappingError extends Error {
  * field name and `=` follow it (`kwh=energy, kWh` keeps `energy, kWh` whole).
  */
 export function parseColumnsOption(spec: string): ColumnMapping {
-  const pairs = spec.split(new RegExp(`,(?=\\s*(?:${MAPPABLE_FIELDS.join('|')})\\s*=)`, 'i'));
-  const mapping: ColumnMapping = {};
+  return parseFieldColumns(spec, MAPPABLE_FIELDS, {
+    what: 'a meter reading',
+    example: '--columns meter_id=LCLid,timestamp=tstp,kwh=energy(kWh/hh)',
+    check: (mapping) => {
+      if (mapping.kwh !== undefined && mapping.wh !== undefined) {
+        throw new ColumnMappingError(`--columns names both kwh ("${mapping.kwh}") and wh ("${mapping.wh}"): a reading has one value; give the column in kWh or the one in Wh.`);
+      }
+    },
+  });
+}
+
+/**
+ * The `--columns` grammar for any import (meters, flow sensors): `field=header` pairs over the
+ * given fields; refuses an unknown field, a field given twice, a missing header and one column
+ * mapped to two fields. `what` and `example` word the messages for the import at hand; `check`
+ * (optional) refuses combinations of fields, before the one-column-two-fields check.
+ */
+export function parseFieldColumns<F extends string>(
+  spec: string,
+  fields: readonly F[],
+  words: { what: string; example: string; check?: (mapping: Partial<Record<F, string>>) => void },
+): Partial<Record<F, string>> {
+  const pairs = spec.split(new RegExp(`,(?=\\s*(?:${fields.join('|')})\\s*=)`, 'i'));
+  const mapping: Partial<Record<F, string>> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const field = (eq === -1 ? pair : pair.slice(0, eq)).trim().toLowerCase();
     const header = eq === -1 ? '' : pair.slice(eq + 1).trim();
-    if (!(MAPPABLE_FIELDS as readonly string[]).includes(field)) {
-      throw new ColumnMappingError(
-        `--columns "${pair.trim()}": "${field}" is not a field of a meter reading; use ${MAPPABLE_FIELDS.join(', ')} as in --columns meter_id=LCLid,timestamp=tstp,kwh=energy(kWh/hh).`,
-      );
+    if (!(fields as readonly string[]).includes(field)) {
+      throw new ColumnMappingError(`--columns "${pair.trim()}": "${field}" is not a field of ${words.what}; use ${fields.join(', ')} as in ${words.example}.`);
     }
     if (!header) throw new ColumnMappingError(`--columns "${pair.trim()}": give the header name of the file's column after "=", e.g. ${field}=<header>.`);
-    if (mapping[field as MappableField] !== undefined) {
-      throw new ColumnMappingError(`--columns names ${field} twice ("${mapping[field as MappableField]}" and "${header}"): give each field once.`);
+    if (mapping[field as F] !== undefined) {
+      throw new ColumnMappingError(`--columns names ${field} twice ("${mapping[field as F]}" and "${header}"): give each field once.`);
     }
-    mapping[field as MappableField] = header;
+    mapping[field as F] = header;
   }
-  if (mapping.kwh !== undefined && mapping.wh !== undefined) {
-    throw new ColumnMappingError(`--columns names both kwh ("${mapping.kwh}") and wh ("${mapping.wh}"): a reading has one value; give the column in kWh or the one in Wh.`);
-  }
-  const headers = Object.entries(mapping);
+  words.check?.(mapping);
+  const headers = Object.entries(mapping) as [string, string][];
   for (let i = 0; i < headers.length; i++) {
     for (let j = i + 1; j < headers.length; j++) {
       if (sameName(headers[i]![1], headers[j]![1])) {
@@ -62,7 +80,7 @@ export const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.t
  * Checks that each mapped header is a column of this file (split by the first delimiter that finds
  * them all). Throws naming the header found.
  */
-export function assertMappingFits(file: string, headerLine: string, mapping: ColumnMapping): void {
+export function assertMappingFits(file: string, headerLine: string, mapping: Partial<Record<string, string>>): void {
   let best: { header: string[]; missing: string[]; delimiter: CsvDelimiter } | null = null;
   for (const delimiter of CSV_DELIMITERS) {
     const header = parseCsvLine(headerLine, delimiter).map((h) => h.trim());
