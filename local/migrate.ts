@@ -3,14 +3,17 @@
  * or migrated with the same runner and steps as the cloud's deploy-time custom resource
  * (lambdas/schema/warehouse-schema.ts). The steps themselves never run DDL.
  */
-import { configFromJson } from '../lambdas/config';
-import { localPorts } from '../lambdas/ports/local-ports';
+import { portsFromEnv } from '../lambdas/handlers/runtime';
 import { migrateWarehouse } from '../lambdas/schema/warehouse-schema';
 import type { MigrationReport } from '../lambdas/schema/migration-runner';
-import { silentLog } from '../lambdas/steps/ports';
 
-/** Migrates the warehouse of `dataDir` (the ports every handler of the run will share). */
-export async function migrateLocalWarehouse(dataDir: string, configJson: string | undefined): Promise<MigrationReport> {
-  const ports = await localPorts({ dataDir, config: configFromJson(configJson), log: silentLog });
+/**
+ * Migrates the warehouse of the run whose wiring is in `env` (GRIDLAKE_DATA_DIR, GRIDLAKE_CONFIG, …).
+ * The ports are built exactly as the handlers build them: one set is cached per data dir and every
+ * handler of the run gets that same object, so building it here with other options (no market API
+ * key, another log) would hand the handlers the wrong ports.
+ */
+export async function migrateLocalWarehouse(env: NodeJS.ProcessEnv = process.env): Promise<MigrationReport> {
+  const ports = await portsFromEnv('schema', env);
   return migrateWarehouse(ports.warehouse, ports.clock);
 }

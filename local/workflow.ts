@@ -151,7 +151,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
   // DDL once, before any step (as the deploy's custom resource does in the cloud): local/migrate.ts.
   let schema: MigrationReport;
   try {
-    schema = await migrateLocalWarehouse(options.dataDir, process.env.GRIDLAKE_CONFIG);
+    schema = await migrateLocalWarehouse(process.env);
   } catch (e) {
     return { status: 'FAILED', error: `warehouse schema: ${(e as Error).message}`, seconds: 0, historyEvents: 0, largestPayloadBytes: 0 };
   }
