@@ -1,0 +1,61 @@
+/**
+ * Charger types: the national `chgerType` codes with the Korean names Seoul's city data API uses,
+ * and which connectors each type carries (for "a charger my car can use").
+ * The fast/slow split is by output, not type: a charger is fast at {@link FAST_CHARGER_KW} or more.
+ */
+
+export type ChargerTypeCode = '01' | '02' | '03' | '04' | '05' | '06' | '07';
+export type Connector = 'CHAdeMO' | 'AC' | 'AC3' | 'CCS';
+
+interface ChargerTypeInfo {
+  code: ChargerTypeCode;
+  /** The name in Seoul's city data API (spaces removed when matching). */
+  label: string;
+  connectors: readonly Connector[];
+}
+
+export const CHARGER_TYPES: readonly ChargerTypeInfo[] = [
+  { code: '01', label: 'DC차데모', connectors: ['CHAdeMO'] },
+  { code: '02', label: 'AC완속', connectors: ['AC'] },
+  { code: '03', label: 'DC차데모+AC3상', connectors: ['CHAdeMO', 'AC3'] },
+  { code: '04', label: 'DC콤보', connectors: ['CCS'] },
+  { code: '05', label: 'DC차데모+DC콤보', connectors: ['CHAdeMO', 'CCS'] },
+  { code: '06', label: 'DC차데모+AC3상+DC콤보', connectors: ['CHAdeMO', 'AC3', 'CCS'] },
+  { code: '07', label: 'AC3상', connectors: ['AC3'] },
+];
+
+/** Korean practice (and the seed's question "which stations have fast chargers"): 50 kW and up is fast. */
+export const FAST_CHARGER_KW = 50;
+
+export const CONNECTORS: readonly Connector[] = ['CHAdeMO', 'AC', 'AC3', 'CCS'];
+
+const byLabel = new Map(CHARGER_TYPES.map((t) => [t.label, t]));
+const byCode = new Map(CHARGER_TYPES.map((t) => [t.code, t]));
+
+/** The national code of a Korean type name (spaces ignored), or null when unknown. */
+export function chargerTypeOfLabel(label: string): ChargerTypeCode | null {
+  return byLabel.get(label.replace(/\s+/g, ''))?.code ?? null;
+}
+
+/** The national code of the API's `chgerType` ("4", "04"), or null when unknown. */
+export function chargerTypeOfCode(code: string): ChargerTypeCode | null {
+  const padded = code.trim().padStart(2, '0');
+  return byCode.get(padded as ChargerTypeCode)?.code ?? null;
+}
+
+export function connectorsOf(code: string): readonly Connector[] {
+  return byCode.get(code as ChargerTypeCode)?.connectors ?? [];
+}
+
+export function chargerTypeLabel(code: string): string | null {
+  return byCode.get(code as ChargerTypeCode)?.label ?? null;
+}
+
+export function knownChargerTypes(): string {
+  return CHARGER_TYPES.map((t) => `${t.code}=${t.label}`).join(', ');
+}
+
+/** Fast when the output is known and at least 50 kW; unknown output is not counted as fast. */
+export function isFast(outputKw: number | null): boolean {
+  return outputKw !== null && outputKw >= FAST_CHARGER_KW;
+}
