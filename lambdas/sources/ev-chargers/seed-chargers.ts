@@ -34,7 +34,7 @@ export interface SeedChargers {
   quarantine: QuarantinedRow[];
   withheld: WithheldFields[];
   counts: { chargers: TableCounts; charger_status: TableCounts };
-  /** How many statuses took their time from each place. */
+  /** How many loaded statuses took their time from each place. */
   observedFrom: { row: number; station: number; option: number };
 }
 
@@ -105,7 +105,6 @@ export function readChargerCsv(text: string, file: string, options: ChargerReadO
       reject('charger_status', observed.field, observed.error);
       continue;
     }
-    out.observedFrom[observed.from]++;
     const label = get('CHARGER_STAT');
     const code = statusCodeOfLabel(label);
     if (code === null) {
@@ -136,6 +135,7 @@ export function readChargerCsv(text: string, file: string, options: ChargerReadO
     }
     keptStatus.set(statusKey, { line, print });
     out.statuses.push(status);
+    out.observedFrom[observed.from]++;
     for (const w of session.withheld) {
       out.withheld.push({
         table: 'charger_status',
