@@ -13,7 +13,8 @@ const OFFSET_FORM = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function wallClockOf(ms: number, timezone: string): number {
+/** The wall-clock time in `timezone` at instant `ms`, as if it were UTC (for local hour and weekday). */
+export function wallClockOf(ms: number, timezone: string): number {
   let f = formatters.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

@@ -17,12 +17,14 @@
  */
 import { chargerTypeOfLabel, knownChargerTypes } from './charger-types';
 import { parseCsvText, requireColumns } from './csv-records';
+import { sessionOf } from './charging-session';
 import { koreaTimeToUtc } from './korea-time';
 import type { ChargerRow, ChargerStatusRow, DuplicateRow, QuarantinedRow, TableCounts, WithheldFields } from './rows';
 import type { StationListing } from './seed-stations';
 import { knownStatusLabels, statusCodeOfLabel } from './status-codes';
 
 const REQUIRED = ['STAT_ID', 'CHARGER_ID', 'CHARGER_TYPE', 'CHARGER_STAT'] as const;
+const SEED_FIELDS = { lastStart: 'LASTTSDT', lastEnd: 'LASTTEDT', current: 'NOWTSDT' } as const;
 
 /** Largest credible output of one charger, kW; beyond it the value is a unit or typing error. */
 export const MAX_OUTPUT_KW = 1000;
@@ -111,7 +113,7 @@ export function readChargerCsv(text: string, file: string, options: ChargerReadO
       reject('charger_status', 'CHARGER_STAT', `status "${label}" is not a known label (${knownStatusLabels()})`);
       continue;
     }
-    const session = sessionOf(get, code, options.timezone);
+    const session = sessionOf({ lastStart: get('LASTTSDT'), lastEnd: get('LASTTEDT'), current: get('NOWTSDT') }, code, options.timezone, SEED_FIELDS);
     const status: ChargerStatusRow = {
       station_id: stationId,
       charger_id: chargerId,
@@ -193,37 +195,4 @@ function observedAtOf(own: string, hasColumn: boolean, stationId: string, option
   if (options.observedAt !== null) return { at: options.observedAt, from: 'option' };
   const why = times.length > 1 ? `its station ${stationId} was listed at several times (${times.join(', ')})` : `neither the row nor its station ${stationId} has a DATA_UPDATE_TIME`;
   return { error: `no observed time: ${why}; pass --observed-at ISO`, field: 'DATA_UPDATE_TIME' };
-}
-
-interface Session {
-  start: string | null;
-  end: string | null;
-  since: string | null;
-  /** Fields set to null, each with why. */
-  withheld: { fields: string[]; reason: string }[];
-}
-
-/** The session times; an unreadable time or an end before its start is withheld, never loaded. */
-function sessionOf(get: (name: string) => string, code: number, timezone: string): Session {
-  const withheld: Session['withheld'] = [];
-  const time = (field: string, column: string): string | null => {
-    const text = get(field);
-    if (text === '') return null;
-    const at = koreaTimeToUtc(text, timezone);
-    if (at === null) withheld.push({ fields: [column], reason: `${field} "${text}" is not a time YYYY-MM-DD HH:MM; ${column} is withheld, the status loads` });
-    return at;
-  };
-  let start = time('LASTTSDT', 'last_charge_start');
-  let end = time('LASTTEDT', 'last_charge_end');
-  // The source leaves the previous session's start in NOWTSDT when idle: only a charging charger has one in progress.
-  const since = code === 3 ? time('NOWTSDT', 'charging_since') : null;
-  if (start !== null && end !== null && end < start) {
-    withheld.push({
-      fields: ['last_charge_start', 'last_charge_end'],
-      reason: `the last charging session ends (LASTTEDT ${get('LASTTEDT')}) before it starts (LASTTSDT ${get('LASTTSDT')}); the session is withheld, the status loads`,
-    });
-    start = null;
-    end = null;
-  }
-  return { start, end, since, withheld };
 }
