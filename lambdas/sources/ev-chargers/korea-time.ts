@@ -13,8 +13,28 @@ const OFFSET_FORM = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The wall-clock time in `timezone` at instant `ms`, as if it were UTC (for local hour and weekday). */
+const offsets = new Map<string, Map<number, number>>();
+const QUARTER_HOUR = 900_000;
+
+/**
+ * The wall-clock time in `timezone` at instant `ms`, as if it were UTC (for local hour and weekday).
+ * Intl is slow (microseconds a call) and simulators ask millions of times, so the offset is cached
+ * per quarter hour: every zone's offset changes on a quarter-hour boundary.
+ */
 export function wallClockOf(ms: number, timezone: string): number {
+  const key = Math.floor(ms / QUARTER_HOUR);
+  let zone = offsets.get(timezone);
+  if (!zone) offsets.set(timezone, (zone = new Map()));
+  let offset = zone.get(key);
+  if (offset === undefined) {
+    const at = key * QUARTER_HOUR;
+    offset = intlWallClock(at, timezone) - at;
+    zone.set(key, offset);
+  }
+  return ms + offset;
+}
+
+function intlWallClock(ms: number, timezone: string): number {
   let f = formatters.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -79,6 +99,7 @@ export function instantFromUser(text: string, timezone = KOREA_TIMEZONE): string
   return koreaTimeToUtc(t.replace(/\.\d+$/, ''), timezone);
 }
 
+/** ISO-8601 UTC to the second, `2023-08-09T14:00:00Z` (milliseconds dropped). */
 export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }

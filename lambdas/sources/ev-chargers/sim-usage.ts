@@ -46,3 +46,21 @@ export function sessionMinutes(kind: SiteKind, fast: boolean, hour: number, u: n
   if (kind === 'apartment' && (hour >= 18 || hour < 2)) return 480 + u * 240; // overnight
   return 90 + u * 210; // 1.5–5 h
 }
+
+const SLOTS_PER_DAY = 288;
+const tables = new Map<string, Float64Array>();
+
+/**
+ * `arrivalsPerHour` for every 5-minute slot of the week (weekday × 288 + slot of day), computed once
+ * per kind: the simulator asks for millions of slots.
+ */
+export function arrivalTable(kind: SiteKind, fast: boolean): Float64Array {
+  const key = `${kind}/${fast}`;
+  let table = tables.get(key);
+  if (!table) {
+    table = new Float64Array(7 * SLOTS_PER_DAY);
+    for (let d = 0; d < 7; d++) for (let i = 0; i < SLOTS_PER_DAY; i++) table[d * SLOTS_PER_DAY + i] = arrivalsPerHour(kind, fast, (i * 5) / 60, d);
+    tables.set(key, table);
+  }
+  return table;
+}
