@@ -66,6 +66,11 @@ export function recommendStations(
   const penalty = options.penaltyKm ?? 2;
   const maxDistance = options.maxDistanceKm ?? 10;
   const key = (s: string, c: string) => `${s}\u001f${c}`;
+  // A connector no charger carries is a typo ("ccs"), not "nothing nearby": say so.
+  const known = new Set(chargers.flatMap((c) => c.connectors));
+  if (!known.has(options.connector)) {
+    throw new EvAnalysisInputError(`No charger has connector "${options.connector}" (known: ${[...known].sort().join(', ') || 'none'}).`);
+  }
   const matching = new Set(chargers.filter((c) => isFastCharger(c, fastKw) && c.connectors.includes(options.connector)).map((c) => key(c.station_id, c.charger_id)));
   const matchingPerStation = new Map<string, number>();
   for (const k of matching) {

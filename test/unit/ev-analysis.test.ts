@@ -234,5 +234,6 @@ describe('recommendation: nearest stations with a fast charger available now', (
     const history = [obs('NEAR', '01', '2026-12-01T08:00:00Z', 2), obs('MID', '01', '2026-12-01T08:55:00Z', 3)];
     expect(recommendStations(stations, CHARGERS, history, { at, connector: 'CCS', asOf })).toEqual([]);
     expect(() => recommendStations(stations, CHARGERS, history, { at: { lat: 120, lon: 0 }, connector: 'CCS', asOf })).toThrow(/not a latitude\/longitude/);
+    expect(() => recommendStations(stations, CHARGERS, history, { at, connector: 'ccs', asOf })).toThrow(/No charger has connector "ccs" \(known: AC, AC3, CCS, CHAdeMO\)/);
   });
 });
