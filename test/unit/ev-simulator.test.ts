@@ -8,6 +8,7 @@ import { stationUtilisation } from '../../lambdas/analysis/ev-utilisation';
 import { chargerTypeLabel } from '../../lambdas/sources/ev-chargers/charger-types';
 import { simulateHistory } from '../../lambdas/sources/ev-chargers/sim-history';
 import { KIND_LABEL, simulatedFleet } from '../../lambdas/sources/ev-chargers/sim-stations';
+import { simulatedDay } from '../../lambdas/sources/ev-chargers/simulated-day';
 
 const fleet = simulatedFleet(7);
 
@@ -44,6 +45,15 @@ describe('simulated status history', () => {
     const same = week.statuses.filter((s) => s.observed_at >= '2026-11-08T15:00:00Z' && s.observed_at < '2026-11-10T15:00:00Z');
     expect(later.statuses).toEqual(same);
     expect(later.statuses.length).toBe(fleet.chargers.length * 2 * 96);
+  });
+
+  it('one local day for a run: midnight to midnight in Seoul, the same rows as inside the fortnight', () => {
+    const day = simulatedDay(7, '2026-11-09');
+    expect(day.statuses[0]!.observed_at).toBe('2026-11-08T15:00:00Z');
+    expect(day.statuses).toHaveLength(fleet.chargers.length * 96);
+    expect(day.statuses).toEqual(week.statuses.filter((s) => s.observed_at >= '2026-11-08T15:00:00Z' && s.observed_at < '2026-11-09T15:00:00Z'));
+    expect(day.stations).toEqual(fleet.stations);
+    expect(day.chargers[0]).not.toHaveProperty('kind');
   });
 
   it('writes consistent rows: charging_since only while charging, sessions in order', () => {
