@@ -76,6 +76,8 @@ export interface DuplicateRow {
   line: number | null;
   /** The line of the row kept. */
   keptLine: number | null;
+  /** The natural key of the row kept (and repeated). */
+  key: Record<string, string>;
   /** `exact`: the same row again; `merged`: the same key with other details, folded into the kept row. */
   kind: 'exact' | 'merged';
   /** For `merged`: fields whose values differed (the kept row's value wins). */

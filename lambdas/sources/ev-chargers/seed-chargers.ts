@@ -97,7 +97,7 @@ export function readChargerCsv(text: string, file: string, options: ChargerReadO
         keptCharger.set(key, { line, print });
         out.chargers.push(charger);
       } else if (kept.print === print) {
-        out.duplicates.push({ table: 'chargers', file, line, keptLine: kept.line, kind: 'exact', conflicts: [] });
+        out.duplicates.push({ table: 'chargers', file, line, keptLine: kept.line, key: { station_id: stationId, charger_id: chargerId }, kind: 'exact', conflicts: [] });
       } else reject('chargers', null, `charger ${stationId}/${chargerId} is listed again with other details than line ${kept.line}; fix one of the two lines`);
     }
 
@@ -128,7 +128,7 @@ export function readChargerCsv(text: string, file: string, options: ChargerReadO
     const print = JSON.stringify(status);
     const kept = keptStatus.get(statusKey);
     if (kept && kept.print === print) {
-      out.duplicates.push({ table: 'charger_status', file, line, keptLine: kept.line, kind: 'exact', conflicts: [] });
+      out.duplicates.push({ table: 'charger_status', file, line, keptLine: kept.line, key: { station_id: stationId, charger_id: chargerId, observed_at: observed.at }, kind: 'exact', conflicts: [] });
       continue;
     }
     if (kept) {

@@ -97,7 +97,7 @@ export function readStationCsv(text: string, file: string, timezone: string): Se
     fillFrom(kept.row, row);
     // The listing's station columns (not the area ones) that differ from the kept listing's.
     const conflicts = differingColumns(table.header, fields, kept.fields);
-    duplicates.push({ table: 'charging_stations', file, line, keptLine: kept.line, kind: conflicts.length ? 'merged' : 'exact', conflicts });
+    duplicates.push({ table: 'charging_stations', file, line, keptLine: kept.line, key: { station_id: stationId }, kind: conflicts.length ? 'merged' : 'exact', conflicts });
   }
   counts.quarantined = quarantine.length;
   counts.duplicates = duplicates.length;
