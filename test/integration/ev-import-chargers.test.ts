@@ -10,7 +10,6 @@ import { fixedClock } from '../../lambdas/ports/clock';
 import { LocalFolderStore } from '../../lambdas/ports/local-folder-store';
 import { getJson, getText, listKeys } from '../../lambdas/ports/object-store';
 import { importChargers, type ChargerImportManifest } from '../../lambdas/sources/ev-chargers/import-chargers';
-import { readLandedImports } from '../../lambdas/sources/ev-chargers/landed-imports';
 import { ChargerImportError } from '../../lambdas/sources/ev-chargers/read-seed';
 import { silentLog } from '../../lambdas/steps/ports';
 
@@ -60,18 +59,5 @@ describe('import chargers', () => {
     await expect(importChargers(FIXTURES, { observedAt: '2023-08-10T00:00Z' }, p)).rejects.toThrow(/has no station_info\.csv and no charger_info\.csv/);
     await expect(importChargers(join(FIXTURES, 'two-areas'), { importId: '../x' }, p)).rejects.toThrow(/Import id/);
     expect(await listKeys(p.lake, '')).toEqual([]);
-  });
-
-  it('a run reads the landed imports from the lake as the import read them; one without a manifest is left alone', async () => {
-    const p = ports();
-    const a = await importChargers(join(FIXTURES, 'gwanghwamun'), { observedAt: '2023-08-10T00:00+09:00', importId: 'imp-a' }, p);
-    const b = await importChargers(join(FIXTURES, 'two-areas'), { importId: 'imp-b' }, p);
-    await p.lake.put('landing/ev-chargers/imp-c/station_info.csv', 'STAT_NM,STAT_ID\n');
-    const landed = await readLandedImports(p.lake);
-    expect(landed.map((l) => l.importId)).toEqual(['imp-a', 'imp-b']);
-    expect(landed[0]!.rows.counts).toEqual(a.counts);
-    expect(landed[1]!.rows.counts).toEqual(b.counts);
-    expect(landed[0]!.rows.statuses.every((s) => s.observed_at === '2023-08-09T15:00:00Z')).toBe(true);
-    expect(landed[1]!.rows.withheld.map((w) => w.file)).toEqual(['landing/ev-chargers/imp-b/charger_info.csv']);
   });
 });
