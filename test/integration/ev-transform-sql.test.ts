@@ -21,7 +21,7 @@ afterAll(async () => {
   await closeTransformInstances();
   rmSync(work, { recursive: true, force: true });
 });
-const disk: SeedFilePort = { readText: (p) => readFile(p, 'utf8').catch(() => null), join };
+const disk: SeedFilePort = { readBytes: (p) => readFile(p).catch(() => null), join };
 const KEYS: Record<EvTable, string[]> = {
   charging_stations: ['station_id'],
   chargers: ['station_id', 'charger_id'],

@@ -11,7 +11,7 @@ import type { EvTable } from '../../lambdas/sources/ev-chargers/rows';
 import { simulatedDay } from '../../lambdas/sources/ev-chargers/simulated-day';
 
 const FIXTURES = join(__dirname, '../fixtures/ev-seoul');
-const disk: SeedFilePort = { readText: (p) => readFile(p, 'utf8').catch(() => null), join };
+const disk: SeedFilePort = { readBytes: (p) => readFile(p).catch(() => null), join };
 const TABLES: EvTable[] = ['charging_stations', 'chargers', 'charger_status'];
 
 describe('raw records of the ev-chargers collector', () => {

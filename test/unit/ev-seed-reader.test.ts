@@ -11,11 +11,15 @@ import { ChargerImportError, readChargerSeed, type SeedFilePort } from '../../la
 import { CsvFormatError } from '../../lambdas/sources/ev-chargers/csv-records';
 
 const FIXTURES = join(__dirname, '../fixtures/ev-seoul');
-const disk: SeedFilePort = { readText: (p) => readFile(p, 'utf8').catch(() => null), join };
+const disk: SeedFilePort = { readBytes: (p) => readFile(p).catch(() => null), join };
 
 /** Files held in memory, for layouts no fixture has. */
 function memory(files: Record<string, string>): SeedFilePort {
-  return { readText: async (p) => files[p] ?? null, join: (d, n) => `${d}/${n}` };
+  return { readBytes: async (p) => (files[p] === undefined ? null : new TextEncoder().encode(files[p])), join: (d, n) => `${d}/${n}` };
+}
+
+function memoryBytes(files: Record<string, Uint8Array>): SeedFilePort {
+  return { readBytes: async (p) => files[p] ?? null, join: (d, n) => `${d}/${n}` };
 }
 
 const reconciles = (c: { rowsIn: number; loaded: number; duplicates: number; quarantined: number }) =>
@@ -145,6 +149,29 @@ describe('seed folder with areas and DATA_UPDATE_TIME', () => {
     expect(r.counts.charger_status).toMatchObject({ loaded: 8, quarantined: 3 });
     expect(r.statuses.find((s) => s.station_id === 'GN008634')!.observed_at).toBe('2023-08-09T14:15:00Z');
     expect(r.observedFrom).toEqual({ row: 0, station: 7, option: 1 });
+  });
+});
+
+describe('encodings and type spellings', () => {
+  it('reads CP949 files (as Korean Excel exports write them) like the UTF-8 ones', async () => {
+    const options = { observedAt: '2023-08-10T00:00+09:00' };
+    const cp949 = await readChargerSeed(join(FIXTURES, 'cp949'), options, disk);
+    const utf8 = await readChargerSeed(join(FIXTURES, 'gwanghwamun'), options, disk);
+    expect(cp949.stations).toEqual(utf8.stations);
+    expect(cp949.statuses).toEqual(utf8.statuses);
+    expect(cp949.counts).toEqual(utf8.counts);
+  });
+
+  it('refuses bytes that are no Korean text, naming the fix', async () => {
+    const bad = memoryBytes({ 'd/station_info.csv': new Uint8Array([0x53, 0x2c, 0xff, 0xff, 0x0a]), 'd/charger_info.csv': new TextEncoder().encode('STAT_ID\n') });
+    await expect(readChargerSeed('d', { observedAt: '2024-01-01T00:00Z' }, bad)).rejects.toThrow(/neither UTF-8 nor CP949 .*save it as UTF-8 CSV/);
+  });
+
+  it('matches a type name whatever the order and spacing of its parts', async () => {
+    const stations = 'STAT_NM,STAT_ID,STAT_X,STAT_Y\nA,S1,127,37.5\n';
+    const chargers = 'STAT_ID,CHARGER_ID,CHARGER_TYPE,CHARGER_STAT\nS1,01,AC3상 + DC차데모,사용가능\nS1,02,DC콤보+DC차데모+AC3상,사용가능\nS1,03, AC 완속 ,사용가능\n';
+    const r = await readChargerSeed('d', { observedAt: '2024-01-01T00:00Z' }, memory({ 'd/station_info.csv': stations, 'd/charger_info.csv': chargers }));
+    expect(r.chargers.map((c) => c.charger_type)).toEqual(['03', '06', '02']);
   });
 });
 

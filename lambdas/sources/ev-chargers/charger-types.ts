@@ -29,12 +29,19 @@ export const FAST_CHARGER_KW = 50;
 
 export const CONNECTORS: readonly Connector[] = ['CHAdeMO', 'AC', 'AC3', 'CCS'];
 
-const byLabel = new Map(CHARGER_TYPES.map((t) => [t.label, t]));
+/** A type name by its parts, in any order and spacing: `AC3상+DC차데모` is `DC차데모+AC3상`. */
+const labelKey = (label: string) =>
+  label
+    .replace(/\s+/g, '')
+    .split('+')
+    .sort()
+    .join('+');
+const byLabel = new Map(CHARGER_TYPES.map((t) => [labelKey(t.label), t]));
 const byCode = new Map(CHARGER_TYPES.map((t) => [t.code, t]));
 
-/** The national code of a Korean type name (spaces ignored), or null when unknown. */
+/** The national code of a Korean type name (spaces and the order of its parts ignored), or null when unknown. */
 export function chargerTypeOfLabel(label: string): ChargerTypeCode | null {
-  return byLabel.get(label.replace(/\s+/g, ''))?.code ?? null;
+  return byLabel.get(labelKey(label))?.code ?? null;
 }
 
 /** The national code of the API's `chgerType` ("4", "04"), or null when unknown. */

@@ -98,9 +98,9 @@ async function moveImport(lake: ObjectStore, importId: string, landing: readonly
 
 function lakeFiles(lake: ObjectStore): SeedFilePort {
   return {
-    readText: async (key) => {
+    readBytes: async (key) => {
       try {
-        return new TextDecoder().decode(await lake.get(key));
+        return await lake.get(key);
       } catch (e) {
         if (e instanceof ObjectNotFoundError) return null;
         throw e;

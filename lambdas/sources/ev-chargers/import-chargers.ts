@@ -53,7 +53,7 @@ export interface ChargerImportResult {
 
 export type ChargerImportPorts = Pick<StepPorts, 'lake' | 'clock' | 'log'>;
 
-const disk: SeedFilePort = { readText: (p) => readFile(p, 'utf8').catch(() => null), join };
+const disk: SeedFilePort = { readBytes: (p) => readFile(p).catch(() => null), join };
 
 export async function importChargers(dir: string, options: ChargerImportOptions, ports: ChargerImportPorts): Promise<ChargerImportResult> {
   const root = resolve(dir);

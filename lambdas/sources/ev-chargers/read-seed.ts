@@ -11,13 +11,14 @@ import { instantFromUser, KOREA_TIMEZONE } from './korea-time';
 import { emptyCounts, type ChargerRow, type ChargerStatusRow, type ChargingStationRow, type DuplicateRow, type EvTable, type QuarantinedRow, type TableCounts, type WithheldFields } from './rows';
 import { readChargerCsv } from './seed-chargers';
 import { readStationCsv } from './seed-stations';
+import { decodeText } from './text-encoding';
 
 export const STATION_FILE = 'station_info.csv';
 export const CHARGER_FILE = 'charger_info.csv';
 
 export interface SeedFilePort {
-  /** The file's text (UTF-8), or null when it does not exist. */
-  readText(path: string): Promise<string | null>;
+  /** The file's bytes, or null when it does not exist (the encoding is found by text-encoding.ts). */
+  readBytes(path: string): Promise<Uint8Array | null>;
   join(dir: string, name: string): string;
 }
 
@@ -55,7 +56,9 @@ export async function readChargerSeed(dir: string, options: SeedReadOptions, fil
   }
   const stationPath = files.join(dir, STATION_FILE);
   const chargerPath = files.join(dir, CHARGER_FILE);
-  const [stationText, chargerText] = await Promise.all([files.readText(stationPath), files.readText(chargerPath)]);
+  const [stationBytes, chargerBytes] = await Promise.all([files.readBytes(stationPath), files.readBytes(chargerPath)]);
+  const stationText = stationBytes === null ? null : decodeText(stationBytes, stationPath).text;
+  const chargerText = chargerBytes === null ? null : decodeText(chargerBytes, chargerPath).text;
   const missing = [stationText === null ? STATION_FILE : null, chargerText === null ? CHARGER_FILE : null].filter(Boolean);
   if (missing.length) {
     throw new ChargerImportError(`${dir} has no ${missing.join(' and no ')}: import chargers reads a folder with station_info.csv and charger_info.csv (the charging-station seed's layout).`);
