@@ -39,6 +39,7 @@ describe('import chargers', () => {
     expect(manifest).toMatchObject({ importId: 'imp-ev', importedAt: '2026-12-02T07:00:00.000Z', observedAt: '2023-08-09T15:00:00Z', timezone: 'Asia/Seoul' });
     expect(manifest.counts.charging_stations).toEqual({ rowsIn: 9, loaded: 7, duplicates: 2, quarantined: 0, withheld: 0 });
     expect(r.counts.charger_status).toMatchObject({ rowsIn: 12, loaded: 12, withheld: 2 });
+    expect(r.observedRange).toEqual({ from: '2023-08-09T15:00:00Z', to: '2023-08-09T15:00:00Z' });
     // What the user is shown: the withheld sessions and the station listed twice with other details.
     expect(r.problems).toHaveLength(4);
     expect(r.problems.join('\n')).toMatch(/line 8: station listed again \(kept line 7\); differing: STAT_LIMITYN, STAT_LIMITDETAIL/);

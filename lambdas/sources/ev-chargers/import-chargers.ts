@@ -49,6 +49,9 @@ export interface ChargerImportResult {
   /** A few problems to show (file, line, reason); all are quarantined by the run. */
   problems: string[];
   observedFrom: SeedImport['observedFrom'];
+  /** The earliest and latest observed time of the statuses (UTC ISO), null without statuses. */
+  observedRange: { from: string; to: string } | null;
+  timezone: string;
 }
 
 export type ChargerImportPorts = Pick<StepPorts, 'lake' | 'clock' | 'log'>;
@@ -89,5 +92,7 @@ export async function importChargers(dir: string, options: ChargerImportOptions,
   await putJson(ports.lake, `${prefix}${EV_MANIFEST}`, manifest);
   ports.log.info('chargers imported', { importId, bytes, stations: read.counts.charging_stations.loaded, chargers: read.counts.chargers.loaded });
   const problems = [...read.quarantine.map((q) => q.reason), ...read.withheld.map((w) => w.reason), ...read.duplicates.filter((d) => d.kind === 'merged').map((d) => `${d.file} line ${d.line}: station listed again (kept line ${d.keptLine}); differing: ${d.conflicts.join(', ')}`)];
-  return { importId, landingPrefix: prefix, bytes, counts: read.counts, problems, observedFrom: read.observedFrom };
+  const times = read.statuses.map((st) => st.observed_at).sort();
+  const observedRange = times.length ? { from: times[0]!, to: times[times.length - 1]! } : null;
+  return { importId, landingPrefix: prefix, bytes, counts: read.counts, problems, observedFrom: read.observedFrom, observedRange, timezone };
 }
