@@ -59,7 +59,7 @@ const DAY_START_HOUR = 5;
 /** The longest outage (3 days) plus a margin: failures starting earlier cannot reach the range. */
 const FAILURE_LOOKBACK_DAYS = 4;
 /** How far back from a snapshot its last completed session is known; older is reported as null. */
-const LAST_SESSION_LOOKBACK_DAYS = 7;
+const LAST_SESSION_LOOKBACK_DAYS = 3;
 
 export class EvSimulatorInputError extends Error {
   override readonly name = 'EvSimulatorInputError';
