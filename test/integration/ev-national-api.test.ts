@@ -36,9 +36,9 @@ function virtualTime(start = Date.parse('2026-12-02T00:00:00Z')): VirtualTime {
 
 async function setup(
   items: ApiItem[],
-  opts: { beforeRequest?: (n: number, list: ApiItem[]) => void; faults?: Map<number, Fault>; envelope?: 'flat' | 'wrapped'; client?: Partial<NationalApiOptions> } = {},
+  opts: { beforeRequest?: (n: number, list: ApiItem[]) => void; faults?: Map<number, Fault>; envelope?: 'flat' | 'wrapped'; maxRows?: number; client?: Partial<NationalApiOptions> } = {},
 ) {
-  const server = await startShiftingServer({ serviceKey: KEY, items, beforeRequest: opts.beforeRequest, faults: opts.faults, envelope: opts.envelope });
+  const server = await startShiftingServer({ serviceKey: KEY, items, beforeRequest: opts.beforeRequest, faults: opts.faults, envelope: opts.envelope, maxRows: opts.maxRows });
   servers.push(server);
   const time = virtualTime();
   const warnings: string[] = [];
@@ -142,6 +142,19 @@ describe('consistent snapshot of a list that shifts while it is read', () => {
     expect(r.statuses.length).toBeGreaterThan(12);
     expect(r.snapshot.totalCount).toBe(server.requests.at(-1)!.totalCount);
     expect(r.counts.loaded + r.counts.duplicates + r.counts.quarantined).toBe(r.counts.rowsIn);
+  });
+
+  it('follows a server that silently caps the page size', async () => {
+    const { server, client, now } = await setup(chargerList(23), { maxRows: 4, client: { maxRequestsPerMinute: Infinity } });
+    const r = await collectChargerSnapshot(client, { pageSize: 10, now });
+    expect(r.snapshot.complete).toBe(true);
+    expect(r.snapshot.pageSize).toBe(4);
+    expect(keysOf(r.statuses)).toEqual(keysOfList(server.list));
+    expect(r.snapshot.passes.map((p) => [p.pages, p.rowsRead, p.clean])).toEqual([
+      [6, 23, true],
+      [6, 23, true],
+    ]);
+    expect(server.requests[1]!.query).toMatchObject({ pageNo: '1', numOfRows: '4' });
   });
 
   it('pages by startNum/endNum and reads the wrapped envelope', async () => {

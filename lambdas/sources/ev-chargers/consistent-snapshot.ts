@@ -13,6 +13,8 @@
  *    many rows (a shift during the pass changes the count, or leaves a row missed or doubled).
  *  - The snapshot is *complete* when two consecutive passes are clean and hold the same keys: a
  *    count-neutral change (one insert and one delete) can fool one pass, not two that agree.
+ *  - A server that silently caps the page size (asked 1 000, gave 500 of 2 000 on page 1) would
+ *    make every pass look short: the pass restarts once with the size the server gave.
  *  - At most `maxPasses` passes. If no two clean passes agree, the snapshot is marked incomplete,
  *    with the counts, and holds every key seen in any pass (latest read wins): never silently short.
  *
@@ -69,6 +71,8 @@ export interface Snapshot<T> {
   passes: PassReport[];
   /** Rows dropped as repeats over all passes. */
   duplicatesDropped: number;
+  /** The page size used: the one asked for, or the server's when it gave fewer rows a page. */
+  pageSize: number;
   /** Why the snapshot is incomplete; null when complete. */
   incompleteReason: string | null;
 }
@@ -78,7 +82,8 @@ export class SnapshotUsageError extends Error {
 }
 
 export async function consistentSnapshot<T>(options: SnapshotOptions<T>): Promise<Snapshot<T>> {
-  const { pageSize, keyOf } = options;
+  const { keyOf } = options;
+  let pageSize = options.pageSize;
   const maxPasses = options.maxPasses ?? 4;
   const maxPages = options.maxPagesPerPass ?? 10_000;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new SnapshotUsageError(`pageSize must be a positive integer (got ${pageSize}).`);
@@ -90,6 +95,7 @@ export async function consistentSnapshot<T>(options: SnapshotOptions<T>): Promis
   let previous: { report: PassReport; items: Map<string, T> } | null = null;
   let duplicatesDropped = 0;
   let lastTotal = 0;
+  let capChecked = false;
 
   for (let pass = 1; pass <= maxPasses; pass++) {
     const passStart = iso();
@@ -99,6 +105,7 @@ export async function consistentSnapshot<T>(options: SnapshotOptions<T>): Promis
     let duplicates = 0;
     let pages = 0;
     let overran = false;
+    let restart = false;
     for (let page = 1; ; page++) {
       if (page > maxPages) {
         overran = true;
@@ -106,6 +113,16 @@ export async function consistentSnapshot<T>(options: SnapshotOptions<T>): Promis
       }
       const result = await options.fetchPage({ page, size: pageSize });
       pages++;
+      if (!capChecked && page === 1) {
+        capChecked = true;
+        const n = result.items.length;
+        if (n > 0 && n < pageSize && n < result.totalCount) {
+          // The server's own page size: pages must be asked in its size or offsets go wrong.
+          pageSize = n;
+          restart = true;
+          break;
+        }
+      }
       if (totals[totals.length - 1] !== result.totalCount) totals.push(result.totalCount);
       lastTotal = result.totalCount;
       rowsRead += result.items.length;
@@ -119,6 +136,10 @@ export async function consistentSnapshot<T>(options: SnapshotOptions<T>): Promis
       }
       // A short page ends the list; so does reaching the latest count (it may have grown mid-pass).
       if (result.items.length < pageSize || page * pageSize >= result.totalCount) break;
+    }
+    if (restart) {
+      pass--; // the page-size probe is not a pass
+      continue;
     }
     duplicatesDropped += duplicates;
     const report: PassReport = {
@@ -145,6 +166,7 @@ export async function consistentSnapshot<T>(options: SnapshotOptions<T>): Promis
         startedAt,
         passes,
         duplicatesDropped,
+        pageSize,
         incompleteReason: null,
       };
     }
@@ -161,6 +183,7 @@ export async function consistentSnapshot<T>(options: SnapshotOptions<T>): Promis
     startedAt,
     passes,
     duplicatesDropped,
+    pageSize,
     incompleteReason:
       `the list kept changing: no two consecutive clean passes agreed in ${maxPasses} passes ` +
       `(last pass read ${last.rowsRead} rows, ${last.distinct} distinct, totalCount ${last.totalCounts.join('→')}); ` +
