@@ -4,6 +4,7 @@
  * the nearest-available recommendation.
  */
 import { describe, expect, it } from 'vitest';
+import { brokenChargerAlerts } from '../../lambdas/analysis/ev-broken-alerts';
 import { brokenChargers, findOutages } from '../../lambdas/analysis/ev-broken-chargers';
 import { commuteAvailability } from '../../lambdas/analysis/ev-commute-availability';
 import { fastChargersPerStation, type ChargerInfo } from '../../lambdas/analysis/ev-fast-chargers';
@@ -97,6 +98,19 @@ describe('broken chargers, hand-made', () => {
     expect(brokenChargers(h, { minDurationMs: 30 * 60_000 }).map((o) => o.charger_id)).toEqual(['01', '02']);
     // Later "now" without new data within the gap: still broken, and longer.
     expect(brokenChargers(h, { minDurationMs: 2 * H, asOf: Date.parse('2026-11-30T08:00:00Z') })[0]!.duration_ms).toBe(7 * H);
+  });
+
+  it('alerts once per outage: a stable id, high after a day', () => {
+    const h = [...series('S1', '01', '2026-11-29T00:00:00Z', 60, [2, ...Array(30).fill(4)]), ...series('S1', '02', '2026-11-30T03:00:00Z', 60, [1, 1, 1, 1])];
+    const names = new Map([['S1', '광화문 D타워']]);
+    const first = brokenChargerAlerts(brokenChargers(h, { asOf: Date.parse('2026-11-30T06:00:00Z') }), names);
+    expect(first.map((a) => [a.id, a.severity])).toEqual([
+      ['ev-broken:S1/01:2026-11-29T01:00:00Z', 'high'],
+      ['ev-broken:S1/02:2026-11-30T03:00:00Z', 'warning'],
+    ]);
+    expect(first[0]!.message).toBe('Charger S1/01 (광화문 D타워) has been out of service (stopped) since 2026-11-29T01:00:00Z, 29 h.');
+    const later = brokenChargerAlerts(brokenChargers(h, { asOf: Date.parse('2026-11-30T07:00:00Z') }), names);
+    expect(later.map((a) => a.id)).toEqual(first.map((a) => a.id));
   });
 
   it('a long silence ends a run at its last out-of-service snapshot', () => {
