@@ -1,7 +1,7 @@
 /**
  * Charger types: the national `chgerType` codes with the Korean names Seoul's city data API uses,
  * and which connectors each type carries (for "a charger my car can use").
- * The fast/slow split is by output, not type: a charger is fast at {@link FAST_CHARGER_KW} or more.
+ * The fast/slow split is by output, not type (50 kW and up: lambdas/analysis/ev-fast-chargers.ts).
  */
 
 export type ChargerTypeCode = '01' | '02' | '03' | '04' | '05' | '06' | '07';
@@ -24,11 +24,6 @@ export const CHARGER_TYPES: readonly ChargerTypeInfo[] = [
   { code: '07', label: 'AC3상', connectors: ['AC3'] },
 ];
 
-/** Korean practice (and the seed's question "which stations have fast chargers"): 50 kW and up is fast. */
-export const FAST_CHARGER_KW = 50;
-
-export const CONNECTORS: readonly Connector[] = ['CHAdeMO', 'AC', 'AC3', 'CCS'];
-
 /** A type name by its parts, in any order and spacing: `AC3상+DC차데모` is `DC차데모+AC3상`. */
 const labelKey = (label: string) =>
   label
@@ -44,12 +39,6 @@ export function chargerTypeOfLabel(label: string): ChargerTypeCode | null {
   return byLabel.get(labelKey(label))?.code ?? null;
 }
 
-/** The national code of the API's `chgerType` ("4", "04"), or null when unknown. */
-export function chargerTypeOfCode(code: string): ChargerTypeCode | null {
-  const padded = code.trim().padStart(2, '0');
-  return byCode.get(padded as ChargerTypeCode)?.code ?? null;
-}
-
 export function connectorsOf(code: string): readonly Connector[] {
   return byCode.get(code as ChargerTypeCode)?.connectors ?? [];
 }
@@ -60,9 +49,4 @@ export function chargerTypeLabel(code: string): string | null {
 
 export function knownChargerTypes(): string {
   return CHARGER_TYPES.map((t) => `${t.code}=${t.label}`).join(', ');
-}
-
-/** Fast when the output is known and at least 50 kW; unknown output is not counted as fast. */
-export function isFast(outputKw: number | null): boolean {
-  return outputKw !== null && outputKw >= FAST_CHARGER_KW;
 }

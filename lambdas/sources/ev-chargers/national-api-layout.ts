@@ -103,7 +103,3 @@ function describe(error: z.ZodError): string {
     .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
     .join('; ');
 }
-
-export function chargerKey(item: Pick<StatusItem, 'statId' | 'chgerId'>): string {
-  return `${item.statId}\u001f${item.chgerId}`;
-}

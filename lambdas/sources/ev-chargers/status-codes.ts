@@ -4,16 +4,8 @@
  * Analysts query codes; labels are kept beside them as the source wrote them.
  */
 
+/** 1 communication error, 2 available, 3 charging, 4 stopped, 5 inspecting, 9 unknown. */
 export type StatusCode = 1 | 2 | 3 | 4 | 5 | 9;
-
-export const STATUS_MEANING: Readonly<Record<StatusCode, string>> = {
-  1: 'communication error',
-  2: 'available',
-  3: 'charging',
-  4: 'stopped',
-  5: 'inspecting',
-  9: 'unknown',
-};
 
 /** Seoul city-data label → national code. `충전대기` is the older spelling of "available". */
 const LABEL_TO_CODE: ReadonlyMap<string, StatusCode> = new Map([
@@ -37,9 +29,6 @@ export const CODE_TO_LABEL: Readonly<Record<StatusCode, string>> = {
 };
 
 export const STATUS_CODES: readonly StatusCode[] = [1, 2, 3, 4, 5, 9];
-
-/** Out of service: a charger in one of these states cannot charge a car (communication error, stopped, inspecting). */
-export const OUT_OF_SERVICE: ReadonlySet<StatusCode> = new Set<StatusCode>([1, 4, 5]);
 
 /** The code of a Korean label (spaces ignored), or null when the label is not one of the six. */
 export function statusCodeOfLabel(label: string): StatusCode | null {
