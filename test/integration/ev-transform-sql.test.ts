@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeTransformInstances, TransformSession } from '../../lambdas/steps/transform/duckdb-session';
 import { stageJsonl } from '../../lambdas/steps/transform/raw-input';
+import { transformSpec } from '../../lambdas/steps/transform/dataset-specs';
 import { runSqlScript } from '../../lambdas/steps/transform/sql-script';
-import { RAW_FIELDS, rawRecords, type RawRecord } from '../../lambdas/sources/ev-chargers/raw-records';
+import { rawRecords, type RawRecord } from '../../lambdas/sources/ev-chargers/raw-records';
 import { readChargerSeed, type SeedFilePort } from '../../lambdas/sources/ev-chargers/read-seed';
 import type { EvTable } from '../../lambdas/sources/ev-chargers/rows';
 import { readFile } from 'node:fs/promises';
@@ -39,7 +40,7 @@ async function transformRecords(table: EvTable, records: RawRecord[]): Promise<R
   writeFileSync(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const session = await TransformSession.open({ spillDir: join(work, 'spill') });
   try {
-    await stageJsonl(session, path, path, { dataset: table, fields: RAW_FIELDS[table], naturalKey: KEYS[table] });
+    await stageJsonl(session, path, path, transformSpec(table, path));
     await session.setVariables({ source: 'ev-chargers', run_id: 'run-1' });
     await runSqlScript(session, readFileSync(join(__dirname, '../../lambdas/sql/transform', `${table}.sql`), 'utf8'), work);
     const curated = await session.rows(`SELECT * FROM curated ORDER BY ${KEYS[table].join(', ')}`);

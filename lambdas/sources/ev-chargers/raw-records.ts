@@ -11,16 +11,22 @@
  *   quarantines it with that reason.
  * Withheld fields are not rows: they travel beside the raw records (the collector writes them).
  */
+import { chargerStatus } from '../../datasets/charger_status';
+import { chargers } from '../../datasets/chargers';
+import { chargingStations } from '../../datasets/charging_stations';
 import type { ChargerRow, ChargerStatusRow, ChargingStationRow, EvTable, QuarantinedRow, WithheldFields, DuplicateRow } from './rows';
 
 export type RawValue = string | number | boolean | null;
 export type RawRecord = Record<string, RawValue>;
 
-/** Raw fields per dataset, in order: the table's columns plus the reader's verdict. */
+/**
+ * Raw fields per dataset, in order, from the declarations (lambdas/datasets/): the table's columns
+ * plus `reject_reason`, the reader's verdict.
+ */
 export const RAW_FIELDS: Readonly<Record<EvTable, readonly string[]>> = {
-  charging_stations: ['station_id', 'name', 'address', 'lon', 'lat', 'usage_time', 'parking_fee', 'access_limited', 'kind', 'reject_reason'],
-  chargers: ['station_id', 'charger_id', 'charger_type', 'output_kw', 'method', 'reject_reason'],
-  charger_status: ['station_id', 'charger_id', 'observed_at', 'status_code', 'status_label', 'last_charge_start', 'last_charge_end', 'charging_since', 'reject_reason'],
+  charging_stations: chargingStations.raw.fields,
+  chargers: chargers.raw.fields,
+  charger_status: chargerStatus.raw.fields,
 };
 
 export interface RawBundle {
