@@ -59,7 +59,7 @@ describe('gridlake CLI', () => {
     const q = gridlake('sql', 'SELECT source, rows_in, rows_loaded FROM etl_runs ORDER BY source', '--format', 'json', '--data-dir', join(dir, 'd'));
     expect(q.code).toBe(0);
     const rows = JSON.parse(q.out) as { source: string; rows_in: number }[];
-    expect(rows.map((x) => x.source)).toEqual(['market', 'meter-simulator', 'meters', 'utilities']);
+    expect(rows.map((x) => x.source)).toEqual(['ev-chargers', 'market', 'meter-simulator', 'meters', 'utilities']);
     expect(rows.find((x) => x.source === 'utilities')!.rows_in).toBe(11 + 840 + 840 * 3);
 
     const csv = gridlake('sql', "SELECT 'a,b' AS x, 1 AS y", '--format', 'csv', '--data-dir', join(dir, 'd'));
