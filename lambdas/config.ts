@@ -121,9 +121,9 @@ export const ConfigSchema = z.strictObject({
       /** Collect the simulated charger fleet in every run (local runs, the demo). Default true. */
       simulator: z.boolean().default(true),
       /** Simulated stations in and around Seoul, 1..2,000. Default 40. */
-      stations: z.number().int().min(1).max(2000).default(40),
+      stations: inRange(1, 2000, ' stations').int().default(40),
       /** Seed of the simulated fleet and its use. Default 13. */
-      seed: z.number().int().min(0).default(13),
+      seed: Seed.default(13),
     })
     .default({ simulator: true, stations: 40, seed: 13 }),
   dashboard: z
