@@ -13,7 +13,7 @@ const HELP = `gridlake — energy & market data ETL (local mode)
 Usage:
   gridlake run [--date D | --from D --to D] [--sources a,b] [--data-dir DIR] [--config FILE]
       Run the workflow (statemachines/etl.asl.json) for one date or a range, with progress.
-      Without a date: yesterday. Sources: meters, meter-simulator, utilities, market.
+      Without a date: yesterday. Sources: meters, meter-simulator, utilities, market, ev-chargers.
   gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]
                        [--data-dir DIR]
       Put a meter CSV (meter_id,timestamp,kwh|wh; .csv or .csv.gz), a folder of them, or an
@@ -26,6 +26,13 @@ Usage:
                                layout's, else meters.defaultTimezone of the config)
       --timestamps-zone ZONE   the zone naive timestamps are written in, when not the meters'
                                (e.g. UTC); timestamps with an offset or Z need neither
+  gridlake import chargers DIR [--observed-at ISO] [--data-dir DIR]
+      Put a folder in the charging-station seed's layout (station_info.csv, charger_info.csv;
+      UTF-8 or CP949) into the landing zone, with what reading it found per table, and print the
+      command that loads it (docs/EV.md).
+      --observed-at ISO        when the snapshot was taken (e.g. 2023-08-09T23:00+09:00; without
+                               an offset: Korea time); required when the files have no
+                               DATA_UPDATE_TIME column
   gridlake sql "SQL" [--format table|json|csv] [--data-dir DIR]
       Query the local warehouse (DuckDB). Tables: see README "Tables".
   gridlake serve [--port N] [--data-dir DIR]
@@ -58,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' },
       timezone: { type: 'string' },
       'timestamps-zone': { type: 'string' },
+      'observed-at': { type: 'string' },
       columns: { type: 'string' },
       format: { type: 'string', default: 'table' },
       port: { type: 'string' },
@@ -91,7 +99,18 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import': {
       const [kind, path] = rest;
-      if (kind !== 'meters' || !path) throw new UsageError('usage: gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]');
+      if (kind === 'chargers') {
+        if (!path) throw new UsageError('usage: gridlake import chargers DIR [--observed-at ISO]');
+        const { importChargersCommand } = await import('../local/import-chargers-command');
+        try {
+          return await importChargersCommand({ dataDir, configPath: values.config, path, observedAt: values['observed-at'] });
+        } catch (e) {
+          // A folder that cannot load (missing file or column, no observed time, not text) is refused: exit 2.
+          if (['ChargerImportError', 'CsvFormatError', 'TextEncodingError'].includes((e as Error).name)) throw new UsageError((e as Error).message);
+          throw e;
+        }
+      }
+      if (kind !== 'meters' || !path) throw new UsageError('usage: gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]\n       gridlake import chargers DIR [--observed-at ISO]');
       const { importCommand } = await import('../local/import-command');
       try {
         return await importCommand({

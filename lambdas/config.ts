@@ -116,6 +116,16 @@ export const ConfigSchema = z.strictObject({
       backfillDays: 365,
       http: { baseUrl: 'https://api.polygon.io', maxRequestsPerMinute: 5, tickers: {} },
     }),
+  evChargers: z
+    .strictObject({
+      /** Collect the simulated charger fleet in every run (local runs, the demo). Default true. */
+      simulator: z.boolean().default(true),
+      /** Simulated stations in and around Seoul, 1..2,000. Default 40. */
+      stations: inRange(1, 2000, ' stations').int().default(40),
+      /** Seed of the simulated fleet and its use. Default 13. */
+      seed: Seed.default(13),
+    })
+    .default({ simulator: true, stations: 40, seed: 13 }),
   dashboard: z
     .strictObject({
       /**

@@ -155,6 +155,11 @@ export function pipelineConfigJson(stage: StageConfig): string {
   if (!stage.simulatedData && input.sources === undefined) {
     input.sources = SOURCE_NAMES.filter((s) => !SIMULATED_SOURCES.includes(s) && (s !== 'market' || stage.marketApi));
   }
+  // ev-chargers is real data (imports) with a simulated fleet beside it: without simulated data the fleet is off.
+  if (!stage.simulatedData) {
+    const ev = (input.evChargers as { simulator?: unknown } | undefined) ?? {};
+    if (ev.simulator === undefined) input.evChargers = { ...ev, simulator: false };
+  }
   let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(input);
@@ -162,7 +167,9 @@ export function pipelineConfigJson(stage: StageConfig): string {
     throw new StageConfigError(`stages.${stage.name}.pipeline/symbols: ${(e as Error).message}`);
   }
   if (!stage.simulatedData) {
-    const simulated = config.sources.filter((s) => SIMULATED_SOURCES.includes(s) || (s === 'market' && config.market.provider !== 'http'));
+    const simulated = config.sources.filter(
+      (s) => SIMULATED_SOURCES.includes(s) || (s === 'market' && config.market.provider !== 'http') || (s === 'ev-chargers' && config.evChargers.simulator),
+    );
     if (simulated.length > 0) {
       throw new StageConfigError(
         `stages.${stage.name}.pipeline.sources includes simulated data (${simulated.join(', ')}), but this stage collects only real data ` +

@@ -42,8 +42,8 @@ export async function importCommand(o: ImportCommandOptions): Promise<number> {
 }
 
 /** The exact command that loads an import: same data dir and config as the import was given. */
-export function nextRunCommand(o: Pick<ImportCommandOptions, 'dataDir' | 'configPath'>): string {
-  const args = ['npx', 'gridlake', 'run', '--sources', 'meters'];
+export function nextRunCommand(o: Pick<ImportCommandOptions, 'dataDir' | 'configPath'>, source = 'meters'): string {
+  const args = ['npx', 'gridlake', 'run', '--sources', source];
   if (resolve(o.dataDir) !== resolve(DEFAULT_DATA_DIR)) args.push('--data-dir', o.dataDir);
   if (o.configPath) args.push('--config', o.configPath);
   return args.map(shellWord).join(' ');

@@ -5,6 +5,9 @@
  */
 import { anomalies } from './anomalies';
 import { buildings } from './buildings';
+import { chargerStatus } from './charger_status';
+import { chargers } from './chargers';
+import { chargingStations } from './charging_stations';
 import type { DatasetDeclaration } from './dataset';
 import { etlRunStages } from './etl_run_stages';
 import { etlRuns } from './etl_runs';
@@ -21,6 +24,9 @@ import { utilityUsage } from './utility_usage';
 export const DATASETS = [
   anomalies,
   buildings,
+  chargerStatus,
+  chargers,
+  chargingStations,
   etlRunStages,
   etlRuns,
   forecasts,

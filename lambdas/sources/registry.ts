@@ -3,6 +3,7 @@
  * `modules` below; `SOURCE_NAMES` (config, CLI, step inputs) and the load order derive from it. The
  * market source needs its live HTTP provider injected: `sourceRegistry({ market: { httpProvider } })`.
  */
+import { evChargersSource } from './ev-chargers';
 import { createMarketSource, type MarketSourceDeps } from './market/source';
 import { meterSimulatorSource } from './meter-simulator';
 import { metersSource } from './meters';
@@ -14,7 +15,7 @@ export interface SourceDeps {
 }
 
 function modules(deps: SourceDeps) {
-  return [metersSource, meterSimulatorSource, utilitiesSource, createMarketSource(deps.market)] as const;
+  return [metersSource, meterSimulatorSource, utilitiesSource, createMarketSource(deps.market), evChargersSource] as const;
 }
 
 export type SourceName = ReturnType<typeof modules>[number]['name'];

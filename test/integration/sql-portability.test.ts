@@ -31,6 +31,10 @@ const SAMPLE: Record<string, string | number | null> = {
   trade_date: '2026-11-02', daily_return: 0.01, drawdown: -0.02, ma20: 100, ma50: 99, vol20: 0.2, stage: 'analyze',
   table_name: 'market_prices', column_name: 'open_price',
   energy_type_1: 'electricity', energy_type_2: 'heating', energy_type_3: 'water', stale_before: '2026-10-30T00:00:00Z',
+  // EV checks' accepted values (lambdas/datasets/chargers.ts, charger_status.ts).
+  status_code_1: 1, status_code_2: 2, status_code_3: 3, status_code_4: 4, status_code_5: 5, status_code_6: 9,
+  charger_type_1: '01', charger_type_2: '02', charger_type_3: '03', charger_type_4: '04', charger_type_5: '05', charger_type_6: '06', charger_type_7: '07',
+  method_1: 'single', method_2: 'simultaneous',
 };
 
 function files(folder: string): string[] {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
 import { getText } from '../../lambdas/ports/object-store';
-import { parseConfig } from '../../lambdas/config';
+import { parseConfig, SOURCE_NAMES } from '../../lambdas/config';
 import { silentLog } from '../../lambdas/steps/ports';
 import { DATASETS } from '../../lambdas/datasets/registry';
 import { runLocalWorkflow, type StateEvent } from '../../local/workflow';
@@ -64,7 +64,8 @@ describe('local workflow', () => {
     // The first run backfills a year of weekdays per symbol; later dates add their own day.
     expect(first.market_prices).toBeGreaterThanOrEqual(2 * 260);
     expect(first.market_prices).toBeLessThanOrEqual(2 * 263);
-    expect(first.etl_runs).toBe(3 * 4);
+    // One run record per date and registered source.
+    expect(first.etl_runs).toBe(3 * SOURCE_NAMES.length);
   });
 
   it('reconciles every run and source: rows in = loaded + duplicates + quarantined', async () => {
@@ -149,7 +150,7 @@ describe('local workflow failures', () => {
     });
     expect(result.status).toBe('FAILED');
     const runs = await sql(dir, 'SELECT source, status, error FROM etl_runs ORDER BY source');
-    expect(runs.length).toBe(4);
+    expect(runs.length).toBe(SOURCE_NAMES.length);
     for (const r of runs) {
       expect(r.status).toBe('failed');
       expect(String(r.error)).toContain('disk on fire');
