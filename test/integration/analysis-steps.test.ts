@@ -168,14 +168,14 @@ describe('alerts and an old history', () => {
         params: { id: id!, at: at! },
       });
     }
-    const statements: string[] = [];
+    const read: string[] = [];
     const original = ctx.ports.warehouse;
     const recording = Object.create(original) as typeof original;
-    recording.query = async (s) => {
+    recording.query = (async (s: Parameters<typeof original.query>[0]) => {
       const rows = await original.query(s);
-      if (s.name === 'alerts_pending') statements.push(...rows.map((r) => String(r.anomaly_id)));
+      if (s.name === 'alerts_pending') read.push(...rows.map((r) => String(r.anomaly_id)));
       return rows;
-    };
+    }) as typeof original.query;
     ctx.ports.warehouse = recording;
     const before = fx.notifier.sent.length;
     try {
@@ -188,8 +188,8 @@ describe('alerts and an old history', () => {
     expect(sent).toContain('old-inside');
     expect(sent).not.toContain('old-outside');
     // The query itself leaves the old one out (an import's hundreds are not re-read by every run).
-    expect(statements).toContain('old-inside');
-    expect(statements).not.toContain('old-outside');
+    expect(read).toContain('old-inside');
+    expect(read).not.toContain('old-outside');
     const [row] = await fx.warehouse.query({ name: 'old_left', sql: "SELECT notified_at FROM anomalies WHERE anomaly_id = 'old-outside'" });
     expect(row!.notified_at).toBeNull();
   });
