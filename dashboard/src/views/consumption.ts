@@ -128,8 +128,9 @@ function meterList(ctx: ViewContext, meters: MeterSummary[], text: string): HTML
           h('td', {}, m.area ?? '—'),
           h('td', {}, m.tariff ?? '—'),
           h('td', { class: 'num' }, f.num(m.days)),
-          h('td', { class: 'num' }, f.kwh(m.totalKwh)),
-          h('td', { class: 'num' }, f.kwh(m.avgDailyKwh, 2)),
+          // On a phone the card shows Total and Average per day first: the figures people look for.
+          h('td', { class: 'num first' }, f.kwh(m.totalKwh)),
+          h('td', { class: 'num first' }, f.kwh(m.avgDailyKwh, 2)),
         ),
       ),
     ),
