@@ -12,7 +12,8 @@ import { localDayOf, localDayStartMs } from '../../lambdas/analysis/local-time';
 import type { Overview, RunRow } from '../../lambdas/contract/results';
 import { freshnessOf } from '../../dashboard/src/freshness';
 import { toCsv } from '../../dashboard/src/dom';
-import { ownDurations } from '../../dashboard/src/views/pipeline';
+import { ownDurations, runsSummary } from '../../dashboard/src/views/pipeline';
+import { nextRunDueMs, RUN_GRACE_HOURS } from '../../lambdas/steps/analyze/overview';
 
 const STEP = 30 * 60_000;
 
@@ -112,6 +113,38 @@ describe('pipeline durations', () => {
     });
     const runs = [run('2026-11-29', '2026-12-02T04:51:44Z'), run('2026-11-30', '2026-12-02T04:51:46Z'), run('2026-12-01', '2026-12-02T04:51:49Z')];
     expect(runs.map((r) => ownDurations(runs).get(r))).toEqual([3000, 2000, 3000]);
+  });
+});
+
+describe('the pipeline summary', () => {
+  const run = (rowsIn: number, loaded: number, status: RunRow['status'] = 'succeeded'): RunRow => ({
+    runId: 'r', runDate: '2026-12-01', source: 'meters', status, rowsIn, rowsLoaded: loaded, duplicates: 1, quarantined: 2,
+    startedAt: '2026-12-02T04:51:41Z', finishedAt: '2026-12-02T04:51:44Z', error: null, quarantineReasons: [],
+  });
+  it('claims reconciliation only of the runs shown, and checks it', () => {
+    expect(runsSummary([run(13, 10), run(13, 10)])).toContain('Every succeeded run reconciles');
+    expect(runsSummary([run(13, 10), run(14, 10)])).toContain('1 succeeded run does not reconcile');
+  });
+  it('says nothing about reconciling when no run matches the filters', () => {
+    expect(runsSummary([])).toBe('0 run records match.');
+    expect(runsSummary([run(0, 0, 'failed')])).toBe('1 run records, 1 failed.');
+  });
+});
+
+describe('the next run due, from the configured schedule', () => {
+  const grace = RUN_GRACE_HOURS * 3_600_000;
+  const at = (iso: string) => new Date(nextRunDueMs(Date.parse(iso), { hour: 6, minute: 0, timezone: 'Europe/London' }) - grace).toISOString();
+  it('is the next morning’s 06:00 after a run by hand in the afternoon, not 24 h later', () => {
+    expect(at('2026-12-02T16:57:00Z')).toBe('2026-12-03T06:00:00.000Z');
+  });
+  it('is the next day after the scheduled run itself finished', () => {
+    expect(at('2026-12-02T06:05:00Z')).toBe('2026-12-03T06:00:00.000Z');
+    expect(at('2026-12-02T05:59:00Z')).toBe('2026-12-02T06:00:00.000Z');
+  });
+  it('keeps 06:00 on the wall clock across a DST change', () => {
+    // London: BST starts 2026-03-29 at 01:00 UTC, so that day's 06:00 is 05:00Z.
+    expect(at('2026-03-28T07:00:00Z')).toBe('2026-03-29T05:00:00.000Z');
+    expect(new Date(nextRunDueMs(Date.parse('2026-12-02T20:00:00Z'), { hour: 6, minute: 30, timezone: 'Asia/Tokyo' }) - grace).toISOString()).toBe('2026-12-02T21:30:00.000Z');
   });
 });
 
