@@ -13,6 +13,7 @@ import type { Overview, RunRow } from '../../lambdas/contract/results';
 import { freshnessOf } from '../../dashboard/src/freshness';
 import { toCsv } from '../../dashboard/src/dom';
 import { ownDurations, runsSummary } from '../../dashboard/src/views/pipeline';
+import { searchMeters } from '../../dashboard/src/views/consumption';
 import { nextRunDueMs, RUN_GRACE_HOURS } from '../../lambdas/steps/analyze/overview';
 
 const STEP = 30 * 60_000;
@@ -145,6 +146,19 @@ describe('the next run due, from the configured schedule', () => {
     // London: BST starts 2026-03-29 at 01:00 UTC, so that day's 06:00 is 05:00Z.
     expect(at('2026-03-28T07:00:00Z')).toBe('2026-03-29T05:00:00.000Z');
     expect(new Date(nextRunDueMs(Date.parse('2026-12-02T20:00:00Z'), { hour: 6, minute: 30, timezone: 'Asia/Tokyo' }) - grace).toISOString()).toBe('2026-12-02T21:30:00.000Z');
+  });
+});
+
+describe('customer search', () => {
+  const m = (id: string, area: string, tariff: string) => ({ id, area, tariff, days: 1, totalKwh: 1, avgDailyKwh: 1 });
+  const meters = [m('c-0d2206da1872', 'a4', 't1'), m('c-11aa00bb22cc', 'a1', 't2'), m('c-ffee0011a1b2', 'a2', 't3')];
+  it('takes an area or tariff code whole, without pseudonyms that merely contain it', () => {
+    expect(searchMeters(meters, 'a1').map((x) => x.id)).toEqual(['c-11aa00bb22cc']);
+    expect(searchMeters(meters, ' T3 ').map((x) => x.id)).toEqual(['c-ffee0011a1b2']);
+  });
+  it('matches part of a pseudonym otherwise', () => {
+    expect(searchMeters(meters, 'da18').map((x) => x.id)).toEqual(['c-0d2206da1872']);
+    expect(searchMeters(meters, '')).toHaveLength(3);
   });
 });
 
