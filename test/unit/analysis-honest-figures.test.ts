@@ -14,6 +14,8 @@ import { freshnessOf } from '../../dashboard/src/freshness';
 import { toCsv } from '../../dashboard/src/dom';
 import { ownDurations, runsSummary } from '../../dashboard/src/views/pipeline';
 import { searchMeters } from '../../dashboard/src/views/consumption';
+import { intervalScale } from '../../dashboard/src/views/market';
+import { categoryLabelStep } from '../../dashboard/src/charts';
 import { nextRunDueMs, RUN_GRACE_HOURS } from '../../lambdas/steps/analyze/overview';
 
 const STEP = 30 * 60_000;
@@ -159,6 +161,34 @@ describe('customer search', () => {
   it('matches part of a pseudonym otherwise', () => {
     expect(searchMeters(meters, 'da18').map((x) => x.id)).toEqual(['c-0d2206da1872']);
     expect(searchMeters(meters, '')).toHaveLength(3);
+  });
+});
+
+describe('the credible-interval number line', () => {
+  it('is centred on zero, so a narrow interval draws a narrow band and its side of zero shows', () => {
+    const wide = intervalScale(-0.004, 0.006);
+    const narrow = intervalScale(0.001, 0.0012);
+    expect(wide.at(0)).toBe(50);
+    expect(narrow.at(0)).toBe(50);
+    expect(narrow.at(0.001)).toBeGreaterThan(50);
+    expect(narrow.at(0.0012) - narrow.at(0.001)).toBeLessThan(10);
+    expect(wide.at(0.006) - wide.at(-0.004)).toBeLessThan(100);
+    expect(wide.ticks).toEqual([-0.0075, 0, 0.0075]);
+  });
+});
+
+describe('category axis labels', () => {
+  const days = Array.from({ length: 261 }, (_, i) => new Date(Date.UTC(2025, 11, 2 + i)).toISOString().slice(0, 10));
+  it('leave room between dates on a phone', () => {
+    const step = categoryLabelStep(days, 300);
+    const shown = Math.ceil(days.length / step);
+    // Each shown label has at least its own width (10 characters at ~7 px) on a 300 px axis.
+    expect(shown * 10 * 7).toBeLessThanOrEqual(300);
+  });
+  it('label every one of 11 buildings where they fit, and at most `most` on a small chart', () => {
+    const buildings = Array.from({ length: 11 }, (_, i) => String(1901 + i));
+    expect(categoryLabelStep(buildings, 480)).toBe(1);
+    expect(Math.ceil(days.length / categoryLabelStep(days, 2000, 4))).toBeLessThanOrEqual(4);
   });
 });
 
