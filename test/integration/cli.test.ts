@@ -32,6 +32,8 @@ describe('gridlake CLI', () => {
       [['run', '--from', '2025-01-01', '--to', '2026-11-01'], /more than 400 dates; split the backfill/],
       [['run', '--sources', ','], /--sources names no source/],
       [['run', '--date', '2099-01-01'], /^gridlake: 2099-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\)/],
+      [['run', '--dates', '2026-11-30'], /^gridlake: unknown option --dates\. Did you mean --date\? See gridlake --help\.$/m],
+      [['run', '--zzz'], /^gridlake: unknown option --zzz\. See gridlake --help\.$/m],
     ] as const) {
       const u = gridlake(...args);
       expect(u.code, args.join(' ')).toBe(2);
