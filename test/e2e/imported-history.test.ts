@@ -117,6 +117,8 @@ describe('the dashboard over an imported Tokyo history', () => {
     expect(total).toContain(energy(inRange.reduce((s, [, v]) => s + v, 0)));
     expect(await page.locator('[data-kpi="energy-today"]').innerText()).toContain(`Energy on 2016-12-10\n${energy(inRange.at(-1)![1])}`);
     expect(await page.locator('[data-range-note]').textContent()).toContain('as of 2016-12-31');
+    // The anomaly count says what it counts (there is no open/closed state to promise).
+    expect(await page.locator('[data-kpi="open-anomalies"]').innerText()).toMatch(/^Anomalies, last 7 days\n\d+\nof data to 2016-12-31/);
     expect(errors).toEqual([]);
   });
 

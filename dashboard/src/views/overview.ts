@@ -111,7 +111,13 @@ function kpis(o: Overview, ranged: RangeEnergy | null, consumptionHref: string, 
     { class: 'kpis' },
     energyKpis(o, ranged, consumptionHref),
     kpi('Active meters', f.num(k.activeMeters), undefined, { 'data-kpi': 'active-meters' }),
-    kpi('Open anomalies', f.num(k.openAnomalies), h('a', { href: anomaliesHref }, 'See the list'), { 'data-kpi': 'open-anomalies' }),
+    // "Open" would promise an acknowledge/close state there is none of: say what is counted.
+    kpi(
+      'Anomalies, last 7 days',
+      f.num(k.openAnomalies),
+      h('span', {}, `of data to ${o.asOfDay ?? 'the newest day'}, and this month’s threshold breaches. `, h('a', { href: anomaliesHref }, 'See the list')),
+      { 'data-kpi': 'open-anomalies' },
+    ),
     kpi(
       o.emissionsMonth ? `Emissions, ${monthName(o.emissionsMonth)}` : 'Emissions, latest month',
       f.kg(k.emissionsThisMonthKg),
