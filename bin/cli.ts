@@ -51,27 +51,51 @@ Exit codes: 0 success, 1 a run failed, 2 usage error.`;
 
 class UsageError extends Error {}
 
+const OPTIONS = {
+  date: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  sources: { type: 'string' },
+  'data-dir': { type: 'string', default: '.gridlake' }, // local/import-command.ts DEFAULT_DATA_DIR
+  config: { type: 'string' },
+  timezone: { type: 'string' },
+  'timestamps-zone': { type: 'string' },
+  'observed-at': { type: 'string' },
+  columns: { type: 'string' },
+  format: { type: 'string', default: 'table' },
+  port: { type: 'string' },
+  days: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Node's parseArgs message for an unknown flag is about positionals after `--` (with an unbalanced
+ * quote); say instead which flag was not understood and the nearest known one.
+ */
+function unknownOptionMessage(message: string): string {
+  const flag = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+  if (!flag) return message;
+  const name = flag.replace(/^-+/, '');
+  const distance = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length]![b.length]!;
+  };
+  const [best] = Object.keys(OPTIONS)
+    .map((o) => [o, distance(name, o)] as const)
+    .sort((x, y) => x[1] - y[1]);
+  const hint = best && best[1] <= Math.max(1, Math.floor(name.length / 3)) ? ` Did you mean --${best[0]}?` : '';
+  return `unknown option ${flag}.${hint} See gridlake --help.`;
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cloud') return (await import('../local/cloud-smoke')).cloudCommand(argv.slice(1)); // its own flags and --help
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      date: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      sources: { type: 'string' },
-      'data-dir': { type: 'string', default: '.gridlake' }, // local/import-command.ts DEFAULT_DATA_DIR
-      config: { type: 'string' },
-      timezone: { type: 'string' },
-      'timestamps-zone': { type: 'string' },
-      'observed-at': { type: 'string' },
-      columns: { type: 'string' },
-      format: { type: 'string', default: 'table' },
-      port: { type: 'string' },
-      days: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: OPTIONS,
   });
   const [command, ...rest] = positionals;
   if (values.help || !command || command === 'help') {
@@ -216,7 +240,8 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`gridlake: ${(e as Error).message}`);
+      const code = (e as { code?: string }).code;
+      console.error(`gridlake: ${code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownOptionMessage((e as Error).message) : (e as Error).message}`);
       process.exitCode = 2;
     } else {
       console.error(`gridlake: ${(e as Error).message}`);

@@ -137,6 +137,14 @@ export const ConfigSchema = z.strictObject({
       access: z.enum(DASHBOARD_ACCESS).default('private'),
     })
     .default({ access: 'private' }),
+  /**
+   * When the daily run is scheduled (the cloud stage sets it from its own schedule): the dashboard
+   * calls the data stale once a scheduled run after the last successful one is overdue. Default
+   * 06:00 Europe/London, the stage's default.
+   */
+  schedule: z
+    .strictObject({ hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59), timezone: Timezone })
+    .default({ hour: 6, minute: 0, timezone: 'Europe/London' }),
   analysis: z
     .strictObject({
       /** Days of history the analyze step reads, 1..3650. Default 90. */

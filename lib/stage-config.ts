@@ -150,6 +150,8 @@ export function pipelineConfigJson(stage: StageConfig): string {
     );
   }
   input.dashboard = { ...((input.dashboard as object) ?? {}), access: stage.dashboard.access };
+  // The analyze step judges freshness against the stage's own schedule (one place to set it).
+  input.schedule = { hour: stage.schedule.hour, minute: stage.schedule.minute, timezone: stage.timezone };
   // Without simulated data the default source list is the real sources only (a run that names no
   // sources must never fall back to "all", which includes the simulators).
   if (!stage.simulatedData && input.sources === undefined) {

@@ -1,4 +1,6 @@
 /** The CLI's commands over the local runtime (bin/cli.ts parses arguments and calls these). */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { parseConfig } from '../lambdas/config';
 import type { PlanOutput } from '../lambdas/contract/manifests';
 import { closeLocalPorts, localPaths, localPorts } from '../lambdas/ports/local-ports';
@@ -42,6 +44,25 @@ export async function runCommand(o: Common & { input: Record<string, unknown> })
   return 1;
 }
 
+/**
+ * Quarantined rows are never silently dropped: say how many, and where their reasons and raw records
+ * are (lake/quarantine/<source>/dt=<date>/run=<runId>/…-rejects.jsonl, one JSON object a line).
+ */
+function printQuarantinePointer(dataDir: string, rows: Row[]): void {
+  const total = rows.reduce((n, r) => n + Number(r.quarantined ?? 0), 0);
+  if (!total) return;
+  const lake = localPaths(dataDir).lake;
+  const runs = new Set(rows.filter((r) => Number(r.quarantined ?? 0) > 0).map((r) => `run=${String(r.run_id)}`));
+  const root = join(lake, 'quarantine');
+  const files = existsSync(root)
+    ? readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('-rejects.jsonl') && f.split(sep).some((part) => runs.has(part)))
+    : [];
+  console.log(`! ${total.toLocaleString('en-GB')} row(s) quarantined. Each line of these files gives the file, line, reason and raw record:`);
+  for (const f of files.sort().slice(0, 10)) console.log(`    ${join(root, f)}`);
+  if (files.length > 10) console.log(`    … and ${files.length - 10} more under ${root}`);
+  console.log('  The reasons per run are also on the dashboard (gridlake serve → Pipeline).');
+}
+
 async function printReconciliation(o: Common, runIds: string[]): Promise<void> {
   const ports = await localPorts({ dataDir: o.dataDir, config: parseConfig(o.config ?? {}), log: silentLog });
   const rows: Row[] = [];
@@ -56,6 +77,7 @@ async function printReconciliation(o: Common, runIds: string[]): Promise<void> {
   }
   if (runIds.length > 7) console.log(`(reconciliation of the last 7 of ${runIds.length} dates)`);
   console.log(formatRows(rows, 'table'));
+  printQuarantinePointer(o.dataDir, rows);
   // Simulated meters beside imported ones: the fleet figures, anomalies and forecasts mix both.
   const [mix] = await ports.warehouse.query({
     name: 'cli_meter_sources',

@@ -195,7 +195,18 @@ function config(spec: ChartSpec): ChartConfiguration {
         },
         grid: { color: grid },
       }
-    : { stacked: spec.stacked, ticks: { color: fg, maxRotation: 0, autoSkip: true, maxTicksLimit: spec.small ? 4 : 10 }, grid: { color: grid } };
+    : {
+        stacked: spec.stacked,
+        ticks: { color: fg, maxRotation: 0, autoSkip: false },
+        // Chart.js's autoSkip let date labels run together on a phone ("2025-12-022026-02-13") and,
+        // with a fixed limit of 10, labelled only every other of 11 buildings on a wide screen: keep
+        // as many evenly spaced labels as fit the axis's width at the longest label's size.
+        afterBuildTicks: (axis: { ticks: unknown[]; width: number }) => {
+          const step = categoryLabelStep(spec.labels ?? [], axis.width, spec.small ? 4 : Infinity);
+          if (step > 1) axis.ticks = axis.ticks.filter((_, i) => i % step === 0);
+        },
+        grid: { color: grid },
+      };
   return {
     type: spec.type,
     data: time ? { datasets } : { labels: spec.labels, datasets },
@@ -225,6 +236,16 @@ function config(spec: ChartSpec): ChartConfiguration {
 }
 
 const HOUR = 3_600_000;
+
+/**
+ * Every how many category labels one is drawn so that they do not touch: as many as fit `width` px at
+ * about 7 px per character (12 px system-ui) plus a gap, at most `most`.
+ */
+export function categoryLabelStep(labels: readonly (string | number)[], width: number, most = Infinity): number {
+  const longest = Math.max(1, ...labels.map((l) => String(l).length));
+  const fit = Math.min(most, Math.max(2, Math.floor(width / (longest * 7 + 14))));
+  return labels.length > fit ? Math.ceil(labels.length / fit) : 1;
+}
 
 /** Local midnights in [min, max] (or every few local hours when the span is short), at most ~`most`. */
 export function timeTicks(min: number, max: number, timeZone: string, most: number): number[] {

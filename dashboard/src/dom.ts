@@ -71,15 +71,37 @@ export function errorState(file: string, message: string): HTMLElement {
  * `csv` gives the rows to export when the table shows only part of them (e.g. the first 200).
  */
 export function tableWrap(label: string, table: HTMLTableElement, csv?: () => string[][]): HTMLElement {
+  stackOnPhone(table);
   const button = h('button', { type: 'button', class: 'csv-download', 'data-csv': label }, 'Download CSV');
   button.addEventListener('click', () => downloadCsv(`${label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'table'}.csv`, csv ? csv() : tableRows(table)));
   return h('div', { class: 'table-block' }, h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label }, table), button);
 }
 
+/**
+ * Lets a table reflow into one card per row on a phone (styles.css, `table.stack`): each body cell
+ * gets its column's header as `data-label`, shown before the value once the header row is hidden,
+ * so no column ends up behind a sideways scroll. The anomaly list has its own card layout.
+ */
+export function stackOnPhone(table: HTMLTableElement): void {
+  if (table.id === 'anomaly-table') return;
+  const labels = [...table.querySelectorAll('thead tr:last-child th')].map(cellText);
+  if (!labels.length) return;
+  table.classList.add('stack');
+  for (const tr of table.querySelectorAll('tbody tr')) {
+    [...tr.children].forEach((cell, i) => {
+      if (labels[i] && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', labels[i]!);
+    });
+  }
+}
+
+/** A cell's text, without its aria-hidden parts (sort arrows and the like). */
+function cellText(cell: Element): string {
+  return [...cell.childNodes].map((n) => (n instanceof HTMLElement && n.getAttribute('aria-hidden') === 'true' ? '' : (n.textContent ?? ''))).join('').trim();
+}
+
 /** The header and body cells of a table as text (sort arrows and the like are aria-hidden and left out). */
 export function tableRows(table: HTMLTableElement): string[][] {
-  const text = (cell: Element) => [...cell.childNodes].map((n) => (n instanceof HTMLElement && n.getAttribute('aria-hidden') === 'true' ? '' : (n.textContent ?? ''))).join('').trim();
-  return [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map(text));
+  return [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map(cellText));
 }
 
 /** RFC 4180 CSV: fields with a comma, quote or line break are quoted, quotes doubled. */

@@ -124,6 +124,8 @@ describe('dashboard (Chromium)', () => {
     expect(await page.locator('#anomaly-table tbody tr').count()).toBeGreaterThan(0);
     await openView(page, server.url, '#/forecast');
     expect(await page.locator('[data-chosen-model]').getAttribute('data-chosen-model')).toBeTruthy();
+    await openView(page, server.url, '#/emissions');
+    expect(await page.locator('[data-month-note]').textContent()).toContain('not month to date');
     expect(errors).toEqual([]);
     await context.close();
   });

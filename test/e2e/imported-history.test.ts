@@ -14,6 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../local/serve';
 import { writeLabelledExport } from '../integration/labelled-export';
+import type { Consumption } from '../../lambdas/contract/results';
+import { energy } from '../../dashboard/src/format';
 import { ensureDashboardBuilt, launchChromium, openView, REPO_ROOT } from './browser';
 
 const run = promisify(execFile);
@@ -82,6 +84,41 @@ describe('the dashboard over an imported Tokyo history', () => {
     expect(phoneOverflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'screenshots', 'imported-anomalies-phone.png'), fullPage: false });
     await page.setViewportSize({ width: 1366, height: 900 });
+    expect(errors).toEqual([]);
+  });
+
+  it('stacks the other tables on a phone too: a customer card shows Total first, nothing scrolls sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const view of ['#/consumption', '#/pipeline']) {
+        await openView(page, server.url, view);
+        const overflows = await page.locator('.table-wrap').evaluateAll((ws) => ws.map((w) => w.scrollWidth - w.clientWidth));
+        expect(overflows.length, view).toBeGreaterThan(0);
+        for (const o of overflows) expect(o, view).toBeLessThanOrEqual(1);
+      }
+      await openView(page, server.url, '#/consumption');
+      const row = page.locator('#meter-table tbody tr').first();
+      const y = (label: string) => row.locator(`[data-label="${label}"]`).evaluate((c) => c.getBoundingClientRect().top);
+      expect(await y('Total')).toBeLessThan(await y('Area'));
+      await page.screenshot({ path: path.join(REPO_ROOT, 'test-output', 'screenshots', 'imported-consumption-phone.png'), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('sets the Overview energy figures by the header’s date range, and says what it leaves as of the newest data', async () => {
+    await openView(page, server.url, '#/overview?from=2016-12-01&to=2016-12-10');
+    const c = (await (await page.request.get(`${server.url}data/consumption.json`)).json()) as Consumption;
+    const inRange = c.fleetDaily.day.map((d, i) => [d, c.fleetDaily.totalKwh[i]!] as const).filter(([d]) => d >= '2016-12-01' && d <= '2016-12-10');
+    expect(inRange.length).toBe(10);
+    const total = await page.locator('[data-kpi="energy-30"]').innerText();
+    expect(total).toContain('Energy, 2016-12-01 to 2016-12-10');
+    expect(total).toContain(energy(inRange.reduce((s, [, v]) => s + v, 0)));
+    expect(await page.locator('[data-kpi="energy-today"]').innerText()).toContain(`Energy on 2016-12-10\n${energy(inRange.at(-1)![1])}`);
+    expect(await page.locator('[data-range-note]').textContent()).toContain('as of 2016-12-31');
+    // The anomaly count says what it counts (there is no open/closed state to promise).
+    expect(await page.locator('[data-kpi="open-anomalies"]').innerText()).toMatch(/^Anomalies, last 7 days\n\d+\nof data to 2016-12-31/);
     expect(errors).toEqual([]);
   });
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Anomalies, Emissions, Forecast, Market } from '../../lambdas/contract/results';
 import type { Analysis, AnalysisContext } from '../../lambdas/steps/analyze/analysis';
-import { alertsAnalysis } from '../../lambdas/steps/analyze/alerts';
+import { ALERT_MAX_AGE_DAYS, alertsAnalysis } from '../../lambdas/steps/analyze/alerts';
 import { anomaliesAnalysis, REVIEW_DAYS } from '../../lambdas/steps/analyze/anomalies';
 import { emissionsAnalysis } from '../../lambdas/steps/analyze/emissions';
 import { forecastsAnalysis } from '../../lambdas/steps/analyze/forecasts';
@@ -137,7 +137,8 @@ describe('the SQL baseline and its in-memory twin', () => {
 describe('alerts when a channel fails part-way', () => {
   it('marks what was sent, surfaces the error, and sends only the rest on the next run', async () => {
     await fx.warehouse.execute({ name: 'reset', sql: 'UPDATE anomalies SET notified_at = NULL' });
-    const pending = await fx.warehouse.query({ name: 'pending', sql: sqlFile('analysis/alerts_pending.sql') });
+    const oldest = new Date(Date.parse(`${AS_OF}T00:00:00Z`) - ALERT_MAX_AGE_DAYS * 86_400_000).toISOString();
+    const pending = await fx.warehouse.query({ name: 'pending', sql: sqlFile('analysis/alerts_pending.sql'), params: { oldest } });
     expect(pending.length).toBeGreaterThan(3);
     const delivered: string[] = [];
     const flaky = { async notify(n: { id: string }) { if (delivered.length === 2) throw new Error('webhook down'); delivered.push(n.id); } };
@@ -150,6 +151,47 @@ describe('alerts when a channel fails part-way', () => {
     expect(counts.sent).toBe(pending.length - 2);
     const again = fx.notifier.sent.slice(before).map((n) => n.id);
     expect(again.filter((id) => delivered.includes(id))).toEqual([]);
+  });
+});
+
+describe('alerts and an old history', () => {
+  it('never pages, nor reads again, high meter anomalies older than the alert window', async () => {
+    // Two un-notified high spikes of an imported history: one just outside the window, one just inside.
+    const dayMs = Date.parse(`${AS_OF}T00:00:00Z`);
+    const outside = new Date(dayMs - ALERT_MAX_AGE_DAYS * 86_400_000 - 1_800_000).toISOString();
+    const inside = new Date(dayMs - ALERT_MAX_AGE_DAYS * 86_400_000).toISOString();
+    await fx.warehouse.execute({ name: 'old_high', sql: "DELETE FROM anomalies WHERE anomaly_id IN ('old-outside', 'old-inside')" });
+    for (const [id, at] of [['old-outside', outside], ['old-inside', inside]]) {
+      await fx.warehouse.execute({
+        name: 'old_high',
+        sql: "INSERT INTO anomalies VALUES (:id, 'meter', 'M0001', CAST(:at AS TIMESTAMPTZ), 'spike', 'high', 9, 1, 12, 'history', NULL)",
+        params: { id: id!, at: at! },
+      });
+    }
+    const read: string[] = [];
+    const original = ctx.ports.warehouse;
+    const recording = Object.create(original) as typeof original;
+    recording.query = (async (s: Parameters<typeof original.query>[0]) => {
+      const rows = await original.query(s);
+      if (s.name === 'alerts_pending') read.push(...rows.map((r) => String(r.anomaly_id)));
+      return rows;
+    }) as typeof original.query;
+    ctx.ports.warehouse = recording;
+    const before = fx.notifier.sent.length;
+    try {
+      await alertsAnalysis.run(ctx);
+      await alertsAnalysis.run(ctx);
+    } finally {
+      ctx.ports.warehouse = original;
+    }
+    const sent = fx.notifier.sent.slice(before).map((n) => n.id);
+    expect(sent).toContain('old-inside');
+    expect(sent).not.toContain('old-outside');
+    // The query itself leaves the old one out (an import's hundreds are not re-read by every run).
+    expect(read).toContain('old-inside');
+    expect(read).not.toContain('old-outside');
+    const [row] = await fx.warehouse.query({ name: 'old_left', sql: "SELECT notified_at FROM anomalies WHERE anomaly_id = 'old-outside'" });
+    expect(row!.notified_at).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 /** The `gridlake` CLI as a user runs it: a child process, its output and its exit codes. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,8 @@ describe('gridlake CLI', () => {
       [['run', '--from', '2025-01-01', '--to', '2026-11-01'], /more than 400 dates; split the backfill/],
       [['run', '--sources', ','], /--sources names no source/],
       [['run', '--date', '2099-01-01'], /^gridlake: 2099-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\)/],
+      [['run', '--dates', '2026-11-30'], /^gridlake: unknown option --dates\. Did you mean --date\? See gridlake --help\.$/m],
+      [['run', '--zzz'], /^gridlake: unknown option --zzz\. See gridlake --help\.$/m],
     ] as const) {
       const u = gridlake(...args);
       expect(u.code, args.join(' ')).toBe(2);
@@ -45,6 +47,20 @@ describe('gridlake CLI', () => {
     expect(gridlake('run', '--sources', 'nope').err).toContain('unknown source');
   });
 
+  it('run points at the quarantined rows: how many, and the files with their reasons and raw records', () => {
+    const csv = join(dir, 'bad-row.csv');
+    writeFileSync(csv, 'meter_id,timestamp,kwh\nM1,2026-11-03T00:00:00Z,0.4\nM1,2026-11-03T00:30:00Z,99\nM1,2026-11-03T01:00:00Z,0.5\n');
+    const data = join(dir, 'q');
+    expect(gridlake('import', 'meters', csv, '--timezone', 'UTC', '--data-dir', data).code).toBe(0);
+    const r = gridlake('run', '--date', '2026-11-03', '--sources', 'meters', '--data-dir', data);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^! 1 row\(s\) quarantined\./m);
+    const rejects = [...r.out.matchAll(/^ {4}(\S+-rejects\.jsonl)$/gm)].map((m) => m[1]!);
+    expect(rejects).toHaveLength(1);
+    const [line] = readFileSync(rejects[0]!, 'utf8').split('\n');
+    expect(JSON.parse(line!).reason).toMatch(/25 kWh/);
+  });
+
   it('run prints progress per state and the reconciliation, exits 0; sql --format json prints row objects', () => {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ simulator: { meters: 5 }, market: { symbols: ['SPY'] } }));
@@ -55,6 +71,7 @@ describe('gridlake CLI', () => {
     expect(r.out).toMatch(/✓ Load/);
     expect(r.out).toContain('rows_loaded');
     expect(r.out).toMatch(/run succeeded in [\d.]+s/);
+    expect(r.out).not.toContain('quarantined. Each line');
 
     const q = gridlake('sql', 'SELECT source, rows_in, rows_loaded FROM etl_runs ORDER BY source', '--format', 'json', '--data-dir', join(dir, 'd'));
     expect(q.code).toBe(0);

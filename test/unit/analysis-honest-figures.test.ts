@@ -12,7 +12,11 @@ import { localDayOf, localDayStartMs } from '../../lambdas/analysis/local-time';
 import type { Overview, RunRow } from '../../lambdas/contract/results';
 import { freshnessOf } from '../../dashboard/src/freshness';
 import { toCsv } from '../../dashboard/src/dom';
-import { ownDurations } from '../../dashboard/src/views/pipeline';
+import { ownDurations, runsSummary } from '../../dashboard/src/views/pipeline';
+import { searchMeters } from '../../dashboard/src/views/consumption';
+import { intervalScale } from '../../dashboard/src/views/market';
+import { categoryLabelStep } from '../../dashboard/src/charts';
+import { nextRunDueMs, RUN_GRACE_HOURS } from '../../lambdas/steps/analyze/overview';
 
 const STEP = 30 * 60_000;
 
@@ -112,6 +116,79 @@ describe('pipeline durations', () => {
     });
     const runs = [run('2026-11-29', '2026-12-02T04:51:44Z'), run('2026-11-30', '2026-12-02T04:51:46Z'), run('2026-12-01', '2026-12-02T04:51:49Z')];
     expect(runs.map((r) => ownDurations(runs).get(r))).toEqual([3000, 2000, 3000]);
+  });
+});
+
+describe('the pipeline summary', () => {
+  const run = (rowsIn: number, loaded: number, status: RunRow['status'] = 'succeeded'): RunRow => ({
+    runId: 'r', runDate: '2026-12-01', source: 'meters', status, rowsIn, rowsLoaded: loaded, duplicates: 1, quarantined: 2,
+    startedAt: '2026-12-02T04:51:41Z', finishedAt: '2026-12-02T04:51:44Z', error: null, quarantineReasons: [],
+  });
+  it('claims reconciliation only of the runs shown, and checks it', () => {
+    expect(runsSummary([run(13, 10), run(13, 10)])).toContain('Every succeeded run reconciles');
+    expect(runsSummary([run(13, 10), run(14, 10)])).toContain('1 succeeded run does not reconcile');
+  });
+  it('says nothing about reconciling when no run matches the filters', () => {
+    expect(runsSummary([])).toBe('0 run records match.');
+    expect(runsSummary([run(0, 0, 'failed')])).toBe('1 run records, 1 failed.');
+  });
+});
+
+describe('the next run due, from the configured schedule', () => {
+  const grace = RUN_GRACE_HOURS * 3_600_000;
+  const at = (iso: string) => new Date(nextRunDueMs(Date.parse(iso), { hour: 6, minute: 0, timezone: 'Europe/London' }) - grace).toISOString();
+  it('is the next morning’s 06:00 after a run by hand in the afternoon, not 24 h later', () => {
+    expect(at('2026-12-02T16:57:00Z')).toBe('2026-12-03T06:00:00.000Z');
+  });
+  it('is the next day after the scheduled run itself finished', () => {
+    expect(at('2026-12-02T06:05:00Z')).toBe('2026-12-03T06:00:00.000Z');
+    expect(at('2026-12-02T05:59:00Z')).toBe('2026-12-02T06:00:00.000Z');
+  });
+  it('keeps 06:00 on the wall clock across a DST change', () => {
+    // London: BST starts 2026-03-29 at 01:00 UTC, so that day's 06:00 is 05:00Z.
+    expect(at('2026-03-28T07:00:00Z')).toBe('2026-03-29T05:00:00.000Z');
+    expect(new Date(nextRunDueMs(Date.parse('2026-12-02T20:00:00Z'), { hour: 6, minute: 30, timezone: 'Asia/Tokyo' }) - grace).toISOString()).toBe('2026-12-02T21:30:00.000Z');
+  });
+});
+
+describe('customer search', () => {
+  const m = (id: string, area: string, tariff: string) => ({ id, area, tariff, days: 1, totalKwh: 1, avgDailyKwh: 1 });
+  const meters = [m('c-0d2206da1872', 'a4', 't1'), m('c-11aa00bb22cc', 'a1', 't2'), m('c-ffee0011a1b2', 'a2', 't3')];
+  it('takes an area or tariff code whole, without pseudonyms that merely contain it', () => {
+    expect(searchMeters(meters, 'a1').map((x) => x.id)).toEqual(['c-11aa00bb22cc']);
+    expect(searchMeters(meters, ' T3 ').map((x) => x.id)).toEqual(['c-ffee0011a1b2']);
+  });
+  it('matches part of a pseudonym otherwise', () => {
+    expect(searchMeters(meters, 'da18').map((x) => x.id)).toEqual(['c-0d2206da1872']);
+    expect(searchMeters(meters, '')).toHaveLength(3);
+  });
+});
+
+describe('the credible-interval number line', () => {
+  it('is centred on zero, so a narrow interval draws a narrow band and its side of zero shows', () => {
+    const wide = intervalScale(-0.004, 0.006);
+    const narrow = intervalScale(0.001, 0.0012);
+    expect(wide.at(0)).toBe(50);
+    expect(narrow.at(0)).toBe(50);
+    expect(narrow.at(0.001)).toBeGreaterThan(50);
+    expect(narrow.at(0.0012) - narrow.at(0.001)).toBeLessThan(10);
+    expect(wide.at(0.006) - wide.at(-0.004)).toBeLessThan(100);
+    expect(wide.ticks).toEqual([-0.0075, 0, 0.0075]);
+  });
+});
+
+describe('category axis labels', () => {
+  const days = Array.from({ length: 261 }, (_, i) => new Date(Date.UTC(2025, 11, 2 + i)).toISOString().slice(0, 10));
+  it('leave room between dates on a phone', () => {
+    const step = categoryLabelStep(days, 300);
+    const shown = Math.ceil(days.length / step);
+    // Each shown label has at least its own width (10 characters at ~7 px) on a 300 px axis.
+    expect(shown * 10 * 7).toBeLessThanOrEqual(300);
+  });
+  it('label every one of 11 buildings where they fit, and at most `most` on a small chart', () => {
+    const buildings = Array.from({ length: 11 }, (_, i) => String(1901 + i));
+    expect(categoryLabelStep(buildings, 480)).toBe(1);
+    expect(Math.ceil(days.length / categoryLabelStep(days, 2000, 4))).toBeLessThanOrEqual(4);
   });
 });
 

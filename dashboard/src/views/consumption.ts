@@ -93,7 +93,7 @@ async function customerSection(ctx: ViewContext, c: Consumption): Promise<HTMLEl
     h('label', { for: 'meter-search' }, 'Find a customer'),
     input,
     h('button', { type: 'submit' }, 'Show'),
-    h('p', { id: 'meter-search-help', class: 'help' }, `Customers are pseudonymised; ${f.num(c.meters.length)} meters. Type part of a pseudonym, area or tariff.`),
+    h('p', { id: 'meter-search-help', class: 'help' }, `Customers are pseudonymised; ${f.num(c.meters.length)} meters. Type part of a pseudonym, or an area or tariff code (such as a1 or t2).`),
     h('datalist', { id: 'meter-ids' }, c.meters.map((m) => h('option', { value: m.id }))),
   );
   section.append(form, list);
@@ -108,9 +108,21 @@ async function customerSection(ctx: ViewContext, c: Consumption): Promise<HTMLEl
   return section;
 }
 
-function meterList(ctx: ViewContext, meters: MeterSummary[], text: string): HTMLElement {
+/**
+ * The customers a search names: an area or tariff code typed whole (`a1`, `t2`) selects that group;
+ * anything else is part of a pseudonym. Never both: `a1` also occurs inside hex pseudonyms, and mixing
+ * those in would list customers of other areas under "a1".
+ */
+export function searchMeters(meters: MeterSummary[], text: string): MeterSummary[] {
   const t = text.trim().toLowerCase();
-  const hits = meters.filter((m) => !t || m.id.toLowerCase().includes(t) || (m.area ?? '').toLowerCase().includes(t) || (m.tariff ?? '').toLowerCase().includes(t));
+  if (!t) return meters;
+  const code = (v: string | null) => (v ?? '').toLowerCase() === t;
+  const group = meters.filter((m) => code(m.area) || code(m.tariff));
+  return group.length ? group : meters.filter((m) => m.id.toLowerCase().includes(t));
+}
+
+function meterList(ctx: ViewContext, meters: MeterSummary[], text: string): HTMLElement {
+  const hits = searchMeters(meters, text);
   const shown = [...hits].sort((a, b) => b.totalKwh - a.totalKwh).slice(0, LIST_LIMIT);
   const table = h(
     'table',
@@ -128,8 +140,9 @@ function meterList(ctx: ViewContext, meters: MeterSummary[], text: string): HTML
           h('td', {}, m.area ?? '—'),
           h('td', {}, m.tariff ?? '—'),
           h('td', { class: 'num' }, f.num(m.days)),
-          h('td', { class: 'num' }, f.kwh(m.totalKwh)),
-          h('td', { class: 'num' }, f.kwh(m.avgDailyKwh, 2)),
+          // On a phone the card shows Total and Average per day first: the figures people look for.
+          h('td', { class: 'num first' }, f.kwh(m.totalKwh)),
+          h('td', { class: 'num first' }, f.kwh(m.avgDailyKwh, 2)),
         ),
       ),
     ),

@@ -38,6 +38,8 @@ export const emissionsView: View = {
 
     root.append(
       h('p', { class: 'lead' }, `${f.kg(total)} in the selected months and buildings.`),
+      // Utility usage arrives as one figure per month (a bill), so the newest month is already whole.
+      h('p', { class: 'help', 'data-month-note': '' }, 'Each month is the usage reported for the whole month (utility usage comes as monthly totals), not month to date: the newest month can exceed the one before on its first day.'),
       h(
         'form',
         { class: 'filters', 'aria-label': 'Filter emissions', onsubmit: ((ev: Event) => ev.preventDefault()) as EventListener },

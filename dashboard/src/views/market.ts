@@ -88,14 +88,23 @@ function stats(s: MarketSymbol): HTMLElement {
   );
 }
 
+/**
+ * The number line of the credible interval: symmetric around zero, out to the interval's farther end
+ * plus a margin, with labelled ticks at both ends and zero. A line fitted to the interval itself would
+ * always fill the width, so only the markers would move; on this one the band's width and where it
+ * sits against zero both read at a glance.
+ */
+export function intervalScale(lo95: number, hi95: number): { at: (v: number) => number; ticks: number[] } {
+  const reach = Math.max(Math.abs(lo95), Math.abs(hi95)) * 1.25 || 1e-4;
+  return { at: (v: number) => Math.min(100, Math.max(0, ((v + reach) / (2 * reach)) * 100)), ticks: [-reach, 0, reach] };
+}
+
 /** The credible interval drawn on a number line with zero marked, plus the sentence that says it. */
 function meanReturn(s: MarketSymbol): HTMLElement {
   const m = s.meanReturn;
   if (!m) return h('p', { class: 'empty' }, 'Not enough returns yet for the Bayesian estimate of the mean daily return.');
-  const lo = Math.min(m.lo95, 0);
-  const hi = Math.max(m.hi95, 0);
-  const span = hi - lo || 1;
-  const x = (v: number) => `${(((v - lo) / span) * 100).toFixed(2)}%`;
+  const scale = intervalScale(m.lo95, m.hi95);
+  const x = (v: number) => `${scale.at(v).toFixed(2)}%`;
   const sentence = `Mean daily return ${f.pct(m.mean, 3)}, 95% credible interval ${f.pct(m.lo95, 3)} to ${f.pct(m.hi95, 3)} (n = ${f.num(m.n)} days).`;
   return h(
     'figure',
@@ -108,5 +117,11 @@ function meanReturn(s: MarketSymbol): HTMLElement {
       h('span', { class: 'interval-zero', style: `left:${x(0)}` }),
       h('span', { class: 'interval-mean', style: `left:${x(m.mean)}` }),
     ),
+    h(
+      'div',
+      { class: 'interval-ticks', 'aria-hidden': 'true' },
+      scale.ticks.map((t) => h('span', { style: `left:${x(t)}` }, t === 0 ? '0' : f.pct(t, 2))),
+    ),
+    h('p', { class: 'help' }, 'Band: the 95% credible interval; solid line: the mean; dashed line: zero.'),
   );
 }

@@ -23,9 +23,8 @@ export const pipelineView: View = {
     const runs = res.data.runs
       .filter((r) => inRange(r.runDate, ctx.range) && (!p.status || r.status === p.status) && (!p.source || r.source === p.source))
       .sort((a, b) => b.runDate.localeCompare(a.runDate) || b.startedAt.localeCompare(a.startedAt) || a.source.localeCompare(b.source));
-    const failed = runs.filter((r) => r.status === 'failed').length;
     root.append(
-      h('p', { class: 'lead' }, `${f.num(runs.length)} run records${failed ? `, ${failed} failed` : ''}. Every run reconciles: rows in = loaded + duplicates + quarantined.`),
+      h('p', { class: 'lead', 'data-runs-summary': '' }, runsSummary(runs)),
       h(
         'form',
         { class: 'filters', 'aria-label': 'Filter runs', onsubmit: ((e: Event) => e.preventDefault()) as EventListener },
@@ -35,10 +34,27 @@ export const pipelineView: View = {
     );
     const chosen = p.run ? res.data.runs.find((r) => r.runId === p.run && r.source === (p.qsource ?? r.source)) : undefined;
     if (chosen) root.append(reasons(ctx, chosen));
-    root.append(runTable(ctx, runs, ownDurations(res.data.runs)));
+    if (runs.length) root.append(runTable(ctx, runs, ownDurations(res.data.runs)));
+    else root.append(h('p', { class: 'empty', role: 'status' }, 'No runs match these filters and dates.'));
     return root;
   },
 };
+
+/**
+ * The lead sentence: how many runs match, how many failed, and whether their rows reconcile (rows in =
+ * loaded + duplicates + quarantined) — checked on the rows shown, never claimed of an empty list.
+ */
+export function runsSummary(runs: RunRow[]): string {
+  if (!runs.length) return '0 run records match.';
+  const failed = runs.filter((r) => r.status === 'failed').length;
+  const finished = runs.filter((r) => r.status === 'succeeded');
+  const off = finished.filter((r) => r.rowsIn !== r.rowsLoaded + r.duplicates + r.quarantined);
+  const head = `${f.num(runs.length)} run records${failed ? `, ${f.num(failed)} failed` : ''}.`;
+  if (!finished.length) return head;
+  return off.length
+    ? `${head} ${f.num(off.length)} succeeded ${off.length === 1 ? 'run does' : 'runs do'} not reconcile (rows in ≠ loaded + duplicates + quarantined).`
+    : `${head} Every succeeded run reconciles: rows in = loaded + duplicates + quarantined.`;
+}
 
 /**
  * Each run's own duration. A backfill's dates run one after another in one execution and share its

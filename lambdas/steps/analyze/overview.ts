@@ -9,16 +9,35 @@ import { sqlFile } from '../../sql/files';
 import type { Analysis } from './analysis';
 import { addDays } from './window';
 import { instantMs } from './instant';
+import type { Config } from '../../config';
+import { localDayOf, localDayStartMs, utcOffsetMs } from '../../analysis/local-time';
 
 /** After this many hours without a successful run the data is stale (the freshness alarm's 26 h). */
 export const STALE_AFTER_HOURS = 26;
 /**
- * The schedule runs daily; a run is overdue once a day and this grace (a run's own time and a retry)
- * have passed since the last successful one. Staleness is judged against that, not the readings' age:
- * a daily run at 06:00 loads yesterday, so readings are always hours old, and an imported history years.
+ * A scheduled run is overdue once this grace (a run's own time and a retry) has passed since its
+ * scheduled time. Staleness is judged against the schedule, not the readings' age: a daily run at
+ * 06:00 loads yesterday, so readings are always hours old, and an imported history years.
  */
-export const RUN_EVERY_HOURS = 24;
 export const RUN_GRACE_HOURS = 2;
+
+/**
+ * When the data becomes stale: the first scheduled run (config `schedule`, on its zone's wall clock,
+ * DST included) after the last successful run finished, plus the grace. A run started by hand at
+ * 17:00 is followed by the 06:00 run of the next morning, not by one 24 h later.
+ */
+export function nextRunDueMs(finishedMs: number, schedule: Config['schedule']): number {
+  const minutes = (schedule.hour * 60 + schedule.minute) * 60_000;
+  let day = localDayOf(finishedMs, schedule.timezone);
+  for (let i = 0; i < 3; i++, day = addDays(day, 1)) {
+    const start = localDayStartMs(day, schedule.timezone);
+    const guess = start + minutes;
+    // On a DST day the wall clock moves between midnight and the run's time.
+    const at = guess - (utcOffsetMs(guess, schedule.timezone) - utcOffsetMs(start, schedule.timezone));
+    if (at > finishedMs) return at + RUN_GRACE_HOURS * 3_600_000;
+  }
+  throw new Error(`no scheduled run within 3 days of ${new Date(finishedMs).toISOString()}`);
+}
 
 /** Sources whose rows are simulated whatever the configuration (the market is simulated unless live). */
 function simulatedSources(loaded: string[], marketProvider: string): string[] {
@@ -64,7 +83,7 @@ export const overviewAnalysis: Analysis = {
       latestReadingAt: (fresh?.latest_reading_at as string | null) ?? null,
       lastSuccessfulRun: last ? { runId: String(last.run_id), finishedAt: new Date(finishedMs!).toISOString() } : null,
       staleAfterHours: STALE_AFTER_HOURS,
-      nextRunDueAt: finishedMs === null ? null : new Date(finishedMs + (RUN_EVERY_HOURS + RUN_GRACE_HOURS) * 3_600_000).toISOString(),
+      nextRunDueAt: finishedMs === null ? null : new Date(nextRunDueMs(finishedMs, ports.config.schedule)).toISOString(),
       timezone,
       simulatedSources: simulatedSources(loaded, ports.config.market.provider),
       firstDay: typeof first?.day === 'string' ? first.day.slice(0, 10) : null,
