@@ -69,8 +69,9 @@ export const STEP_ACCESS: Record<string, StepSpec> = {
   // SQL aggregates + models → results/*.json; pseudonymises customers; alerts on new anomalies.
   // Replaces results/latest/ whole, so files that dropped out of the result set are deleted there.
   analyze: { memoryMb: 1769, access: ['warehouse', 'results:read', 'results:write', 'results:delete-latest', 'pseudonym', 'notify'] },
-  // Copies results/ into the dashboard bucket's data/.
-  publish: { memoryMb: 512, access: ['results:read', 'site:write'] },
+  // Copies results/ into the dashboard bucket's data/; marks the execution's 'publish' stage
+  // succeeded in etl_run_stages (so a kill during Publish is visible there).
+  publish: { memoryMb: 512, access: ['results:read', 'site:write', 'warehouse'] },
   // Marks the run failed in etl_runs and sends the failure notification.
   'notify-failure': { memoryMb: 256, access: ['warehouse', 'notify'] },
 };

@@ -4,7 +4,7 @@
  *
  * Only the dates whose Load did not commit in this execution are marked failed: a date that
  * committed (its etl_runs rows carry this execution's started_at) stays as its Load recorded it, and
- * its analysis, still 'pending' in etl_run_stages, becomes 'failed'. The marking is set-based — a
+ * its analysis and publication, if still 'pending' in etl_run_stages, become 'failed'. The marking is set-based — a
  * fixed handful of statements whatever the number of dates — so a failed 400-date backfill is
  * recorded in seconds, not one round trip per date and source.
  */

@@ -372,7 +372,7 @@ describe('Data API sessions', () => {
   it('allows ExecuteStatement by SessionId (no workgroup in the request) only for sessions the caller owns', () => {
     // https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-iam.html: session calls carry the
     // redshift-data:session-owner-iam-userid condition key; the policy must use Resource "*".
-    for (const name of ['collect', 'load', 'analyze', 'notify-failure']) {
+    for (const name of ['collect', 'load', 'analyze', 'publish', 'notify-failure']) {
       const session = statementsOf(name).find((s: any) => s.Resource === '*' && actionsOf(s).includes('redshift-data:ExecuteStatement'));
       expect(session, name).toMatchObject({ Condition: { StringEquals: { 'redshift-data:session-owner-iam-userid': '${aws:userid}' } } });
     }
@@ -400,7 +400,7 @@ describe('warehouse schema and database users (DDL once, least privilege inside 
     expect(props.AdminSecretArn).toEqual({ Ref: logicalId(stack.warehouse.adminSecret) });
     expect(props.SchemaVersion).toMatch(/^[0-9a-f]{32}$/);
     const warehouseSteps = Object.entries(STEP_ACCESS).filter(([, spec]) => spec.access.includes('warehouse')).map(([name]) => name);
-    expect(warehouseSteps.sort()).toEqual(['analyze', 'collect', 'load', 'notify-failure']);
+    expect(warehouseSteps.sort()).toEqual(['analyze', 'collect', 'load', 'notify-failure', 'publish']);
     // Role names (Ref of each role), known at deploy time: each becomes the database user IAMR:<name>.
     expect(props.EtlRoleNames).toEqual(expect.arrayContaining(warehouseSteps.map((name) => ({ Ref: roleOf(stack.pipeline.functions[name]!) }))));
     expect(props.EtlRoleNames).toHaveLength(warehouseSteps.length);
@@ -418,14 +418,14 @@ describe('warehouse schema and database users (DDL once, least privilege inside 
 
   it('the warehouse functions sign in as their own role (GetCredentials on the workgroup), never with the admin secret', () => {
     const workgroupArn = { 'Fn::GetAtt': [logicalId(stack.warehouse.workgroup), 'Workgroup.WorkgroupArn'] };
-    for (const name of ['collect', 'load', 'analyze', 'notify-failure']) {
+    for (const name of ['collect', 'load', 'analyze', 'publish', 'notify-failure']) {
       const statements = statementsOf(name);
       expect(statements.some((s) => actionsOf(s).includes('redshift-serverless:GetCredentials') && JSON.stringify(s.Resource) === JSON.stringify(workgroupArn)), name).toBe(true);
       expect(JSON.stringify(statements), name).not.toContain(logicalId(stack.warehouse.adminSecret));
       const env = resources[logicalId(stack.pipeline.functions[name])]!.Properties.Environment.Variables;
       expect(env.REDSHIFT_SECRET_ARN, name).toBeUndefined();
     }
-    for (const name of ['plan', 'transform', 'publish']) expect(JSON.stringify(statementsOf(name)), name).not.toContain('redshift');
+    for (const name of ['plan', 'transform']) expect(JSON.stringify(statementsOf(name)), name).not.toContain('redshift');
   });
 
   it('the admin secret is read by the migration function only', () => {

@@ -258,6 +258,8 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     expect(failedRunStatus).toBe('FAILED');
     expect(recorder.operations.some((o) => o.state === 'NotifyFailure' && o.port === 'notifier')).toBe(true);
     expect(recorder.operations.some((o) => o.state === 'NotifyFailure' && o.port === 'warehouse')).toBe(true);
+    // Publish marks its etl_run_stages row: its warehouse call is recorded, so it is simulated below.
+    expect(recorder.operations.some((o) => o.state === 'Publish' && o.port === 'warehouse')).toBe(true);
     // The paths the review found ungranted are on the run: each delete happens.
     const deletes = recorder.operations.filter((o) => o.port === 'lake' && o.operation === 'delete').map((o) => `${o.state} ${'key' in o ? o.key.split('/')[0] : ''}`);
     expect(new Set(deletes)).toEqual(new Set(['CollectSource landing', 'TransformBatch quarantine', 'Analyze results']));

@@ -71,6 +71,11 @@ async function runCounts(dir: string, source = 'meters') {
   return sql(dir, `SELECT run_id, status, rows_in, rows_loaded, duplicates, quarantined FROM etl_runs WHERE source = '${source}' ORDER BY run_id`);
 }
 
+/** The stages after Load (etl_run_stages), as 'stage status'. */
+async function stageStates(dir: string) {
+  return (await sql(dir, 'SELECT stage, status FROM etl_run_stages ORDER BY stage')).map((r) => `${r.stage} ${r.status}`);
+}
+
 const NAMES = ['東京.csv', '大阪.csv', 'site a.csv', 'site_a.csv', 'site/a.csv', 'x.csv', 'x.CSV', 'data.csv', 'data.json.csv'];
 
 describe('file names that slug alike', () => {
@@ -184,9 +189,18 @@ describe('crash tests: a kill at each step boundary, then the next run', () => {
       },
     });
     expect(killed.status).toBe('FAILED');
+    // What the kill left undone after a committed load is recorded as not done (no stage rows when the load never committed).
+    const afterKill: Record<string, string[]> = {
+      TransformBatch: [],
+      Load: [],
+      Analyze: ['analyze failed', 'publish failed'],
+      Publish: ['analyze succeeded', 'publish failed'],
+    };
+    expect(await stageStates(dir)).toEqual(afterKill[state]);
     const next = await runLocalWorkflow({ dataDir: dir, input: { date: '2026-11-01', sources: ['meters'] }, retryIntervalMs: 0 });
     expect(next.error).toBeUndefined();
     expect(await readingsState(dir)).toEqual(clean);
     expect(await runCounts(dir)).toEqual([{ run_id: '2026-11-01-a1', status: 'succeeded', rows_in: 144, rows_loaded: 144, duplicates: 0, quarantined: 0 }]);
+    expect(await stageStates(dir)).toEqual(['analyze succeeded', 'publish succeeded']);
   });
 });

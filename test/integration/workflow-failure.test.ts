@@ -79,7 +79,7 @@ describe('etl_runs after a failure shows each date\'s true state', () => {
       (r): Record<string, unknown> => ({ ...r, d: String(r.d).slice(0, 10) }),
     );
   const stages = async (dir: string) =>
-    (await sql(dir, 'SELECT CAST(run_date AS VARCHAR) AS d, stage, status, error FROM etl_run_stages ORDER BY d')).map(
+    (await sql(dir, 'SELECT CAST(run_date AS VARCHAR) AS d, stage, status, error FROM etl_run_stages ORDER BY d, stage')).map(
       (r): Record<string, unknown> => ({ ...r, d: String(r.d).slice(0, 10) }),
     );
 
@@ -110,14 +110,19 @@ describe('etl_runs after a failure shows each date\'s true state', () => {
       expect(r.status).toBe('failed');
       expect(String(r.error)).toContain('warehouse unreachable');
     }
-    // Day 1's data is in, its analysis is not: the failure says so.
-    expect(await stages(dir)).toEqual([{ d: '2026-11-01', stage: 'analyze', status: 'failed', error: expect.stringContaining('warehouse unreachable') }]);
+    // Day 1's data is in, its analysis and publication are not: the failure says so.
+    expect(await stages(dir)).toEqual([
+      { d: '2026-11-01', stage: 'analyze', status: 'failed', error: expect.stringContaining('warehouse unreachable') },
+      { d: '2026-11-01', stage: 'publish', status: 'failed', error: expect.stringContaining('warehouse unreachable') },
+    ]);
 
     // Fixed and re-run: every date succeeds and its analysis is done.
     const again = await runLocalWorkflow({ dataDir: dir, input: { from: '2026-11-01', to: '2026-11-03' }, config: CONFIG });
     expect(again.status).toBe('SUCCEEDED');
     expect((await byDate(dir)).every((r) => r.status === 'succeeded')).toBe(true);
-    expect((await stages(dir)).map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect((await stages(dir)).map((s) => `${s.d} ${s.stage} ${s.status}`)).toEqual(
+      ['2026-11-01', '2026-11-02', '2026-11-03'].flatMap((d) => [`${d} analyze succeeded`, `${d} publish succeeded`]),
+    );
   });
 
   it('a failure in Analyze leaves the loaded date succeeded and its analysis failed', async () => {
@@ -135,7 +140,10 @@ describe('etl_runs after a failure shows each date\'s true state', () => {
     });
     expect(result.status).toBe('FAILED');
     expect((await byDate(dir)).map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
-    expect(await stages(dir)).toEqual([{ d: '2026-11-02', stage: 'analyze', status: 'failed', error: expect.stringContaining('forecast diverged') }]);
+    expect(await stages(dir)).toEqual([
+      { d: '2026-11-02', stage: 'analyze', status: 'failed', error: expect.stringContaining('forecast diverged') },
+      { d: '2026-11-02', stage: 'publish', status: 'failed', error: expect.stringContaining('forecast diverged') },
+    ]);
   });
 
   it('an execution that ends without its Catch (killed, or stopped by a quota) during Analyze leaves the analysis pending', async () => {
@@ -149,7 +157,48 @@ describe('etl_runs after a failure shows each date\'s true state', () => {
     });
     expect(result.status).toBe('FAILED');
     expect((await byDate(dir)).every((r) => r.status === 'succeeded')).toBe(true);
-    expect(await stages(dir)).toEqual([{ d: '2026-11-02', stage: 'analyze', status: 'pending', error: null }]);
+    expect(await stages(dir)).toEqual([
+      { d: '2026-11-02', stage: 'analyze', status: 'pending', error: null },
+      { d: '2026-11-02', stage: 'publish', status: 'pending', error: null },
+    ]);
+  });
+
+  it('a failure in Publish leaves the analysis succeeded and the publication failed', async () => {
+    const dir = dataDir();
+    const result = await runLocalWorkflow({
+      dataDir: dir,
+      input: { date: '2026-11-02' },
+      config: CONFIG,
+      retryIntervalMs: 0,
+      taskOverrides: {
+        Publish: async () => {
+          throw new Error('dashboard bucket gone');
+        },
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect((await byDate(dir)).every((r) => r.status === 'succeeded')).toBe(true);
+    expect(await stages(dir)).toEqual([
+      { d: '2026-11-02', stage: 'analyze', status: 'succeeded', error: null },
+      { d: '2026-11-02', stage: 'publish', status: 'failed', error: expect.stringContaining('dashboard bucket gone') },
+    ]);
+  });
+
+  it('an execution that ends without its Catch during Publish leaves the analysis succeeded and the publication pending', async () => {
+    const dir = dataDir();
+    const result = await runLocalWorkflow({
+      dataDir: dir,
+      input: { date: '2026-11-02' },
+      config: CONFIG,
+      // States.DataLimitExceeded is terminal: no NotifyFailure runs, as after a kill.
+      taskOverrides: { Publish: async () => ({ published: ['é'.repeat(140_000)] }) },
+    });
+    expect(result.status).toBe('FAILED');
+    expect((await byDate(dir)).every((r) => r.status === 'succeeded')).toBe(true);
+    expect(await stages(dir)).toEqual([
+      { d: '2026-11-02', stage: 'analyze', status: 'succeeded', error: null },
+      { d: '2026-11-02', stage: 'publish', status: 'pending', error: null },
+    ]);
   });
 });
 

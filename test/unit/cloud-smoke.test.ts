@@ -55,7 +55,11 @@ function scriptRun(status: 'SUCCEEDED' | 'FAILED', rows: unknown[][]) {
   rsd.on(GetStatementResultCommand, { Id: 'runs' }).resolves({ ColumnMetadata: COLUMNS, Records: rows as never });
   rsd
     .on(GetStatementResultCommand, { Id: 'stages' })
-    .resolves({ ColumnMetadata: ['run_id', 'stage', 'status', 'error'].map(col), Records: [[{ stringValue: '2026-11-02-a1' }, { stringValue: 'analyze' }, { stringValue: 'succeeded' }, { isNull: true }]] });
+    .resolves({ ColumnMetadata: ['run_id', 'stage', 'status', 'error'].map(col), Records: [
+        [{ stringValue: '2026-11-02-a1' }, { stringValue: 'analyze' }, { stringValue: 'succeeded' }, { isNull: true }],
+        [{ stringValue: '2026-11-02-a1' }, { stringValue: 'publish' }, { stringValue: 'succeeded' }, { isNull: true }],
+      ],
+    });
 }
 
 async function run(args: string[]) {
@@ -87,6 +91,9 @@ describe('gridlake cloud smoke', () => {
     expect(exec).toMatchObject({ WorkgroupName: 'gridlake-dev', Database: 'gridlake', Parameters: [{ name: 'run_date', value: '2026-11-02' }] });
     expect(exec.Sql).not.toContain('2026-11-02');
     expect(r.out).toMatch(/meter-simulator\s+│?\s*succeeded/);
+    // The stages after Load (etl_run_stages) are printed too, publish included.
+    expect(r.out).toMatch(/analyze\s+│?\s*succeeded/);
+    expect(r.out).toMatch(/publish\s+│?\s*succeeded/);
     expect(r.out).toContain('✓ 2026-11-02 loaded and reconciles (2 source records)');
   });
 
