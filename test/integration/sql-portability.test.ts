@@ -24,7 +24,7 @@ const SAMPLE: Record<string, string | number | null> = {
   as_of: '2026-11-01', last30_from: '2026-10-02', prev30_from: '2026-09-02', active_from: '2026-10-25',
   week_from: '2026-10-25T00:00:00Z', month: '2026-11-01', day: '2026-11-01', symbol: 'SPY', date: '2026-11-01',
   anomaly_id: 'a1', anomaly_ids: 'a1', subject_ids: 'M1', first_run_id: '2026-10-01-a1', last_run_id: '2026-11-01-a1', run_id_pattern: '%-a1', context_from_ts: '2026-10-31T00:00:00Z', history_from_ts: '2026-08-01T00:00:00Z',
-  spread_from_ts: '2026-10-01T00:00:00Z', detected_run: '2026-11-01-a1', notified_at: '2026-11-02T00:00:00Z',
+  oldest: '2026-10-25T00:00:00Z', spread_from_ts: '2026-10-01T00:00:00Z', detected_run: '2026-11-01-a1', notified_at: '2026-11-02T00:00:00Z',
   occurred_at: '2026-11-01T10:00:00Z', subject_type: 'meter', subject_id: 'M1', rule: 'spike', severity: 'high',
   value: 5.5, expected: 0.4, score: 9.1, interval_minutes: 30, group_id: 'fleet', model: 'holt-winters',
   target_hour: '2026-11-02T00:00:00Z', yhat: 10, lo80: 8, hi80: 12, lo95: 7, hi95: 13,
