@@ -85,7 +85,8 @@ export interface DistributedMapContext {
   /** Bucket names that stand for the local lake (the ASL's `${…BucketName}` substitutions). */
   localBuckets: ReadonlySet<string>;
   /** Runs one child execution of the ItemProcessor with this input. */
-  runChild: (input: unknown, index: number, executionArn: string) => Promise<ChildOutcome>;
+  /** Runs one child execution of the ItemProcessor; `stopped` says when its Map Run has failed (stop its work). */
+  runChild: (input: unknown, index: number, stopped: () => boolean) => Promise<ChildOutcome>;
   /** Whether the enclosing execution has already failed: start no more children. */
   stopped: () => boolean;
   /** Called once the map run starts and ends (history events MapRunStarted / MapRunSucceeded / MapRunFailed). */
@@ -125,7 +126,7 @@ export async function runDistributedMap(ctx: DistributedMapContext): Promise<Dis
       const index = next++;
       const childInput = childInputs[index];
       const arn = `arn:aws:states:local-1:000000000000:execution:gridlake-local/${name}:${mapRunId}:${index}`;
-      const outcome = await ctx.runChild(childInput, index, arn);
+      const outcome = await ctx.runChild(childInput, index, () => exceeded || ctx.stopped());
       outcomes[index] = { ...outcome, input: childInput, arn };
       if (outcome.status === 'FAILED') {
         failed += 1;

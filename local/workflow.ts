@@ -273,10 +273,10 @@ async function runExecution(
     guarded[state] = guard(state, handler);
   }
   for (const [state, map] of distributed) {
-    guarded[state] = guard(state, (mapInput) => runMap(state, map, mapInput));
+    guarded[state] = guard(state, (mapInput) => runMap(state, map, mapInput), 'output');
   }
 
-  function guard(state: string, handler: Handler): Handler {
+  function guard(state: string, handler: Handler, resultIs: 'task result' | 'output' = 'task result'): Handler {
     const spec = shared.tasks.get(state) ?? { timeoutSeconds: DEFAULT_TASK_TIMEOUT_SECONDS, maps: [], catchesDataLimit: false, retriesDataLimit: false };
     const limits = { state, catchable: spec.catchesDataLimit, retryable: spec.retriesDataLimit };
     return async (taskInput: unknown) => {
@@ -294,7 +294,7 @@ async function runExecution(
         () => shared.inFlight.delete(work),
       );
       const result = await withTaskTimeout(work, state, spec.timeoutSeconds, quotas);
-      assertPayload(result, { ...limits, what: 'task result' }, quotas);
+      assertPayload(result, { ...limits, what: resultIs }, quotas);
       return result;
     };
   }
@@ -312,9 +312,9 @@ async function runExecution(
         const over = history.add({ type });
         if (over) fail(over);
       },
-      runChild: async (childInput, index) => {
+      runChild: async (childInput, index, mapRunStopped) => {
         shared.children.count += 1;
-        const child = await runExecution(processor, childInput, shared, { stopped, index });
+        const child = await runExecution(processor, childInput, shared, { stopped: mapRunStopped, index });
         shared.children.largestHistoryEvents = Math.max(shared.children.largestHistoryEvents, child.historyEvents);
         if (child.status === 'SUCCEEDED') return { status: 'SUCCEEDED', output: child.output };
         const [error, ...cause] = (child.firstError ?? child.error ?? 'States.Runtime: failed').split(': ');
