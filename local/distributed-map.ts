@@ -89,8 +89,20 @@ export interface DistributedMapContext {
   runChild: (input: unknown, index: number, stopped: () => boolean) => Promise<ChildOutcome>;
   /** Whether the enclosing execution has already failed: start no more children. */
   stopped: () => boolean;
+  /**
+   * The AWS requests Step Functions makes with the state machine's role for this Map Run (read the
+   * ItemReader object, write the ResultWriter files, start each child): the IAM simulation checks them.
+   */
+  onServiceCall?: (call: ServiceCall) => void;
   /** Called once the map run starts and ends (history events MapRunStarted / MapRunSucceeded / MapRunFailed). */
   onMapRun?: (event: 'MapRunStarted' | 'MapRunSucceeded' | 'MapRunFailed') => void;
+}
+
+export interface ServiceCall {
+  state: string;
+  action: 's3:GetObject' | 's3:PutObject' | 'states:StartExecution';
+  /** The object key (S3) or the child execution's name, `<map run id>:<index>` (states). */
+  key: string;
 }
 
 export interface DistributedMapRun {
@@ -126,6 +138,7 @@ export async function runDistributedMap(ctx: DistributedMapContext): Promise<Dis
       const index = next++;
       const childInput = childInputs[index];
       const arn = `arn:aws:states:local-1:000000000000:execution:gridlake-local/${name}:${mapRunId}:${index}`;
+      ctx.onServiceCall?.({ state: name, action: 'states:StartExecution', key: `${mapRunId}:${index}` });
       const outcome = await ctx.runChild(childInput, index, () => exceeded || ctx.stopped());
       outcomes[index] = { ...outcome, input: childInput, arn };
       if (outcome.status === 'FAILED') {
@@ -166,6 +179,7 @@ async function readItems(ctx: DistributedMapContext): Promise<unknown[]> {
   const key = objectKey(ctx, params.Bucket, params.Key, 'ItemReader');
   let text: string;
   try {
+    ctx.onServiceCall?.({ state: name, action: 's3:GetObject', key });
     text = await getText(ctx.lake, key);
   } catch (e) {
     throw new MapRunError('States.ItemReaderFailed', `${name}: cannot read the ItemReader object ${params.Bucket}/${key} (${(e as Error).message}).`);
@@ -234,10 +248,12 @@ async function writeResults(ctx: DistributedMapContext, mapRunArn: string, mapRu
     if (mine.length === 0) continue;
     const key = `${base}/${status}_0.json`;
     const body = JSON.stringify(mine.map(entry));
+    ctx.onServiceCall?.({ state: name, action: 's3:PutObject', key });
     await ctx.lake.put(key, body, { contentType: 'application/json' });
     files[status].push({ Key: key, Size: Buffer.byteLength(body) });
   }
   const manifestKey = `${base}/manifest.json`;
+  ctx.onServiceCall?.({ state: name, action: 's3:PutObject', key: manifestKey });
   await ctx.lake.put(manifestKey, JSON.stringify({ DestinationBucket: params.Bucket, MapRunArn: mapRunArn, ResultFiles: files }), { contentType: 'application/json' });
   return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: params.Bucket, Key: manifestKey } };
 }

@@ -11,7 +11,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { aslBucketSubstitutions, aslTaskHandlers } from '../lib/asl-tasks';
 import { localPaths } from '../lambdas/ports/local-paths';
 import type { ObjectStore } from '../lambdas/ports/object-store';
-import { distributedMapAsTask, isDistributedMap, runDistributedMap, type AslStateLike, type DistributedMapState } from './distributed-map';
+import { distributedMapAsTask, isDistributedMap, runDistributedMap, type AslStateLike, type DistributedMapState, type ServiceCall } from './distributed-map';
 import type { Config } from '../lambdas/config';
 import { importHandlerModule } from './handler-module';
 import {
@@ -56,6 +56,8 @@ export interface LocalRunOptions {
    * payloads or 25,000 events. Every other caller runs with AWS's values (local/quotas.ts).
    */
   quotas?: Partial<StepFunctionsQuotas>;
+  /** The requests Step Functions itself makes for the Distributed Maps (the IAM simulation checks them). */
+  onServiceCall?: (call: ServiceCall) => void;
   /** Tests only: another workflow file (Tasks without a handler module need taskOverrides). Default: ASL_PATH. */
   aslPath?: string;
 }
@@ -156,6 +158,7 @@ interface RunShared {
   handlers: Record<string, Handler>;
   retryIntervalOverrides?: Record<string, number>;
   onEvent?: (event: StateEvent) => void;
+  onServiceCall?: (call: ServiceCall) => void;
   /** Handler calls still running, in any execution: the run waits for them before it returns. */
   inFlight: Set<Promise<unknown>>;
   /** The machine of each (prepared) definition, built once: a Map run starts thousands of children. */
@@ -211,6 +214,7 @@ export async function runLocalWorkflow(options: LocalRunOptions): Promise<LocalR
     handlers,
     retryIntervalOverrides,
     onEvent: options.onEvent,
+    onServiceCall: options.onServiceCall,
     inFlight: new Set(),
     machines: new Map(),
     // The local lake, as the handlers see it (built on first use: a run without a Distributed Map needs none).
@@ -308,6 +312,7 @@ async function runExecution(
       lake: await shared.lake(),
       localBuckets: shared.localBuckets,
       stopped,
+      onServiceCall: shared.onServiceCall,
       onMapRun: (type) => {
         const over = history.add({ type });
         if (over) fail(over);
