@@ -24,7 +24,6 @@
  *   ResultWriter it returns the children's outputs in item order.
  */
 import { randomUUID } from 'node:crypto';
-import { JSONPath } from 'jsonpath-plus';
 import { getText, type ObjectStore } from '../lambdas/ports/object-store';
 import { payloadBytes, StatesServiceError } from './quotas';
 
@@ -304,8 +303,28 @@ export function evaluateTemplate(template: unknown, input: unknown, context: Rec
 function evaluatePath(path: string, input: unknown, context: Record<string, unknown>): unknown {
   if (path.startsWith('States.')) throw new MapRunError('States.Runtime', `Intrinsic function ${path} is not supported by the local Distributed Map runner.`);
   const onContext = path.startsWith('$$');
-  const json = (onContext ? context : input) as object;
-  const result = JSONPath({ path: onContext ? path.slice(1) : path, json: json ?? null, wrap: false });
-  if (result === undefined) throw new MapRunError('States.Runtime', `The path ${path} selects nothing in the ${onContext ? 'context object' : 'state input'}.`);
-  return result;
+  let value: unknown = onContext ? context : input;
+  for (const step of referenceSteps(onContext ? path.slice(1) : path)) {
+    value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[step] : undefined;
+    if (value === undefined) throw new MapRunError('States.Runtime', `The path ${path} selects nothing in the ${onContext ? 'context object' : 'state input'}.`);
+  }
+  return value;
+}
+
+/**
+ * The steps of a reference path — `$`, `.field`, `['field']`, `[index]` — the only paths ItemsPath,
+ * Parameters and ItemSelector take in JSONPath mode
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html).
+ */
+function referenceSteps(path: string): Array<string | number> {
+  if (!path.startsWith('$')) throw new MapRunError('States.Runtime', `The path ${path} does not start with $.`);
+  const steps: Array<string | number> = [];
+  const pattern = /\.([A-Za-z_$][\w$-]*)|\['([^']*)'\]|\[(\d+)\]/y;
+  pattern.lastIndex = 1;
+  while (pattern.lastIndex < path.length) {
+    const m = pattern.exec(path);
+    if (!m) throw new MapRunError('States.Runtime', `The path ${path} is not a reference path ($.a.b, $['a'], $[0]); the local runner supports those only.`);
+    steps.push(m[1] ?? m[2] ?? Number(m[3]));
+  }
+  return steps;
 }
