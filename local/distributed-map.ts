@@ -131,6 +131,8 @@ export async function runDistributedMap(ctx: DistributedMapContext): Promise<Dis
   const outcomes: Array<(ChildOutcome & { input: unknown; arn: string }) | undefined> = new Array(childInputs.length);
   let failed = 0;
   let exceeded = false;
+  /** The first child to fail, in time: children stopped because of it fail after it. */
+  let firstFailure: ChildOutcome | undefined;
   let next = 0;
   const worker = async () => {
     while (next < childInputs.length && !exceeded && !ctx.stopped()) {
@@ -141,6 +143,7 @@ export async function runDistributedMap(ctx: DistributedMapContext): Promise<Dis
       const outcome = await ctx.runChild(childInput, index, () => exceeded || ctx.stopped());
       outcomes[index] = { ...outcome, input: childInput, arn };
       if (outcome.status === 'FAILED') {
+        firstFailure ??= outcome;
         failed += 1;
         if (tolerance(failed)) exceeded = true;
       }
@@ -148,7 +151,6 @@ export async function runDistributedMap(ctx: DistributedMapContext): Promise<Dis
   };
   await Promise.all(Array.from({ length: Math.min(limit, childInputs.length) }, worker));
 
-  const firstFailure = outcomes.find((o) => o?.status === 'FAILED');
   if (exceeded || (ctx.stopped() && outcomes.some((o) => o === undefined))) {
     ctx.onMapRun?.('MapRunFailed');
     const why = firstFailure ? `; first failure: ${firstFailure.error ?? 'error'}: ${firstFailure.cause ?? ''}` : '';
