@@ -145,6 +145,17 @@ export const ConfigSchema = z.strictObject({
   schedule: z
     .strictObject({ hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59), timezone: Timezone })
     .default({ hour: 6, minute: 0, timezone: 'Europe/London' }),
+  workflow: z
+    .strictObject({
+      /**
+       * Dates of a backfill that load at once (ForEachDate's MaxConcurrency). Default 1: dates load
+       * in order. More is safe (each date is its own transaction; the warehouse serialises them).
+       */
+      dateConcurrency: z.number().int().min(1).max(100).default(1),
+      /** Transform invocations of one source and date that run at once. Default 8. */
+      transformConcurrency: z.number().int().min(1).max(1000).default(8),
+    })
+    .default({ dateConcurrency: 1, transformConcurrency: 8 }),
   analysis: z
     .strictObject({
       /** Days of history the analyze step reads, 1..3650. Default 90. */

@@ -22,6 +22,18 @@ export interface AslTaskHandler {
 
 const SUBSTITUTION = /\$\{(\w+)\}/g;
 const FUNCTION_ARN_SUFFIX = 'FunctionArn';
+/**
+ * `${…BucketName}`: the bucket a Distributed Map's ItemReader reads or its ResultWriter writes
+ * (e.g. `${CuratedBucketName}` → the lake's curated bucket). Not a Task: the CDK stack substitutes
+ * the bucket's name, the local runner its local lake.
+ */
+const BUCKET_NAME_SUFFIX = 'BucketName';
+
+/** Every `${…BucketName}` substitution of the ASL file, e.g. `CuratedBucketName`. */
+export function aslBucketSubstitutions(aslPath: string): string[] {
+  const text = readFileSync(aslPath, 'utf8');
+  return [...new Set([...text.matchAll(SUBSTITUTION)].map((m) => m[1]!).filter((n) => n.endsWith(BUCKET_NAME_SUFFIX) && n !== BUCKET_NAME_SUFFIX))];
+}
 
 export class AslTaskError extends Error {
   override readonly name = 'AslTaskError';
@@ -48,11 +60,11 @@ export function aslTaskHandlers(aslPath: string): AslTaskHandler[] {
   const byName = new Map<string, AslTaskHandler>();
   for (const match of text.matchAll(SUBSTITUTION)) {
     const substitution = match[1]!;
-    if (byName.has(substitution)) continue;
+    if (byName.has(substitution) || (substitution.endsWith(BUCKET_NAME_SUFFIX) && substitution !== BUCKET_NAME_SUFFIX)) continue;
     if (!substitution.endsWith(FUNCTION_ARN_SUFFIX) || substitution === FUNCTION_ARN_SUFFIX) {
       throw new AslTaskError(
         `${aslPath}: substitution \${${substitution}} does not end in "${FUNCTION_ARN_SUFFIX}"; ` +
-          `name Lambda resources \${<Step>FunctionArn} so they map to lambdas/handlers/<step>.ts.`,
+          `name Lambda resources \${<Step>FunctionArn} so they map to lambdas/handlers/<step>.ts (buckets: \${<Zone>BucketName}).`,
       );
     }
     const name = kebabCase(substitution.slice(0, -FUNCTION_ARN_SUFFIX.length));

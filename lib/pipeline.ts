@@ -9,7 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, Duration, RemovalPolicy, Size, TimeZone, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Size, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -20,12 +21,13 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { aslTaskHandlers, type AslTaskHandler } from './asl-tasks';
+import { aslBucketSubstitutions, aslTaskHandlers, type AslTaskHandler } from './asl-tasks';
 import { stepBundling } from './bundling/step-bundling';
 import type { DataLake } from './data-lake';
 import type { Warehouse } from './warehouse';
 import { acknowledgeWildcards, KMS_GRANT_ACTIONS, LAMBDA_BASIC_EXECUTION, nagRef, S3_DELETE_ACTIONS, S3_PUT_ACTIONS, S3_READ_ACTIONS } from './nag';
 import { removalPolicy } from './removal';
+import { WORK_PREFIX } from '../lambdas/contract/work-manifests';
 
 /** What a step may touch. `lake` zones are buckets; `duckdb` packs the native engine. */
 type Access =
@@ -33,6 +35,8 @@ type Access =
   | 'raw:write'
   | 'curated:read'
   | 'curated:write'
+  | 'manifests:read'
+  | 'manifests:write'
   | 'quarantine:write'
   | 'quarantine:delete'
   | 'landing:delete'
@@ -57,11 +61,13 @@ interface StepSpec {
  * an entry here still deploys, with DEFAULT_STEP (no data access) and a synth warning.
  */
 export const STEP_ACCESS: Record<string, StepSpec> = {
-  // Derives dates, run ids and sources from the input and the clock: touches nothing.
-  plan: { memoryMb: 256, access: [] },
+  // Derives dates, run ids and sources from the input and the clock; writes the dates as JSON Lines
+  // under curated/_manifests/ for the ForEachDate Distributed Map.
+  plan: { memoryMb: 256, access: ['manifests:write'] },
   // Writes raw/ (reads landing/ and reference/ in the same bucket) and removes the landing/ files it
-  // has copied into raw/; the market source reads its watermark.
-  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'landing:delete', 'warehouse', 'market-api'] },
+  // has copied into raw/; the market source reads its watermark. Writes its batches as JSON Lines
+  // under curated/_manifests/ for the TransformBatches Distributed Map.
+  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'landing:delete', 'warehouse', 'market-api', 'manifests:write'] },
   // DuckDB: raw → curated Parquet + quarantine rejects (a batch with no rejects deletes its old reject file).
   transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'quarantine:delete', 'duckdb'] },
   // COPY (writes manifests under curated/_manifests/) → staging → MERGE (the tables exist: lib/warehouse-schema.ts creates them at deploy).
@@ -72,8 +78,8 @@ export const STEP_ACCESS: Record<string, StepSpec> = {
   // Copies results/ into the dashboard bucket's data/; marks the execution's 'publish' stage
   // succeeded in etl_run_stages (so a kill during Publish is visible there).
   publish: { memoryMb: 512, access: ['results:read', 'site:write', 'warehouse'] },
-  // Marks the run failed in etl_runs and sends the failure notification.
-  'notify-failure': { memoryMb: 256, access: ['warehouse', 'notify'] },
+  // Marks the run failed in etl_runs (its dates read from Plan's JSON Lines) and sends the failure notification.
+  'notify-failure': { memoryMb: 256, access: ['warehouse', 'notify', 'manifests:read'] },
 };
 const DEFAULT_STEP: StepSpec = { memoryMb: 512, access: [] };
 
@@ -126,8 +132,20 @@ export class Pipeline extends Construct {
       substitutions[task.substitution] = fn.functionArn;
     }
 
+    // The buckets the Distributed Maps' ItemReader reads and ResultWriter writes: `${<Zone>BucketName}`.
+    const zones: Record<string, s3.IBucket> = { Raw: props.lake.raw, Curated: props.lake.curated, Quarantine: props.lake.quarantine, Results: props.lake.results };
+    for (const substitution of aslBucketSubstitutions(aslFile)) {
+      const bucket = zones[substitution.replace(/BucketName$/, '')];
+      if (!bucket) throw new Error(`\${${substitution}} in the ASL names no lake zone; use one of ${Object.keys(zones).map((z) => `\${${z}BucketName}`).join(', ')}.`);
+      substitutions[substitution] = bucket.bucketName;
+    }
+
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', { retention: props.logRetention, removalPolicy: removal });
+    // A name of its own: the role must name the machine's ARN (its Distributed Maps start child
+    // executions of it), and a Ref to the machine from its own role's policy would be a cycle.
+    const stateMachineName = `${Stack.of(this).stackName}-etl`;
     this.stateMachine = new sfn.StateMachine(this, 'Etl', {
+      stateMachineName,
       comment: 'gridlake ETL (statemachines/etl.asl.json)',
       definitionBody: sfn.DefinitionBody.fromFile(aslFile),
       definitionSubstitutions: substitutions,
@@ -136,8 +154,10 @@ export class Pipeline extends Construct {
       // the execution history (Step Functions console), not copied into CloudWatch Logs for months.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
-      timeout: Duration.hours(6),
+      // A backfill of MAX_DATES_PER_EXECUTION (lambdas/steps/plan.ts) dates at 1–2 minutes each, one at a time.
+      timeout: Duration.days(3),
     });
+    this.grantDistributedMaps(stateMachineName, props.lake.curated);
     // The definition comes from a file, so CDK cannot infer the invoke grants: give exactly these ARNs.
     for (const fn of Object.values(this.functions)) fn.grantInvoke(this.stateMachine);
     acknowledgeWildcards(
@@ -160,6 +180,31 @@ export class Pipeline extends Construct {
       }),
       enabled: props.schedule.enabled,
     });
+  }
+
+  /**
+   * What the Distributed Maps need of the state machine's role
+   * (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html): start,
+   * describe and stop its own child executions; read the ItemReader objects and write the
+   * ResultWriter files, which all live under curated/_manifests/.
+   */
+  private grantDistributedMaps(stateMachineName: string, curated: s3.IBucket): void {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const executions = arn('execution', `${stateMachineName}/*`);
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn('stateMachine', stateMachineName)] }));
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executions] }));
+    curated.grantRead(this.stateMachine, `${WORK_PREFIX}*`);
+    curated.grantPut(this.stateMachine, `${WORK_PREFIX}*`);
+    acknowledgeWildcards(
+      this.stateMachine,
+      {
+        actions: [...S3_READ_ACTIONS, ...S3_PUT_ACTIONS],
+        resources: [`${nagRef(this, curated.bucketArn)}/${WORK_PREFIX}*`, `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}/*`],
+      },
+      'The Distributed Maps read their items from and write their results to the working files under curated/_manifests/ (keys per execution, run and source), ' +
+        'and describe or stop the child executions they start, whose ARNs are generated (execution:<machine>/<map run>:<id>).',
+    );
   }
 
   private stepFunction(task: AslTaskHandler, props: PipelineProps, removal: RemovalPolicy): nodejs.NodejsFunction {
@@ -215,7 +260,7 @@ export class Pipeline extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
     if (access.some((a) => a.startsWith('raw:'))) env.RAW_BUCKET = lake.raw.bucketName;
-    if (access.some((a) => a.startsWith('curated:'))) env.CURATED_BUCKET = lake.curated.bucketName;
+    if (access.some((a) => a.startsWith('curated:') || a.startsWith('manifests:'))) env.CURATED_BUCKET = lake.curated.bucketName;
     if (access.some((a) => a.startsWith('quarantine:'))) env.QUARANTINE_BUCKET = lake.quarantine.bucketName;
     if (access.some((a) => a.startsWith('results:'))) env.RESULTS_BUCKET = lake.results.bucketName;
     if (access.includes('site:write')) env.SITE_BUCKET = props.siteBucket.bucketName;
@@ -251,6 +296,13 @@ export class Pipeline extends Construct {
           break;
         case 'curated:write':
           lake.curated.grantPut(fn);
+          break;
+        // The Distributed Maps' working files (JSON Lines of dates and batches): that prefix only.
+        case 'manifests:read':
+          lake.curated.grantRead(fn, `${WORK_PREFIX}*`);
+          break;
+        case 'manifests:write':
+          lake.curated.grantPut(fn, `${WORK_PREFIX}*`);
           break;
         case 'quarantine:write':
           lake.quarantine.grantPut(fn);
@@ -296,6 +348,7 @@ export class Pipeline extends Construct {
     const bucketRef = (b: s3.IBucket, prefix = '*') => `${nagRef(this, b.bucketArn)}/${prefix}`;
     if (access.some((a) => a === 'raw:read' || a === 'raw:write')) buckets.push(bucketRef(lake.raw));
     if (access.some((a) => a.startsWith('curated:'))) buckets.push(bucketRef(lake.curated));
+    if (access.some((a) => a.startsWith('manifests:'))) buckets.push(bucketRef(lake.curated, `${WORK_PREFIX}*`));
     if (access.includes('quarantine:write')) buckets.push(bucketRef(lake.quarantine));
     if (access.some((a) => a === 'results:read' || a === 'results:write')) buckets.push(bucketRef(lake.results));
     if (access.includes('site:write')) buckets.push(bucketRef(props.siteBucket, 'data/*'));

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { parseConfig } from '../lambdas/config';
-import type { PlanOutput } from '../lambdas/contract/manifests';
+import { DateRunSchema, type PlanOutput } from '../lambdas/contract/manifests';
+import { readJsonl } from '../lambdas/contract/work-manifests';
 import { closeLocalPorts, localPaths, localPorts } from '../lambdas/ports/local-ports';
 import type { Row } from '../lambdas/ports/warehouse';
 import { addDays } from '../lambdas/calendar';
@@ -31,7 +32,7 @@ export async function runCommand(o: Common & { input: Record<string, unknown> })
     result = await runLocalWorkflow({ dataDir: o.dataDir, input: o.input, config: o.config, onEvent: progressPrinter() });
     if (result.schema?.applied.length) console.log(`  warehouse schema: applied ${result.schema.applied.join(', ')} before the run`);
     const plan = (result.output as { plan?: PlanOutput } | undefined)?.plan;
-    if (result.status === 'SUCCEEDED' && plan) await printReconciliation(o, plan.runs.map((r) => r.runId));
+    if (result.status === 'SUCCEEDED' && plan) await printReconciliation(o, plan.runsKey);
   } finally {
     await closeLocalPorts(o.dataDir);
   }
@@ -63,8 +64,10 @@ function printQuarantinePointer(dataDir: string, rows: Row[]): void {
   console.log('  The reasons per run are also on the dashboard (gridlake serve → Pipeline).');
 }
 
-async function printReconciliation(o: Common, runIds: string[]): Promise<void> {
+async function printReconciliation(o: Common, runsKey: string): Promise<void> {
   const ports = await localPorts({ dataDir: o.dataDir, config: parseConfig(o.config ?? {}), log: silentLog });
+  // The dates are in the lake (Plan wrote them for the ForEachDate Distributed Map), not in the output.
+  const runIds = (await readJsonl(ports.lake, runsKey, DateRunSchema)).map((r) => r.runId);
   const rows: Row[] = [];
   for (const runId of runIds.slice(-7)) {
     rows.push(

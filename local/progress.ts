@@ -11,12 +11,12 @@ export function summarise(state: string, output: unknown): string | null {
   const o = (output ?? {}) as Record<string, any>;
   switch (state) {
     case 'Plan': {
-      const runs = (o.plan?.runs ?? []) as { date: string }[];
-      if (runs.length === 0) return null;
-      return `${runs.length} date(s) ${runs[0]!.date}${runs.length > 1 ? `..${runs[runs.length - 1]!.date}` : ''}, sources ${(runs[0] as any).sources.join(', ')}`;
+      const p = o.plan;
+      if (!p?.dates) return null;
+      return `${p.dates} date(s) ${p.firstDate}${p.dates > 1 ? `..${p.latest.date}` : ''}`;
     }
     case 'CollectSource':
-      return `${o.source}: ${o.batches?.length ?? 0} batch(es)`;
+      return `${o.source}: ${o.batches ?? 0} batch(es)`;
     case 'TransformBatch':
       return `${o.source}/${o.dataset}  in ${fmt(o.rowsIn)}  out ${fmt(o.rowsOut)}  dup ${fmt(o.duplicates)}  quarantined ${fmt(o.quarantined)}`;
     case 'Load':

@@ -136,6 +136,7 @@ export interface RunnerEvent {
  * | StateCaught           | 1: TaskStateExited (towards the Catch's Next)           | 1: MapStateExited                    | 0                           | 0    |
  * | MapIterationStarted / Succeeded / Failed | 1 each: MapIterationStarted, MapIterationSucceeded, MapIterationFailed |
  * | ExecutionStarted / Succeeded / Failed (root) | 1 each |
+ * | MapRunStarted / Succeeded / Failed (a Distributed Map's run, in the parent's history) | 1 each |
  *
  * So a Lambda Task that succeeds first time costs 5 events, each retry 3 more (Failed, Scheduled,
  * Started), a Map 4 plus 2 per iteration — the figures of the cloud review (section D).
@@ -154,6 +155,9 @@ export function historyEventsOf(event: RunnerEvent): number {
     case 'ParallelBranchStarted':
     case 'ParallelBranchSucceeded':
     case 'ParallelBranchFailed':
+    case 'MapRunStarted':
+    case 'MapRunSucceeded':
+    case 'MapRunFailed':
       return 1;
     case 'StateEntered':
       return task ? 3 : container ? 2 : 1;

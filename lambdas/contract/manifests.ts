@@ -34,8 +34,27 @@ export const DateRunSchema = z.object({
 });
 export type DateRun = z.infer<typeof DateRunSchema>;
 
-export const PlanOutputSchema = z.object({
+/** Plan's dates, in memory (the pure planning function; the step writes them to the lake). */
+export const PlannedDatesSchema = z.object({
   runs: z.array(DateRunSchema).min(1),
+  startedAt: z.string(),
+  latest: z.object({ runId: z.string(), date: IsoDate }),
+  firstDate: IsoDate,
+});
+export type PlannedDates = z.infer<typeof PlannedDatesSchema>;
+
+/**
+ * What Plan passes on: the dates are a JSON Lines object in the lake (`runsKey`, one DateRun a
+ * line) that the ForEachDate Distributed Map reads, never a list in the state.
+ */
+export const PlanOutputSchema = z.object({
+  runsKey: z.string(),
+  /** Number of dates (lines of runsKey). */
+  dates: z.number().int().positive(),
+  /** ForEachDate's MaxConcurrencyPath: dates loading at once (config workflow.dateConcurrency). */
+  dateConcurrency: z.number().int().positive(),
+  /** Where ForEachDate's ResultWriter writes the per-date load results. */
+  resultsPrefix: z.string(),
   startedAt: z.string(),
   /** The last date's run: analyze and publish describe the warehouse as of this run. */
   latest: z.object({ runId: z.string(), date: IsoDate }),
@@ -64,9 +83,20 @@ export const BatchSchema = z.object({
 });
 export type Batch = z.infer<typeof BatchSchema>;
 
+/**
+ * What Collect passes on: its batches are a JSON Lines object in the lake (`batchesKey`, one Batch a
+ * line) that the TransformBatches Distributed Map reads; the state holds the key and the count.
+ */
 export const CollectOutputSchema = z.object({
+  runId: z.string(),
+  date: IsoDate,
   source: SourceNameSchema,
-  batches: z.array(BatchSchema),
+  batchesKey: z.string(),
+  batches: z.number().int().nonnegative(),
+  /** Where TransformBatches' ResultWriter writes the transform results. */
+  resultsPrefix: z.string(),
+  /** TransformBatches' MaxConcurrencyPath (config workflow.transformConcurrency). */
+  transformConcurrency: z.number().int().positive(),
 });
 export type CollectOutput = z.infer<typeof CollectOutputSchema>;
 
@@ -108,9 +138,20 @@ export const LoadInputSchema = z.object({
   date: IsoDate,
   sources: z.array(SourceNameSchema),
   startedAt: z.string(),
-  /** As the Transform map returns it: one array of batch results per source. */
-  transformed: z.array(z.array(z.union([TransformOutputSchema, RejectedBatchSchema]))),
+  /**
+   * One entry per source (the configured sources, a bounded list): the TransformBatches map's
+   * ResultWriter output, whose manifest names the files holding every batch's result.
+   */
+  collected: z.array(
+    z.object({
+      source: SourceNameSchema,
+      batches: z.number().int().nonnegative(),
+      transformed: z.object({ MapRunArn: z.string(), ResultWriterDetails: z.object({ Bucket: z.string(), Key: z.string() }) }),
+    }),
+  ),
 });
+/** One transform result as the Load reads it back from the ResultWriter files. */
+export const TransformResultSchema = z.union([TransformOutputSchema, RejectedBatchSchema]);
 export type LoadInput = z.infer<typeof LoadInputSchema>;
 
 export const SourceCountsSchema = z.object({

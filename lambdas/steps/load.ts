@@ -19,6 +19,7 @@ import { dataChecks, type DataCheck } from '../datasets/check-sql';
 import { columnNames, type DatasetDeclaration } from '../datasets/dataset';
 import { dataset } from '../datasets/registry';
 import { writeStatements } from '../datasets/write-sql';
+import { readTransformResults } from './load-inputs';
 import { assertIdentifier, type BatchItem, type Statement } from '../ports/warehouse';
 import { SOURCES } from '../sources/registry';
 import type { SourceModule } from '../sources/source';
@@ -74,7 +75,8 @@ interface SourceTally {
 
 export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOutput> {
   const input: LoadInput = parseInput(LoadInputSchema, rawInput, 'load');
-  const all = input.transformed.flat();
+  // Every batch's result, read back from the lake (the TransformBatches maps' ResultWriter files).
+  const all = await readTransformResults(ports.lake, input);
   const rejected = all.filter((t): t is RejectedBatch => 'rejected' in t);
   const transformed = all.filter((t): t is TransformOutput => !('rejected' in t));
   const tallies = new Map<SourceName, SourceTally>();

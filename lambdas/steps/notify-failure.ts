@@ -8,7 +8,8 @@
  * fixed handful of statements whatever the number of dates — so a failed 400-date backfill is
  * recorded in seconds, not one round trip per date and source.
  */
-import { FailureInputSchema, parseInput, type DateRun } from '../contract/manifests';
+import { DateRunSchema, FailureInputSchema, parseInput, type DateRun } from '../contract/manifests';
+import { readJsonl } from '../contract/work-manifests';
 import type { BatchItem } from '../ports/warehouse';
 import { sqlFile } from '../sql/files';
 import type { StepPorts } from './ports';
@@ -48,7 +49,8 @@ export async function notifyFailure(rawInput: unknown, ports: StepPorts): Promis
   const input = parseInput(FailureInputSchema, rawInput, 'notify-failure');
   const error = describeError(input.error);
   const finishedAt = ports.clock.now().toISOString();
-  const runs = input.plan?.runs ?? [];
+  // The execution's dates, from the lake (Plan wrote them there; they are not in the state).
+  const runs = input.plan ? await readJsonl(ports.lake, input.plan.runsKey, DateRunSchema) : [];
   if (runs.length > 0) {
     await ports.warehouse.transaction(failedExecutionStatements(runs, input.plan!.startedAt, finishedAt, error));
   }

@@ -5,17 +5,44 @@
  * re-run of a date writes the same keys and replaces the same rows.
  */
 import { addDays, isRealDate, localDate } from '../calendar';
-import { parseInput, RunInputSchema, type DateRun, type PlanOutput } from '../contract/manifests';
+import { parseInput, RunInputSchema, type DateRun, type PlanOutput, type PlannedDates } from '../contract/manifests';
+import { planResultsPrefix, planRunsKey, putJsonl } from '../contract/work-manifests';
 import type { StepPorts } from './ports';
 
-/** Longest backfill one execution accepts; longer ranges are split by the operator. */
-export const MAX_DATES_PER_EXECUTION = 400;
+/**
+ * Longest backfill one execution accepts; longer ranges are split by the operator. The history quota
+ * no longer bounds it: each date is a child execution of the ForEachDate Distributed Map with its
+ * own history, and the parent's history does not grow with dates (test/integration/backfill-scale.test.ts
+ * counts it). What bounds it is time: at the default one date at a time, a date takes 1–2 minutes in
+ * the cloud, so 1,000 dates finish in under two days — inside the state machine's timeout
+ * (lib/pipeline.ts) and the 7-day expiry of the work manifests under curated/_manifests/.
+ */
+export const MAX_DATES_PER_EXECUTION = 1000;
 
 export function runIdFor(date: string, attempt = 1): string {
   return `${date}-a${attempt}`;
 }
 
-export function plan(rawInput: unknown, ports: StepPorts): PlanOutput {
+/**
+ * The Plan step: plans the dates and writes them to the lake as JSON Lines for the ForEachDate
+ * Distributed Map; the state carries the key and the count only.
+ */
+export async function planStep(rawInput: unknown, ports: StepPorts): Promise<PlanOutput> {
+  const planned = plan(rawInput, ports);
+  const runsKey = planRunsKey(planned.startedAt, planned.runs[0]!.runId, planned.latest.runId);
+  await putJsonl(ports.lake, runsKey, planned.runs);
+  return {
+    runsKey,
+    dates: planned.runs.length,
+    dateConcurrency: ports.config.workflow.dateConcurrency,
+    resultsPrefix: planResultsPrefix(runsKey),
+    startedAt: planned.startedAt,
+    latest: planned.latest,
+    firstDate: planned.firstDate,
+  };
+}
+
+export function plan(rawInput: unknown, ports: Pick<StepPorts, 'clock' | 'config'>): PlannedDates {
   const input = parseInput(RunInputSchema, rawInput ?? {}, 'plan');
   const startedAt = ports.clock.now().toISOString();
   const sources = input.sources ?? ports.config.sources;

@@ -210,7 +210,8 @@ describe('pipeline', () => {
 
   it('gives each function only the environment of its resources', () => {
     const env = (name: string) => resources[logicalId(stack.pipeline.functions[name])]!.Properties.Environment.Variables;
-    expect(Object.keys(env('plan')).sort()).toEqual(['GRIDLAKE_CONFIG', 'GRIDLAKE_MODE', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
+    // Plan writes the dates (JSON Lines for the ForEachDate Distributed Map) under curated/_manifests/.
+    expect(Object.keys(env('plan')).sort()).toEqual(['CURATED_BUCKET', 'GRIDLAKE_CONFIG', 'GRIDLAKE_MODE', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME']);
     expect(env('transform')).toMatchObject({ RAW_BUCKET: expect.anything(), CURATED_BUCKET: expect.anything(), QUARANTINE_BUCKET: expect.anything() });
     expect(env('transform').REDSHIFT_WORKGROUP).toBeUndefined();
     expect(env('load')).toMatchObject({ REDSHIFT_WORKGROUP: 'gridlake-dev', REDSHIFT_DATABASE: 'gridlake', COPY_ROLE_ARN: expect.anything() });
@@ -244,7 +245,12 @@ describe('pipeline', () => {
     expect(touches('publish', stack.site.bucket) && touches('publish', stack.lake.results)).toBe(true);
     expect(touches('publish', stack.lake.raw)).toBe(false);
     expect(touches('load', stack.warehouse.workgroup)).toBe(true);
-    expect(touches('collect', stack.lake.curated)).toBe(false);
+    // Collect and Plan reach the curated bucket only for the Distributed Maps' working files.
+    const curatedGrants = (name: string) => statementsOf(name).filter((s) => JSON.stringify(s.Resource).includes(logicalId(stack.lake.curated)));
+    for (const name of ['collect', 'plan', 'notify-failure']) {
+      expect(curatedGrants(name).length, name).toBeGreaterThan(0);
+      for (const s of curatedGrants(name)) expect(JSON.stringify(s.Resource), name).toContain('/curated/_manifests/*');
+    }
     // Every delete the steps make is granted, on the prefix they delete under only.
     const deletes = (name: string) => statementsOf(name).filter((s) => actionsOf(s).includes('s3:DeleteObject*'));
     expect(JSON.stringify(deletes('transform'))).toContain('/quarantine/*');
@@ -281,6 +287,23 @@ describe('pipeline', () => {
     const invoked = JSON.stringify(statements);
     for (const fn of Object.values(stack.pipeline.functions)) expect(invoked).toContain(logicalId(fn));
     expect(statements.every((s: any) => s.Resource !== '*')).toBe(true);
+  });
+
+  it("lets the state machine run its Distributed Maps: its own child executions, and the working files' prefix only", () => {
+    const smRole = stack.getLogicalId(stack.pipeline.stateMachine.role.node.defaultChild as any);
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === smRole))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const of = (action: string) => statements.filter((s: any) => actionsOf(s).includes(action)).map((s: any) => JSON.stringify(s.Resource));
+    const [, sm] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const name = sm.Properties.StateMachineName as string;
+    expect(of('states:StartExecution')).toEqual([expect.stringContaining(`:stateMachine:${name}"`)]);
+    expect(of('states:DescribeExecution')).toEqual([expect.stringContaining(`:execution:${name}/*`)]);
+    expect(of('states:StopExecution')).toEqual([expect.stringContaining(`:execution:${name}/*`)]);
+    for (const action of ['s3:GetObject*', 's3:PutObject']) {
+      expect(of(action).length, action).toBeGreaterThan(0);
+      for (const r of of(action)) expect(r, action).toContain('/curated/_manifests/*');
+    }
   });
 
   it('schedules a daily run in the configured IANA timezone with the scheduled time as input', () => {

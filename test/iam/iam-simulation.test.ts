@@ -40,6 +40,7 @@ import { isCopy } from '../../lambdas/ports/warehouse';
 import { importMeters } from '../../lambdas/sources/meters/index';
 import { silentLog } from '../../lambdas/steps/ports';
 import { runLocalWorkflow, ASL_PATH, ROOT } from '../../local/workflow';
+import type { ServiceCall } from '../../local/distributed-map';
 import { inState, PortRecorder, type RecordedOperation } from './recording-ports';
 import { simulate } from './simulate';
 import { ACCOUNT, functionsOf, REGION, TemplateResolver, type TemplateFunction } from './template';
@@ -58,6 +59,8 @@ let signInSecretName: string;
 const stateFunction = new Map<string, TemplateFunction>();
 const recorder = new PortRecorder();
 let runError: string | undefined;
+/** What Step Functions itself requested for the Distributed Maps, with the state machine's role. */
+const serviceCalls: ServiceCall[] = [];
 let failedRunStatus: string | undefined;
 
 beforeAll(async () => {
@@ -101,7 +104,7 @@ beforeAll(async () => {
     const mod = (await import(join(ROOT, task.handlerFile))) as { handler: (e: unknown) => Promise<unknown> };
     for (const state of task.states) taskOverrides[state] = (input) => inState(state, () => mod.handler(input));
   }
-  const result = await runLocalWorkflow({ dataDir, input: DATES, config: CONFIG, retryIntervalMs: 0, taskOverrides });
+  const result = await runLocalWorkflow({ dataDir, input: DATES, config: CONFIG, retryIntervalMs: 0, taskOverrides, onServiceCall: (c) => serviceCalls.push(c) });
   runError = result.status === 'SUCCEEDED' ? undefined : (result.error ?? 'failed');
   // The failure path too: a Load that fails sends the run through NotifyFailure (marks it failed, notifies).
   const failing = await runLocalWorkflow({
@@ -277,6 +280,65 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     if (process.env.IAM_SIMULATION_SUMMARY) console.log(`${recorder.operations.length} port operations, ${checks.length} requests, ${verdicts.length} distinct`, [...new Set(verdicts.map((v) => `${v.who.split(' ')[0]} ${v.action}`))].sort().join('\n'));
     expect(verdicts.length).toBeGreaterThan(20);
     expect(denied(verdicts)).toEqual([]);
+  });
+
+  it("allows the state machine's own requests for its Distributed Maps: ItemReader reads, ResultWriter writes, child executions", async () => {
+    const [smId, machine] = t.ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const roleId = TemplateResolver.target(machine.Properties!.RoleArn)!;
+    const machineArn = t.ref(smId);
+    const machineName = machineArn.split(':').pop()!;
+    const bucket = t.value((machine.Properties!.DefinitionSubstitutions as Record<string, unknown>).CuratedBucketName) as string;
+    const bucketId = t.findBy('AWS::S3::Bucket', bucket);
+    expect(bucketId).toBeDefined();
+    expect(new Set(serviceCalls.map((c) => c.action))).toEqual(new Set(['s3:GetObject', 's3:PutObject', 'states:StartExecution']));
+    expect(new Set(serviceCalls.map((c) => c.state))).toEqual(new Set(['ForEachDate', 'ForEachSource', 'TransformBatches']));
+    const verdicts: Verdict[] = [];
+    const seen = new Set<string>();
+    const requests = serviceCalls.flatMap((c) => {
+      if (c.action !== 'states:StartExecution') return [{ who: c.state, action: c.action, resource: `arn:aws:s3:::${bucket}/${c.key}`, s3: true }];
+      // The service starts the child, then describes it and (when the Map Run fails) stops it.
+      const execution = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${machineName}/${c.state}:${c.key}`;
+      return [
+        { who: c.state, action: c.action, resource: machineArn, s3: false },
+        { who: c.state, action: 'states:DescribeExecution', resource: execution, s3: false },
+        { who: c.state, action: 'states:StopExecution', resource: execution, s3: false },
+      ];
+    });
+    for (const r of requests) {
+      // One check per action and kind of key (the keys differ by run, source and map run only).
+      const shape = `${r.action} ${r.resource.replace(/[0-9a-f-]{36}/g, '<id>').replace(/run=[^/]+|source=[^/]+|executions\/[^/]+/g, '<k>').replace(/:\d+$/, '')}`;
+      if (seen.has(shape)) continue;
+      seen.add(shape);
+      const outcome = await simulate({
+        action: r.action,
+        resource: r.resource,
+        principalArn: t.getAtt(roleId, 'Arn'),
+        context: { 'aws:SecureTransport': 'true', 'aws:PrincipalAccount': ACCOUNT },
+        identityPolicies: t.rolePolicies(roleId),
+        resourcePolicy: r.s3 ? t.resourcePolicyOf('AWS::S3::Bucket', bucketId!) : undefined,
+      });
+      verdicts.push({ who: `state machine (${r.who})`, action: r.action, resource: r.resource, request: 'Distributed Map', ...outcome });
+    }
+    expect(verdicts.length).toBeGreaterThanOrEqual(6);
+    expect(denied(verdicts)).toEqual([]);
+    // And nothing beyond its own executions and working files: another machine, another prefix are denied.
+    const other = await simulate({
+      action: 's3:GetObject',
+      resource: `arn:aws:s3:::${bucket}/curated/meter_readings/x.parquet`,
+      principalArn: t.getAtt(roleId, 'Arn'),
+      context: { 'aws:SecureTransport': 'true', 'aws:PrincipalAccount': ACCOUNT },
+      identityPolicies: t.rolePolicies(roleId),
+      resourcePolicy: t.resourcePolicyOf('AWS::S3::Bucket', bucketId!),
+    });
+    expect(other.result).not.toBe('Allowed');
+    const otherMachine = await simulate({
+      action: 'states:StartExecution',
+      resource: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:someone-elses`,
+      principalArn: t.getAtt(roleId, 'Arn'),
+      context: { 'aws:PrincipalAccount': ACCOUNT },
+      identityPolicies: t.rolePolicies(roleId),
+    });
+    expect(otherMachine.result).not.toBe('Allowed');
   });
 
   it('allows the secrets every function reads when its container starts', async () => {

@@ -48,7 +48,7 @@ export class TemplateResolver {
       case 'AWS::SecretsManager::Secret':
         return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
       case 'AWS::StepFunctions::StateMachine':
-        return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+        return `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${r.Properties?.StateMachineName ? this.value(r.Properties.StateMachineName) : name}`;
       case 'AWS::RedshiftServerless::Workgroup':
         return this.value(r.Properties!.WorkgroupName);
       case 'AWS::RedshiftServerless::Namespace':

@@ -29,7 +29,7 @@ describe('gridlake CLI', () => {
     for (const [args, message] of [
       [['run', '2025-01-01'], /give the date as --date 2025-01-01/],
       [['run', '--from', '2026-11-05', '--to', '2026-11-01'], /from \(2026-11-05\) is after to \(2026-11-01\); swap them/],
-      [['run', '--from', '2025-01-01', '--to', '2026-11-01'], /more than 400 dates; split the backfill/],
+      [['run', '--from', '2023-01-01', '--to', '2026-11-01'], /more than 1000 dates; split the backfill/],
       [['run', '--sources', ','], /--sources names no source/],
       [['run', '--date', '2099-01-01'], /^gridlake: 2099-01-01 is in the future \(today is \d{4}-\d{2}-\d{2}\)/],
       [['run', '--dates', '2026-11-30'], /^gridlake: unknown option --dates\. Did you mean --date\? See gridlake --help\.$/m],

@@ -38,9 +38,15 @@ describe('Step Functions quotas in the local runner', () => {
     const result = await runLocalWorkflow({ dataDir: dataDir(), input: { from: '2026-11-01', to: '2026-11-02' }, config: CONFIG });
     expect(result.error).toBeUndefined();
     expect(result.status).toBe('SUCCEEDED');
-    // Counted, not assumed: a 2-date run writes a few hundred events, far from 25,000.
-    expect(result.historyEvents).toBeGreaterThan(100);
-    expect(result.historyEvents).toBeLessThan(AWS_QUOTAS.historyEvents / 10);
+    // Counted, not assumed: the root writes a few dozen events (each Distributed Map counts as one
+    // Map plus its Map Run, whatever its item count); every date, source and batch is a child
+    // execution with a history of its own, far from 25,000.
+    expect(result.historyEvents).toBeGreaterThan(20);
+    expect(result.historyEvents).toBeLessThan(50);
+    // 2 dates + 2 × 4 sources + their batches.
+    expect(result.childExecutions).toBeGreaterThan(10);
+    expect(result.largestChildHistoryEvents).toBeGreaterThan(5);
+    expect(result.largestChildHistoryEvents).toBeLessThan(AWS_QUOTAS.historyEvents / 100);
     expect(result.largestPayloadBytes).toBeGreaterThan(0);
     expect(result.largestPayloadBytes).toBeLessThan(AWS_QUOTAS.payloadBytes / 4);
   });
@@ -75,9 +81,9 @@ describe('Step Functions quotas in the local runner', () => {
     expect(result.largestPayloadBytes).toBeGreaterThan(200_000);
   });
 
-  it('the same limit holds inside Map iterations: one oversized Collect result stops the run before Transform', async () => {
+  it('the same limit holds in child executions: an oversized Collect result fails its child, so its batches never transform and the date never loads', async () => {
     const r = recorder();
-    let transforms = 0;
+    const transformed: string[] = [];
     const { handler: collect } = await import('../../lambdas/handlers/collect');
     const result = await runLocalWorkflow({
       dataDir: dataDir(),
@@ -90,38 +96,39 @@ describe('Step Functions quotas in the local runner', () => {
           const out = (await collect(input)) as Record<string, unknown>;
           return (input as { source: string }).source === 'utilities' ? { ...out, padding: bulky(300_000) } : out;
         },
-        TransformBatch: async () => {
-          transforms += 1;
+        TransformBatch: async (input) => {
+          transformed.push((input as { source: string }).source);
           return {};
         },
       },
     });
     expect(result.status).toBe('FAILED');
     expect(result.error).toMatch(/CollectSource: States\.DataLimitExceeded: The task result of state CollectSource/);
-    expect(transforms).toBe(0);
+    expect(transformed).not.toContain('utilities');
     expect(r.ran('Load')).toBe(false);
-    expect(r.ran('NotifyFailure')).toBe(false);
+    // The child's failure reaches the parent as a failed Map Run, which the ForEachDate Catch handles (as in AWS).
+    expect(r.ran('NotifyFailure')).toBe(true);
   });
 
-  it("a Map state's output over the limit (each iteration under it) fails at the Map, terminally", async () => {
-    let transforms = 0;
+  it("a Distributed Map's output over the limit (each child under it) fails the Map, terminally for its execution", async () => {
+    let loads = 0;
     const { handler: collect } = await import('../../lambdas/handlers/collect');
     const result = await runLocalWorkflow({
       dataDir: dataDir(),
       input: { date: '2026-11-02' },
       config: CONFIG,
       taskOverrides: {
-        // 4 sources × 80 KB: each result passes, the Collect Map's combined output (ResultPath $.collected) does not.
+        // 4 sources × 80 KB: each child's output passes, ForEachSource's combined output (ResultPath $.collected) does not.
         CollectSource: async (input) => ({ ...((await collect(input)) as object), padding: bulky(80_000) }),
-        TransformBatch: async () => {
-          transforms += 1;
+        Load: async () => {
+          loads += 1;
           return {};
         },
       },
     });
     expect(result.status).toBe('FAILED');
-    expect(result.error).toMatch(/^States\.DataLimitExceeded: The output of state Collect is [\d,]+ bytes/);
-    expect(transforms).toBe(0);
+    expect(result.error).toMatch(/States\.DataLimitExceeded: The output of state ForEachSource is [\d,]+ bytes/);
+    expect(loads).toBe(0);
   });
 
   it('fails the execution when its history reaches the quota, without running the Catch', async () => {
@@ -131,12 +138,13 @@ describe('Step Functions quotas in the local runner', () => {
       input: { from: '2026-11-01', to: '2026-11-03' },
       config: CONFIG,
       onEvent: r.onEvent,
-      quotas: { historyEvents: 150 },
+      // The root reaches 15 events as Analyze is entered; no child writes that many.
+      quotas: { historyEvents: 15 },
     });
     expect(result.status).toBe('FAILED');
-    expect(result.error).toMatch(/^States\.Runtime: The execution reached 15\d history events, the Step Functions maximum of 150/);
-    expect(result.historyEvents).toBeGreaterThanOrEqual(150);
-    expect(r.ran('Analyze')).toBe(false);
+    expect(result.error).toMatch(/^States\.Runtime: The execution reached 1\d history events, the Step Functions maximum of 15/);
+    expect(result.historyEvents).toBeGreaterThanOrEqual(15);
+    expect(r.ran('Publish')).toBe(false);
     expect(r.ran('NotifyFailure')).toBe(false);
   });
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aslTaskHandlers } from '../../lib/asl-tasks';
+import { aslBucketSubstitutions, aslTaskHandlers } from '../../lib/asl-tasks';
 
 // asl-validator is CommonJS with a default function export.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,7 +33,8 @@ describe('statemachines/etl.asl.json', () => {
   it('has a handler module exporting `handler` for every ${…} substitution', async () => {
     const tasks = aslTaskHandlers(ASL);
     const substitutions = [...new Set([...readFileSync(ASL, 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))];
-    expect(tasks.map((t) => t.substitution).sort()).toEqual(substitutions.sort());
+    expect([...tasks.map((t) => t.substitution), ...aslBucketSubstitutions(ASL)].sort()).toEqual(substitutions.sort());
+    expect(aslBucketSubstitutions(ASL)).toEqual(['CuratedBucketName']);
     for (const t of tasks) {
       expect(existsSync(join(ROOT, t.handlerFile)), t.handlerFile).toBe(true);
       const mod = await import(join(ROOT, t.handlerFile));
@@ -65,8 +66,19 @@ describe('statemachines/etl.asl.json', () => {
     }
   });
 
-  it('passes keys and counts between states, not data (Map items are sources and batches)', () => {
-    const maps = allStates(definition.States).filter(([, s]) => s.Type === 'Map');
-    expect(maps.map(([n]) => n)).toEqual(expect.arrayContaining(['ForEachDate', 'Collect', 'Transform', 'TransformSource']));
+  it('passes keys and counts between states, not data: lists of dates and batches are read from S3 by Distributed Maps', () => {
+    const maps = Object.fromEntries(allStates(definition.States).filter(([, s]) => s.Type === 'Map'));
+    expect(Object.keys(maps).sort()).toEqual(['ForEachDate', 'ForEachSource', 'TransformBatches']);
+    for (const name of ['ForEachDate', 'ForEachSource', 'TransformBatches']) {
+      expect(maps[name].ItemProcessor.ProcessorConfig, name).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    }
+    // Lists that grow (dates, batches) come from JSON Lines in S3 and their results go back to S3.
+    for (const name of ['ForEachDate', 'TransformBatches']) {
+      expect(maps[name].ItemReader, name).toMatchObject({ Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSONL' } });
+      expect(maps[name].ResultWriter.Resource, name).toBe('arn:aws:states:::s3:putObject');
+      expect(maps[name].ItemsPath, name).toBeUndefined();
+    }
+    // The one in-state list is the configured sources: a short, fixed list.
+    expect(maps.ForEachSource.ItemsPath).toBe('$.sources');
   });
 });

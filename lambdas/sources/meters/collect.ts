@@ -42,27 +42,45 @@ async function moveImport(importId: string, landing: string[], runPrefix: string
   const present = new Set(dataKeys.map((k) => k.slice(from.length)));
   const missing = (await readManifest(ports, manifestKey)).files.map((f) => f.path).filter((p) => !present.has(p));
   const earlier = missing.length ? await earlierRawCopies(importId, missing, ports) : new Map<string, string>();
-  const scratch = join(ports.tmpDir, `gridlake-meters-${process.pid}-${importId}`);
+  const scratchDir = join(ports.tmpDir, `gridlake-meters-${process.pid}-${importId}`);
+  let scratchFiles = 0;
   const copy = async (source: string, target: string) => {
     if (source === target) return;
-    // Streamed through a scratch file: a CSV can be larger than memory.
-    await ports.lake.getFile(source, scratch);
-    await ports.lake.putFile(target, scratch);
+    // Streamed through a scratch file of its own: a CSV can be larger than memory.
+    const scratch = `${scratchDir}-${scratchFiles++}`;
+    try {
+      await ports.lake.getFile(source, scratch);
+      await ports.lake.putFile(target, scratch);
+    } finally {
+      await rm(scratch, { force: true });
+    }
   };
-  for (const key of dataKeys) await copy(key, `${runPrefix}${importId}/${key.slice(from.length)}`);
   for (const path of missing) {
-    const source = earlier.get(path);
-    if (!source) {
+    if (!earlier.get(path)) {
       throw new Error(
         `Meters import ${importId}: ${path} is listed in its manifest but is neither in ${ports.lake.location}/${from} nor in an earlier run's raw copy. Import the file again with \`gridlake import meters\` and delete ${manifestKey}.`,
       );
     }
-    await copy(source, `${runPrefix}${importId}/${path}`);
   }
+  // An export of one file per meter is thousands of files: each phase runs MOVE_CONCURRENCY at a
+  // time (one by one, 10,000 files outlast the Collect Task's timeout), and the phases keep their
+  // order — every data file copied, then the manifest, then the landing files deleted, the manifest last.
+  await inParallel(dataKeys, (key) => copy(key, `${runPrefix}${importId}/${key.slice(from.length)}`));
+  await inParallel(missing, (path) => copy(earlier.get(path)!, `${runPrefix}${importId}/${path}`));
   await copy(manifestKey, `${runPrefix}${importId}/${MANIFEST}`);
-  await rm(scratch, { force: true });
-  for (const key of dataKeys) await ports.lake.delete(key);
+  await inParallel(dataKeys, (key) => ports.lake.delete(key));
   await ports.lake.delete(manifestKey);
+}
+
+/** Object copies and deletes in flight at once while moving an import (S3 takes thousands a second per prefix). */
+const MOVE_CONCURRENCY = 16;
+
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(MOVE_CONCURRENCY, items.length) }, worker));
 }
 
 /** The newest raw copy of each file of an import that an earlier (interrupted) move left in raw/. */
