@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Size, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Size, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -106,6 +106,11 @@ export interface PipelineProps {
   aslFile?: string;
 }
 
+/** How cdk-nag prints a stack's region or account in a finding: the value when the stage names it, else the pseudo parameter. */
+function nagEnv(value: string, pseudo: string): string {
+  return Token.isUnresolved(value) ? `<${pseudo}>` : value;
+}
+
 export class Pipeline extends Construct {
   readonly functions: Record<string, nodejs.NodejsFunction> = {};
   readonly tasks: AslTaskHandler[];
@@ -200,7 +205,7 @@ export class Pipeline extends Construct {
       this.stateMachine,
       {
         actions: [...S3_READ_ACTIONS, ...S3_PUT_ACTIONS],
-        resources: [`${nagRef(this, curated.bucketArn)}/${WORK_PREFIX}*`, `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}/*`],
+        resources: [`${nagRef(this, curated.bucketArn)}/${WORK_PREFIX}*`, `arn:<AWS::Partition>:states:${nagEnv(stack.region, 'AWS::Region')}:${nagEnv(stack.account, 'AWS::AccountId')}:execution:${stateMachineName}/*`],
       },
       'The Distributed Maps read their items from and write their results to the working files under curated/_manifests/ (keys per execution, run and source), ' +
         'and describe or stop the child executions they start, whose ARNs are generated (execution:<machine>/<map run>:<id>).',
