@@ -9,28 +9,17 @@
  *     and sums.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/config';
 import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
 import { importMeters } from '../../lambdas/sources/meters/index';
 import { silentLog } from '../../lambdas/steps/ports';
 import { runLocalWorkflow } from '../../local/workflow';
+import { tempDataDirs } from './helpers/data-dirs';
 
-const dirs: string[] = [];
-function tempDir(prefix = 'gridlake-lost-'): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) {
-    await closeLocalPorts(d);
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+const tempDir = tempDataDirs('gridlake-lost-');
 
 const ports = (dir: string) => localPorts({ dataDir: dir, config: parseConfig({}), log: silentLog });
 const sql = async (dir: string, text: string) => (await ports(dir)).warehouse.query({ name: 'test', sql: text });

@@ -2,27 +2,14 @@
  * The failure path on the real ASL, handlers, folder lake and DuckDB warehouse: a failed run stops
  * all its work before it returns, and etl_runs shows each date's true state afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/config';
-import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
+import { localPorts } from '../../lambdas/ports/local-ports';
 import { silentLog } from '../../lambdas/steps/ports';
 import { runLocalWorkflow, type StateEvent } from '../../local/workflow';
+import { tempDataDirs } from './helpers/data-dirs';
 
-const dirs: string[] = [];
-function dataDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'gridlake-fail-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) {
-    await closeLocalPorts(d);
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+const dataDir = tempDataDirs('gridlake-fail-');
 
 const CONFIG = { simulator: { meters: 6 }, market: { symbols: ['SPY'] } };
 

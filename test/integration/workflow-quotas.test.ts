@@ -3,26 +3,14 @@
  * handlers: payloads (256 KB, States.DataLimitExceeded, terminal: no Catch runs), history (25,000
  * events) and Task TimeoutSeconds (States.Timeout). Each failure here is what AWS would do.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { closeLocalPorts } from '../../lambdas/ports/local-ports';
+import { describe, expect, it } from 'vitest';
 import { AWS_QUOTAS } from '../../local/quotas';
 import { runLocalWorkflow, type StateEvent } from '../../local/workflow';
+import { tempDataDirs } from './helpers/data-dirs';
 
-const dirs: string[] = [];
-function dataDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'gridlake-quota-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) {
-    await closeLocalPorts(d);
-    rmSync(d, { recursive: true, force: true });
-  }
-});
+const dataDir = tempDataDirs('gridlake-quota-');
 
 const CONFIG = { simulator: { meters: 6 }, market: { symbols: ['SPY'] } };
 /** A JSON value of about `bytes` UTF-8 bytes: multi-byte characters, so bytes ≠ characters. */
