@@ -124,8 +124,14 @@ export const ConfigSchema = z.strictObject({
       stations: inRange(1, 2000, ' stations').int().default(40),
       /** Seed of the simulated fleet and its use. Default 13. */
       seed: Seed.default(13),
+      /** The stations' clock: hours of week and commute hours are read on it. Default Asia/Seoul. */
+      timezone: Timezone.default('Asia/Seoul'),
+      /** A charger out of service (status 1, 4 or 5) at least this long is broken (listed, alerted). Default 2 h. */
+      brokenAfterHours: inRange(0.25, 24 * 30, ' hours').default(2),
+      /** Days of status history the EV analysis reads before the newest snapshot, 1..90. Default 7 (a week of hours). */
+      lookbackDays: inRange(1, 90, ' days').int().default(7),
     })
-    .default({ simulator: true, stations: 40, seed: 13 }),
+    .default({ simulator: true, stations: 40, seed: 13, timezone: 'Asia/Seoul', brokenAfterHours: 2, lookbackDays: 7 }),
   dashboard: z
     .strictObject({
       /**

@@ -5,6 +5,7 @@
  */
 import { anomalies } from './anomalies';
 import { buildings } from './buildings';
+import { chargerOutages } from './charger_outages';
 import { chargerStatus } from './charger_status';
 import { chargers } from './chargers';
 import { chargingStations } from './charging_stations';
@@ -24,6 +25,7 @@ import { utilityUsage } from './utility_usage';
 export const DATASETS = [
   anomalies,
   buildings,
+  chargerOutages,
   chargerStatus,
   chargers,
   chargingStations,

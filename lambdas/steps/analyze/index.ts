@@ -13,6 +13,7 @@ import { alertsAnalysis } from './alerts';
 import { anomaliesAnalysis } from './anomalies';
 import { consumptionAnalysis } from './consumption';
 import { emissionsAnalysis } from './emissions';
+import { evChargersAnalysis } from './ev-chargers';
 import { forecastsAnalysis } from './forecasts';
 import { marketAnalysis } from './market';
 import { overviewAnalysis } from './overview';
@@ -31,6 +32,8 @@ export const ANALYSES: Analysis[] = [
   anomaliesAnalysis,
   alertsAnalysis,
   forecastsAnalysis,
+  // EV stations stand apart from the meters: their own data, their own as-of (the newest snapshot).
+  evChargersAnalysis,
   runsAnalysis,
   overviewAnalysis,
 ];
