@@ -13,6 +13,7 @@ import { alertsAnalysis } from './alerts';
 import { anomaliesAnalysis } from './anomalies';
 import { consumptionAnalysis } from './consumption';
 import { emissionsAnalysis } from './emissions';
+import { evAlertsAnalysis } from './ev-alerts';
 import { evChargersAnalysis } from './ev-chargers';
 import { forecastsAnalysis } from './forecasts';
 import { marketAnalysis } from './market';
@@ -34,6 +35,7 @@ export const ANALYSES: Analysis[] = [
   forecastsAnalysis,
   // EV stations stand apart from the meters: their own data, their own as-of (the newest snapshot).
   evChargersAnalysis,
+  evAlertsAnalysis,
   runsAnalysis,
   overviewAnalysis,
 ];
