@@ -12,6 +12,7 @@ import { formatHash, parseHash, rangeOf, VIEWS, withParams, type Route, type Vie
 import { anomaliesView } from './views/anomalies';
 import { consumptionView } from './views/consumption';
 import { emissionsView } from './views/emissions';
+import { evView } from './views/ev';
 import { forecastView } from './views/forecast';
 import { marketView } from './views/market';
 import { overviewView } from './views/overview';
@@ -25,6 +26,7 @@ const views: Record<ViewName, View> = {
   forecast: forecastView,
   market: marketView,
   emissions: emissionsView,
+  ev: evView,
   pipeline: pipelineView,
 };
 
