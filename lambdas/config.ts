@@ -130,6 +130,28 @@ export const ConfigSchema = z.strictObject({
       brokenAfterHours: inRange(0.25, 24 * 30, ' hours').default(2),
       /** Days of status history the EV analysis reads before the newest snapshot, 1..90. Default 7 (a week of hours). */
       lookbackDays: inRange(1, 90, ' days').int().default(7),
+      /**
+       * The national charger-status API (docs/EV.md), collected by every run when set; absent = off.
+       * Its service key comes from EV_API_KEY / a secret (stage `evApi`), never config.
+       */
+      api: z
+        .strictObject({
+          /** The service's base URL; the operation is appended. Default data.go.kr's EvCharger service. */
+          baseUrl: z.string().url().default('https://apis.data.go.kr/B552584/EvCharger'),
+          /** Default getChargerStatus. */
+          operation: z.string().regex(/^[A-Za-z]{1,64}$/, 'must be an operation name such as getChargerStatus').default('getChargerStatus'),
+          /** `pageNo` (pageNo/numOfRows, default) or `startNum` (the older startNum/endNum). */
+          paging: z.enum(['pageNo', 'startNum']).default('pageNo'),
+          /** Other query parameters, passed as given. Default Seoul (`zcode` 11). */
+          params: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'must be a parameter name'), z.string().max(256)).default({ zcode: '11' }),
+          /** Rows per page, 10..10,000. Default 1,000. */
+          pageSize: inRange(10, 10_000, ' rows').int().default(1000),
+          /** Client-side rate limit. Default 60 per minute. */
+          maxRequestsPerMinute: inRange(0, 100_000, ' per minute').positive().default(60),
+          /** Full passes over the list before a snapshot is taken as incomplete, 2..20. Default 4. */
+          maxPasses: inRange(2, 20, ' passes').int().default(4),
+        })
+        .optional(),
     })
     .default({ simulator: true, stations: 40, seed: 13, timezone: 'Asia/Seoul', brokenAfterHours: 2, lookbackDays: 7 }),
   dashboard: z

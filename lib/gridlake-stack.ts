@@ -122,6 +122,13 @@ export class GridlakeStack extends Stack {
           'The market API key is issued by the price provider and cannot be rotated by a Lambda; rotate it at the provider and here together.',
         )
       : undefined;
+    const evApiKeySecret = stage.evApi
+      ? externalSecret(
+          'EvApiKey',
+          'service key of the national EV charger-status API (data.go.kr)',
+          'The data.go.kr service key is issued by the portal and cannot be rotated by a Lambda; reissue it there and put it here together.',
+        )
+      : undefined;
 
     this.site = new DashboardSite(this, 'Site', {
       distDir: join(projectRoot, 'dashboard', 'dist'),
@@ -140,6 +147,7 @@ export class GridlakeStack extends Stack {
       pseudonymSecret,
       slackWebhookSecret,
       marketApiKeySecret,
+      evApiKeySecret,
       configJson: pipelineConfigJson(stage),
       schedule: { hour: stage.schedule.hour, minute: stage.schedule.minute, timezone: stage.timezone, enabled: stage.scheduleEnabled },
       logRetention: retentionDays(stage.logRetentionDays),

@@ -48,7 +48,8 @@ type Access =
   | 'notify'
   | 'pseudonym'
   | 'duckdb'
-  | 'market-api';
+  | 'market-api'
+  | 'ev-api';
 
 interface StepSpec {
   /** Memory in MB (CPU scales with it). */
@@ -67,7 +68,7 @@ export const STEP_ACCESS: Record<string, StepSpec> = {
   // Writes raw/ (reads landing/ and reference/ in the same bucket) and removes the landing/ files it
   // has copied into raw/; the market source reads its watermark. Writes its batches as JSON Lines
   // under curated/_manifests/ for the TransformBatches Distributed Map.
-  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'landing:delete', 'warehouse', 'market-api', 'manifests:write'] },
+  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'landing:delete', 'warehouse', 'market-api', 'ev-api', 'manifests:write'] },
   // DuckDB: raw → curated Parquet + quarantine rejects (a batch with no rejects deletes its old reject file).
   transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'quarantine:delete', 'duckdb'] },
   // COPY (writes manifests under curated/_manifests/) → staging → MERGE (the tables exist: lib/warehouse-schema.ts creates them at deploy).
@@ -96,6 +97,8 @@ export interface PipelineProps {
   slackWebhookSecret?: secretsmanager.ISecret;
   /** Optional secret holding the live market-price API key (read by collect only). */
   marketApiKeySecret?: secretsmanager.ISecret;
+  /** The national EV charger API's service key (stage evApi); read by collect only. */
+  evApiKeySecret?: secretsmanager.ISecret;
   /** GRIDLAKE_CONFIG JSON (validated by lib/stage-config.ts). */
   configJson: string;
   /** Schedule time and IANA timezone. */
@@ -283,6 +286,7 @@ export class Pipeline extends Construct {
     }
     if (access.includes('pseudonym')) env.PSEUDONYM_SECRET_ARN = props.pseudonymSecret.secretArn;
     if (access.includes('market-api') && props.marketApiKeySecret) env.MARKET_API_KEY_SECRET_ARN = props.marketApiKeySecret.secretArn;
+    if (access.includes('ev-api') && props.evApiKeySecret) env.EV_API_KEY_SECRET_ARN = props.evApiKeySecret.secretArn;
     return env;
   }
 
@@ -343,6 +347,9 @@ export class Pipeline extends Construct {
           break;
         case 'market-api':
           props.marketApiKeySecret?.grantRead(fn);
+          break;
+        case 'ev-api':
+          props.evApiKeySecret?.grantRead(fn);
           break;
         case 'duckdb':
           break;

@@ -55,6 +55,12 @@ export const StageConfigSchema = z
      */
     marketApi: z.boolean().default(false),
     /**
+     * Collect the national EV charger-status API (config.evChargers.api, its defaults unless the
+     * pipeline config sets it): creates a secret for the service key (fill it after deploy) that only
+     * the collect function may read. Default false.
+     */
+    evApi: z.boolean().default(false),
+    /**
      * The stage's own VPC for the Redshift Serverless workgroup: its id and at least three subnets in
      * three Availability Zones. Absent: the stack creates a small isolated VPC (lib/warehouse-network.ts).
      */
@@ -142,6 +148,10 @@ export function pipelineConfigJson(stage: StageConfig): string {
   const input: Record<string, unknown> = { ...stage.pipeline };
   if (stage.symbols) input.market = { ...((input.market as object) ?? {}), symbols: stage.symbols };
   if (stage.marketApi) input.market = { ...((input.market as object) ?? {}), provider: 'http' };
+  if (stage.evApi) {
+    const ev = (input.evChargers as { api?: object } | undefined) ?? {};
+    input.evChargers = { ...ev, api: ev.api ?? {} };
+  }
   // One switch for the site and what is published to it: the stage's dashboard.access.
   const piped = (input.dashboard as { access?: unknown } | undefined)?.access;
   if (piped !== undefined && piped !== stage.dashboard.access) {

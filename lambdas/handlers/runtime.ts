@@ -51,5 +51,5 @@ export async function portsFromEnv(step: string, env: NodeJS.ProcessEnv = proces
   const log = env.GRIDLAKE_LOG === 'json' ? powertoolsLog(step) : silentLog;
   // Imported lazily: the local adapters pull in DuckDB, which only the transform Lambda packs.
   const { localPorts } = await import('../ports/local-ports');
-  return localPorts({ dataDir: env.GRIDLAKE_DATA_DIR ?? '.gridlake', config: cfg, log, marketApiKey: env.MARKET_API_KEY });
+  return localPorts({ dataDir: env.GRIDLAKE_DATA_DIR ?? '.gridlake', config: cfg, log, marketApiKey: env.MARKET_API_KEY, evApiKey: env.EV_API_KEY });
 }
