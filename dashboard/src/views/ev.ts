@@ -47,7 +47,8 @@ export const evView: View = {
     const lat = Number(p.lat);
     const lon = Number(p.lon);
     const asked = p.lat !== undefined && p.lon !== undefined && Number.isFinite(lat) && Number.isFinite(lon);
-    const connector = p.connector && connectors.includes(p.connector) ? p.connector : (connectors[0] ?? '');
+    // CCS, the combo plug most fast chargers carry, unless the URL names another.
+    const connector = p.connector && connectors.includes(p.connector) ? p.connector : connectors.includes('CCS') ? 'CCS' : (connectors[0] ?? '');
     let recs: Recommendation[] | null = null;
     let recError: string | null = null;
     if (asked && connector && ev.asOf) {
