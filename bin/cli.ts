@@ -13,7 +13,7 @@ const HELP = `gridlake — energy & market data ETL (local mode)
 Usage:
   gridlake run [--date D | --from D --to D] [--sources a,b] [--data-dir DIR] [--config FILE]
       Run the workflow (statemachines/etl.asl.json) for one date or a range, with progress.
-      Without a date: yesterday. Sources: meters, meter-simulator, utilities, market, ev-chargers.
+      Without a date: yesterday. Sources: meters, meter-simulator, utilities, market, ev-chargers, flow-sensors.
   gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]
                        [--data-dir DIR]
       Put a meter CSV (meter_id,timestamp,kwh|wh; .csv or .csv.gz), a folder of them, or an

@@ -509,11 +509,13 @@ describe('stage sources', () => {
   it('defaults prod to real sources only and refuses simulated ones there', () => {
     const prod = stageConfig('prod', undefined);
     expect(prod.simulatedData).toBe(false);
-    expect(JSON.parse(pipelineConfigJson(prod)).sources).toEqual(['meters', 'ev-chargers']);
-    // ev-chargers collects imported files there; its simulated fleet is off, and refused when asked for.
+    expect(JSON.parse(pipelineConfigJson(prod)).sources).toEqual(['meters', 'ev-chargers', 'flow-sensors']);
+    // ev-chargers and flow-sensors collect imported files there; their simulated fleets are off, and refused when asked for.
     expect(JSON.parse(pipelineConfigJson(prod)).evChargers).toEqual({ simulator: false });
+    expect(JSON.parse(pipelineConfigJson(prod)).flowSensors).toEqual({ simulator: false });
     expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { evChargers: { simulator: true } } } }))).toThrow(/simulated data \(ev-chargers\)/);
-    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { marketApi: true } }))).sources).toEqual(['meters', 'market', 'ev-chargers']);
+    expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { flowSensors: { simulator: true } } } }))).toThrow(/simulated data \(flow-sensors\)/);
+    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { marketApi: true } }))).sources).toEqual(['meters', 'market', 'ev-chargers', 'flow-sensors']);
     expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { sources: ['meters', 'meter-simulator'] } } }))).toThrow(/simulated data \(meter-simulator\)/);
     // The market source on its simulator is simulated data too.
     expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { sources: ['market'] } } }))).toThrow(/simulated data \(market\)/);
