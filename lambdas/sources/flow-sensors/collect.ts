@@ -15,7 +15,7 @@ import { getJson, listKeys, type ObjectStore } from '../../ports/object-store';
 import type { StepPorts } from '../../steps/ports';
 import { decodeJsonlGz, encodeJsonlGz } from '../jsonl-gz';
 import { rawPrefix } from '../source';
-import { FLOW_LANDING_PREFIX, FLOW_MANIFEST, type SensorImportManifest } from './import-sensors';
+import { FLOW_LANDING_PREFIX, FLOW_MANIFEST, sensorFileText, type SensorImportManifest } from './import-sensors';
 import { importedRecords, simulatedRecords, type SensorRawRecord } from './raw-records';
 import { readSensorCsv } from './read-sensor-csv';
 import { simulateDeviceDay, deviceIds, type FlowFaultLabel, type FlowSimOptions } from './simulate';
@@ -48,7 +48,7 @@ export async function collectFlowSensors(input: CollectInput, ports: StepPorts, 
     const m = await getJson<SensorImportManifest>(ports.lake, key);
     const records: SensorRawRecord[] = [];
     for (const file of m.files) {
-      const text = new TextDecoder().decode(await ports.lake.get(`${dir}${file}`));
+      const text = sensorFileText(file, await ports.lake.get(`${dir}${file}`));
       records.push(...importedRecords(readSensorCsv(text, { file, columns: m.columns, deviceId: m.deviceId ?? undefined, timezone: m.timezone, dateOrder: m.dateOrder })));
     }
     await write(dir.slice(prefix.length), records);

@@ -1,6 +1,6 @@
 /**
  * `gridlake import sensors PATH`: puts flow-meter logger exports (one CSV/text file, or a folder of
- * them) into the landing zone, bytes unchanged, for the next run to collect — after reading each
+ * them; gzipped ones too) into the landing zone, bytes unchanged, for the next run to collect — after reading each
  * whole (read-sensor-csv.ts), so a file that cannot load at all (no header, a mapping naming a
  * column the file lacks, no device) is refused with nothing written. Row-level problems do not
  * refuse the import: they are counted here, summarised by reason, and quarantined by the run.
@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { putJson } from '../../ports/object-store';
 import type { StepPorts } from '../../steps/ports';
 import { ianaTimezone } from '../../timezone';
@@ -59,7 +60,12 @@ export interface SensorImportResult {
   timezone: string;
 }
 
-const READABLE = /\.(csv|txt|tsv)$/i;
+const READABLE = /\.(csv|txt|tsv)(\.gz)?$/i;
+
+/** A landed file's text: gzipped files (`.gz`, as loggers' archives come) are unpacked first. */
+export function sensorFileText(name: string, body: Uint8Array): string {
+  return new TextDecoder().decode(/\.gz$/i.test(name) ? gunzipSync(body) : body);
+}
 
 export async function importSensors(path: string, o: SensorImportOptions, ports: Pick<StepPorts, 'lake' | 'clock' | 'log'>): Promise<SensorImportResult> {
   const root = resolve(path);
@@ -72,7 +78,7 @@ export async function importSensors(path: string, o: SensorImportOptions, ports:
   const info = await stat(root).catch(() => null);
   if (!info) throw new SensorImportError(`${root} does not exist: give a logger export (.csv, .txt) or a folder of them.`);
   const paths = info.isDirectory() ? (await readdir(root)).filter((f) => READABLE.test(f)).sort().map((f) => join(root, f)) : [root];
-  if (paths.length === 0) throw new SensorImportError(`${root} holds no .csv, .txt or .tsv file to import.`);
+  if (paths.length === 0) throw new SensorImportError(`${root} holds no .csv, .txt or .tsv file (or one of them gzipped) to import.`);
   let columns: SensorColumns;
   try {
     columns = o.columns ? parseSensorColumns(o.columns) : {};
@@ -92,7 +98,7 @@ export async function importSensors(path: string, o: SensorImportOptions, ports:
     hash.update(`${basename(p)}\0`).update(body);
     let read: SensorCsvResult;
     try {
-      read = readSensorCsv(body.toString('utf8'), { file: basename(p), columns, deviceId: o.deviceId, timezone, dateOrder });
+      read = readSensorCsv(sensorFileText(p, body), { file: basename(p), columns, deviceId: o.deviceId, timezone, dateOrder });
     } catch (e) {
       // A layout the reader cannot use at all (header, mapping, device): nothing is written.
       if (e instanceof ColumnMappingError) throw new SensorImportError(e.message);
