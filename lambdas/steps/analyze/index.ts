@@ -13,6 +13,7 @@ import { alertsAnalysis } from './alerts';
 import { anomaliesAnalysis } from './anomalies';
 import { consumptionAnalysis } from './consumption';
 import { emissionsAnalysis } from './emissions';
+import { flowSensorsAnalysis } from './flow-sensors';
 import { forecastsAnalysis } from './forecasts';
 import { marketAnalysis } from './market';
 import { overviewAnalysis } from './overview';
@@ -31,6 +32,8 @@ export const ANALYSES: Analysis[] = [
   anomaliesAnalysis,
   alertsAnalysis,
   forecastsAnalysis,
+  // Flow meters: its own tables, device files and leak alerts (after the meters' alerts).
+  flowSensorsAnalysis,
   runsAnalysis,
   overviewAnalysis,
 ];
