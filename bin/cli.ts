@@ -43,6 +43,9 @@ Usage:
       --device ID              the device of a file without a device_id column
       --timezone ZONE          the zone of naive times (default flowSensors.timezone)
       --date-order mdy         month-first dates (default day-first, 16/12/2006)
+  gridlake export device ID [--date D] [--data-dir DIR]
+      Print a flow meter's device file (the 168 hourly forecast values it downloads, issued on D;
+      default the newest) from the lake: exports/devices/ID/D.txt (docs/FLOW.md).
   gridlake sql "SQL" [--format table|json|csv] [--data-dir DIR]
       Query the local warehouse (DuckDB). Tables: see README "Tables".
   gridlake serve [--port N] [--data-dir DIR]
@@ -174,6 +177,19 @@ async function main(argv: string[]): Promise<number> {
       } catch (e) {
         // What the user gave (a path, a zone, a mapping, a file that is not meter readings) is refused: exit 2.
         if ((e as Error).name === 'MeterImportError') throw new UsageError((e as Error).message);
+        throw e;
+      }
+    }
+    case 'export': {
+      const [kind, id, extra] = rest;
+      if (kind !== 'device' || !id || extra !== undefined) throw new UsageError('usage: gridlake export device ID [--date YYYY-MM-DD]');
+      if (values.date !== undefined && !isRealDate(values.date)) throw new UsageError(`--date must be a real calendar date YYYY-MM-DD (got "${values.date}")`);
+      const { exportDeviceCommand } = await import('../local/export-device-command');
+      try {
+        return await exportDeviceCommand({ dataDir, deviceId: id, date: values.date });
+      } catch (e) {
+        // No such device or date: say what exists, exit 2.
+        if ((e as Error).name === 'ExportError') throw new UsageError((e as Error).message);
         throw e;
       }
     }

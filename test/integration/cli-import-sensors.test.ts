@@ -50,4 +50,13 @@ describe('gridlake import sensors', () => {
     expect(gridlake('import', 'sensors', notes, '--data-dir', e).err).toMatch(/holds no \.csv, \.txt or \.tsv file/);
     expect(readdirSync(dir)).not.toContain('e');
   });
+
+  it('export device says what exists when the file is not there (exit 2)', () => {
+    expect(gridlake('--help').out).toContain('gridlake export device ID [--date D]');
+    const none = gridlake('export', 'device', 'FS001', '--data-dir', join(dir, 'empty-lake'));
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/No device files in .* yet: a run with flow sensors writes them/);
+    expect(gridlake('export', 'device', '--data-dir', join(dir, 'empty-lake')).err).toMatch(/usage: gridlake export device ID/);
+    expect(gridlake('export', 'device', 'FS001', '--date', '2026-02-30', '--data-dir', join(dir, 'empty-lake')).err).toMatch(/real calendar date/);
+  });
 });
