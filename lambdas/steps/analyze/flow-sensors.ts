@@ -192,15 +192,19 @@ async function replaceRange<R extends Record<string, SqlValue>>(
  * Leak alerts, once per episode: an episode's id is stable (`leak:<device>:<first night>`), and a
  * marker object per id records that it was sent, written after the Notifier accepted it — a re-run,
  * or the next day's run while the leak goes on, sends nothing new (a crash between the two sends it
- * again with the same id, which channels dedupe). Episodes that began more than ALERT_MAX_AGE_DAYS
- * before the device's last day are history (an import of old logs), kept in sensor_night_flow only.
+ * again with the same id, which channels dedupe). Episodes that ended more than ALERT_MAX_AGE_DAYS
+ * before the device's last day are history (an import of old logs), kept in sensor_night_flow only;
+ * one still suspected is sent whenever it began (a backfill finds it days after its first night).
  */
 async function sendLeakAlerts(ctx: AnalysisContext, deviceId: string, a: FlowDeviceAnalysis, issueDate: string): Promise<number> {
   const oldest = dateOfDayNumber(dayNumberOf(issueDate) - ALERT_MAX_AGE_DAYS);
   let sent = 0;
   for (const alert of leakAlerts(deviceId, a.nights, a.leak, ctx.input.runId)) {
     const night = String(alert.details!.night);
-    if (night < oldest) continue;
+    // The episode's last suspected night: a leak still suspected is news however long ago it began.
+    let k = a.leak.findIndex((t) => t.date === night);
+    while (a.leak[k + 1]?.suspected) k++;
+    if (a.leak[k]!.date < oldest) continue;
     const marker = `${FLOW_ALERTS_PREFIX}${deviceId}/${night}.json`;
     if (await ctx.ports.lake.exists(marker)) continue;
     await ctx.ports.notifier.notify(alert);
