@@ -106,7 +106,7 @@ async function benchFlowWorkflow(timezone: string, seed: number, from: string, t
         const key = `${e.state}#${e.index ?? ''}`;
         if (e.kind === 'entered') open.set(key, e.at);
         else if (e.kind === 'exited' && open.has(key)) spent.set(e.state, (spent.get(e.state) ?? 0) + e.at - open.get(key)!);
-        if (e.kind === 'exited' && e.state === 'Analyze') analyze = (e.output as { counts?: Record<string, number> } | undefined)?.counts ?? {};
+        if (e.kind === 'exited' && e.state === 'Analyze') analyze = (e.output as { analysis?: { counts?: Record<string, number> } } | undefined)?.analysis?.counts ?? {};
       },
     });
     const cpu = process.cpuUsage(cpu0);
@@ -118,7 +118,7 @@ async function benchFlowWorkflow(timezone: string, seed: number, from: string, t
     return {
       [`workflow: ${DEVICES} devices × 30 days end to end`]: `${r.seconds.toFixed(1)} s wall, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (${Number(row?.loaded).toLocaleString('en')} of ${Number(row?.rows_in).toLocaleString('en')} readings loaded)`,
       'workflow: time in states (summed over dates)': states,
-      'workflow: flow analysis (all devices)': `${s(analyze['flow.ms'])}`,
+      'workflow: flow analysis (all devices)': `${s(analyze['flow.ms'])} (${analyze['flow.devices'] ?? 'n/a'} devices, ${analyze['flow.minutes'] ?? 'n/a'} minutes read)`,
     };
   } finally {
     await closeLocalPorts(dir);
