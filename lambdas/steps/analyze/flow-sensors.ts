@@ -13,7 +13,7 @@
  * hold-out week). The issue date of the forecast and device file is the device's last loaded local
  * day. Local days are the devices' zone's (config flowSensors.timezone, one zone for all devices).
  *
- * Each device's dashboard file is kept in the lake (`analysis/flow-sensors/devices/<id>.json`) so the
+ * Each device's dashboard file is kept in the lake (`results/state/flow-sensors/devices/<id>.json`) so the
  * published flow view lists every device, not only those this execution loaded.
  */
 import { analyseFlowDevice, type FlowDeviceAnalysis } from '../../analysis/flow-device-analysis';
@@ -38,8 +38,9 @@ export const MAX_DAYS = 62;
 /** Days of hourly values, outliers and events in a device's dashboard file; nights shown. */
 const SHOWN_DAYS = 7;
 const SHOWN_NIGHTS = 30;
-export const FLOW_STATE_PREFIX = 'analysis/flow-sensors/devices/';
-export const FLOW_ALERTS_PREFIX = 'analysis/flow-sensors/alerts/';
+/** The analysis's own state, with the results (never published: only results/latest/ is). */
+export const FLOW_STATE_PREFIX = 'results/state/flow-sensors/devices/';
+export const FLOW_ALERTS_PREFIX = 'results/state/flow-sensors/alerts/';
 /**
  * Rows per transaction: a delete and its inserts of ROWS_PER_STATEMENT rows each stay within the
  * Redshift Data API's 40 SQL statements per BatchExecuteStatement
