@@ -15,7 +15,7 @@
  * `01:00+01:00` then `01:00+00:00`), and a device that counts one hour per line never drifts.
  * ASCII only, no header, no BOM.
  */
-import { offsetAt } from './flow-utc-offset';
+import { utcOffsetMs as offsetAt } from './local-time';
 import { FORECAST_HOURS, forecastTargetHours } from './flow-forecast';
 import { FlowInputError } from './flow-minute-grid';
 

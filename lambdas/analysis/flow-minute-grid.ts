@@ -8,7 +8,7 @@
  * a million map look-ups, not a million Intl calls. Zones whose DST switch is not on a whole UTC
  * hour or half hour (none in use today) would be labelled up to 30 minutes late around the switch.
  */
-import { offsetAt } from './flow-utc-offset';
+import { utcOffsetMs as offsetAt } from './local-time';
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;

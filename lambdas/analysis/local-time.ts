@@ -1,10 +1,11 @@
 /**
  * Local weekday and hour of UTC instants in an IANA timezone, fast enough for millions of readings:
- * Intl is slow, so the UTC offset is computed once per (timezone, UTC hour) and cached — offsets only
- * change on whole or half hours, and every zone's DST switch happens at a UTC hour boundary or at a
- * half hour, which the cached hour still covers for 30-minute grids aligned to the hour.
+ * Intl is slow, so the UTC offset is computed once per (timezone, UTC quarter hour) and cached. Every
+ * zone's offset changes on a UTC quarter hour, not always on a UTC hour: St. John's (Newfoundland)
+ * switches at 05:30 / 04:30 UTC and Lord Howe Island at 15:30 UTC, so a cache per UTC hour gave half an
+ * hour a year of their readings the old offset. ~100 Intl calls per zone and day, then map look-ups.
  */
-const HOUR_MS = 3_600_000;
+const QUARTER_MS = 900_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
 
@@ -27,17 +28,17 @@ function formatter(timezone: string): Intl.DateTimeFormat {
 
 /** Offset of local time from UTC in ms at instant `ms` (e.g. +3_600_000 for BST). */
 export function utcOffsetMs(ms: number, timezone: string): number {
-  const hourKey = Math.floor(ms / HOUR_MS);
+  const quarterKey = Math.floor(ms / QUARTER_MS);
   let zone = offsets.get(timezone);
   if (!zone) offsets.set(timezone, (zone = new Map()));
-  const cached = zone.get(hourKey);
+  const cached = zone.get(quarterKey);
   if (cached !== undefined) return cached;
-  const at = hourKey * HOUR_MS;
+  const at = quarterKey * QUARTER_MS;
   const parts: Record<string, number> = {};
   for (const p of formatter(timezone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const localAsUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
   const offset = localAsUtc - at;
-  zone.set(hourKey, offset);
+  zone.set(quarterKey, offset);
   return offset;
 }
 

@@ -120,9 +120,9 @@ describe('device file', () => {
   });
 });
 
-describe('UTC offsets on the minute grid', () => {
+describe('UTC offsets (local-time.ts, shared by meters and flow sensors) on the minute grid', () => {
   it('match the runtime tz database at every 7th minute of DST-change days, half-hour switches included', async () => {
-    const { offsetAt } = await import('../../lambdas/analysis/flow-utc-offset');
+    const { utcOffsetMs: offsetAt } = await import('../../lambdas/analysis/local-time');
     const intlOffset = (ms: number, zone: string) => {
       const p: Record<string, number> = {};
       const f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });

@@ -14,7 +14,7 @@
  * its first occurrence unless the caller knows it is the second (read-sensor-csv.ts: a device's
  * clock that went back an hour).
  */
-import { offsetAt } from '../../analysis/flow-utc-offset';
+import { utcOffsetMs as offsetAt } from '../../analysis/local-time';
 
 export type DateOrder = 'dmy' | 'mdy';
 
