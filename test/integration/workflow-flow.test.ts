@@ -134,5 +134,5 @@ describe('flow meters through the workflow', () => {
     expect(again.error).toBeUndefined();
     expect(await counts()).toEqual(before);
     expect(notifications(dir).filter((n) => n.id.startsWith('leak:'))).toHaveLength(1);
-  });
+  }, 600_000);
 });

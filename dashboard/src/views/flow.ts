@@ -7,7 +7,7 @@
 import type { Flow, FlowDevice } from '../../../lambdas/contract/results';
 import { RESULT_FILES } from '../../../lambdas/contract/results';
 import { chartFigure } from '../charts';
-import { emptyState, errorState, h, kpi, selectField, simpleTable, tableWrap } from '../dom';
+import { emptyState, errorState, h, kpi, selectField, simpleTable, tableWrap, withheldState } from '../dom';
 import * as f from '../format';
 import type { View } from './view';
 
@@ -21,6 +21,12 @@ export const flowView: View = {
   async render(ctx) {
     const root = h('section', { 'aria-labelledby': 'view-title' }, h('h1', { id: 'view-title', tabindex: -1 }, 'Flow meters'));
     const res = await ctx.data.load<Flow>(RESULT_FILES.flow);
+    const withheld = res.status === 'missing' ? await ctx.data.withheld() : null;
+    if (withheld) {
+      // A public, aggregates-only publication leaves single devices out on purpose: say so.
+      root.append(withheldState('Flow meters (single devices)', withheld));
+      return root;
+    }
     if (res.status !== 'ok' || res.data.devices.length === 0) {
       root.append(
         res.status === 'error'
