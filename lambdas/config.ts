@@ -154,6 +154,21 @@ export const ConfigSchema = z.strictObject({
         .optional(),
     })
     .default({ simulator: true, stations: 40, seed: 13, timezone: 'Asia/Seoul', brokenAfterHours: 2, lookbackDays: 7 }),
+  flowSensors: z
+    .strictObject({
+      /** Collect the simulated flow meters in every run (local runs, the demo). Default true. */
+      simulator: z.boolean().default(true),
+      /** Simulated flow meters (FS001 …), 1..500. Default 20. */
+      devices: inRange(1, 500, ' devices').int().default(20),
+      /** Seed of the simulated meters and their faults. Default 7. */
+      seed: Seed.default(7),
+      /**
+       * The flow meters' zone: their local days, night flow (02:00–04:00), forecast hours and device
+       * files follow its wall clock. Default Europe/London.
+       */
+      timezone: Timezone.default('Europe/London'),
+    })
+    .default({ simulator: true, devices: 20, seed: 7, timezone: 'Europe/London' }),
   dashboard: z
     .strictObject({
       /**

@@ -180,6 +180,7 @@ export class GridlakeStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn });
     new CfnOutput(this, 'WorkgroupName', { value: this.warehouse.workgroupName, description: 'Redshift Serverless workgroup (Query Editor v2)' });
     new CfnOutput(this, 'RawBucket', { value: this.lake.raw.bucketName, description: 'Upload meter CSVs under landing/meters/' });
+    new CfnOutput(this, 'ResultsBucket', { value: this.lake.results.bucketName, description: 'Flow-meter device files under exports/devices/ (aws s3 presign, docs/FLOW.md)' });
     new CfnOutput(this, 'CloudWatchDashboard', { value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${name}` });
   }
 

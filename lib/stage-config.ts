@@ -167,10 +167,12 @@ export function pipelineConfigJson(stage: StageConfig): string {
   if (!stage.simulatedData && input.sources === undefined) {
     input.sources = SOURCE_NAMES.filter((s) => !SIMULATED_SOURCES.includes(s) && (s !== 'market' || stage.marketApi));
   }
-  // ev-chargers is real data (imports) with a simulated fleet beside it: without simulated data the fleet is off.
+  // ev-chargers and flow-sensors are real data (imports) with a simulated fleet beside it: without simulated data the fleet is off.
   if (!stage.simulatedData) {
     const ev = (input.evChargers as { simulator?: unknown } | undefined) ?? {};
     if (ev.simulator === undefined) input.evChargers = { ...ev, simulator: false };
+    const flow = (input.flowSensors as { simulator?: unknown } | undefined) ?? {};
+    if (flow.simulator === undefined) input.flowSensors = { ...flow, simulator: false };
   }
   let config: ReturnType<typeof parseConfig>;
   try {
@@ -180,7 +182,7 @@ export function pipelineConfigJson(stage: StageConfig): string {
   }
   if (!stage.simulatedData) {
     const simulated = config.sources.filter(
-      (s) => SIMULATED_SOURCES.includes(s) || (s === 'market' && config.market.provider !== 'http') || (s === 'ev-chargers' && config.evChargers.simulator),
+      (s) => SIMULATED_SOURCES.includes(s) || (s === 'market' && config.market.provider !== 'http') || (s === 'ev-chargers' && config.evChargers.simulator) || (s === 'flow-sensors' && config.flowSensors.simulator),
     );
     if (simulated.length > 0) {
       throw new StageConfigError(

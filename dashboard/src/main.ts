@@ -13,6 +13,7 @@ import { anomaliesView } from './views/anomalies';
 import { consumptionView } from './views/consumption';
 import { emissionsView } from './views/emissions';
 import { evView } from './views/ev';
+import { flowView } from './views/flow';
 import { forecastView } from './views/forecast';
 import { marketView } from './views/market';
 import { overviewView } from './views/overview';
@@ -28,6 +29,7 @@ const views: Record<ViewName, View> = {
   emissions: emissionsView,
   ev: evView,
   pipeline: pipelineView,
+  flow: flowView,
 };
 
 const data = new DataSource();

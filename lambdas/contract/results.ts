@@ -27,6 +27,9 @@ export const RESULT_FILES = {
   evUtilisation: 'ev-utilisation.json',
   evBroken: 'ev-broken.json',
   evCommute: 'ev-commute.json',
+  /** Flow meters: one summary, and a small file per device: `flow/<device_id>.json`. */
+  flow: 'flow.json',
+  flowDevice: (deviceId: string) => `flow/${deviceId}.json`,
 } as const;
 
 export interface Manifest {
@@ -322,4 +325,49 @@ export interface EvCommute {
   timezone: string;
   windows: { name: string; weekdays: number[]; fromHour: number; toHour: number }[];
   rows: EvCommuteRow[];
+}
+
+/** Flow meters (docs/FLOW.md): every device with analysed data, newest state of each. */
+export interface Flow {
+  generatedAt: string;
+  /** The zone of the devices' local days, night flow and forecast hours (config flowSensors.timezone). */
+  timezone: string;
+  devices: FlowDeviceSummary[];
+}
+
+/** The published forecast check: rolling-origin backtest per model, and the hold-out week. */
+export interface FlowBacktest {
+  chosenModel: string;
+  /** MASE of each candidate on the rolling-origin backtest (1 = as good as same hour last week). */
+  models: { model: string; mase: number }[];
+  /** The forecast issued 7 days before, against what happened. Null when the history is too short. */
+  holdout: { mase: number; maseNaive: number; coverage80: number; hours: number } | null;
+}
+
+export interface FlowDeviceSummary {
+  deviceId: string;
+  /** The last local day analysed (the device file's issue date). */
+  analysedThrough: string;
+  lastReadingAt: string | null;
+  outliersLast7Days: number;
+  eventsLast7Days: Record<string, number>;
+  lastNight: { night: string; mnfLpm: number | null; leakSuspected: boolean } | null;
+  /** Lake key of the device file, null when no forecast was issued (with the reason). */
+  deviceFile: string | null;
+  forecastSkipped: string | null;
+  backtest: FlowBacktest | null;
+}
+
+export interface FlowDevice extends FlowDeviceSummary {
+  timezone: string;
+  /** Hourly flow (L/min) and pressure (bar) of the last 7 days, hour = UTC start. */
+  hourly: { hour: string; flowMean: number | null; flowMin: number | null; flowMax: number | null; pressureMean: number | null; pressureMin: number | null; pressureMax: number | null; minutes: number }[];
+  /** Outlier minutes of the last 7 days. */
+  outliers: { minute: string; channel: 'flow' | 'pressure'; value: number; expected: number; score: number }[];
+  /** Bursts, transients, stuck sensors, dropouts of the last 7 days. */
+  events: { kind: string; channel: string | null; start: string; end: string }[];
+  /** Minimum night flow of the last 30 nights with its leak trend. */
+  nights: { night: string; mnfLpm: number | null; slope: number | null; z: number | null; leakSuspected: boolean }[];
+  /** The next 7 days, hour = UTC start. */
+  forecast: { issuedOn: string; model: string; hours: { hour: string; flowLpm: number; lo80: number; hi80: number }[] } | null;
 }

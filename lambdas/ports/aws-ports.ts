@@ -11,7 +11,7 @@
  *   RAW_BUCKET                        raw/, landing/, reference/
  *   CURATED_BUCKET                    curated/ (COPY manifests go to curated/_manifests/)
  *   QUARANTINE_BUCKET                 quarantine/
- *   RESULTS_BUCKET                    results/
+ *   RESULTS_BUCKET                    results/, exports/ (device files)
  *   SITE_BUCKET                       the dashboard bucket (publish writes data/*.json)
  *   REDSHIFT_WORKGROUP, REDSHIFT_DATABASE  the Data API signs in as this function's IAM role (no secret)
  *   COPY_ROLE_ARN                     the role Redshift assumes for COPY
@@ -69,6 +69,7 @@ export const LAKE_ROUTES: Record<LakePrefix, string> = {
   'curated/': 'CURATED_BUCKET',
   'quarantine/': 'QUARANTINE_BUCKET',
   'results/': 'RESULTS_BUCKET',
+  'exports/': 'RESULTS_BUCKET',
 };
 
 export function lakeFromEnv(env: Env, s3: S3Client): PrefixRoutedObjectStore {

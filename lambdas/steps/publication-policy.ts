@@ -19,6 +19,7 @@ export const WITHHELD_IN_PUBLIC = [
   'per-customer files (meters/*.json)',
   'anomalies of single meters and households (anomalies.json: items; totals by rule stay)',
   'forecasts of groups other than the fleet, areas and buildings',
+  'flow meters (flow.json, flow/*.json): readings, outliers and forecasts of single devices',
 ] as const;
 
 /** Forecast groups that are aggregates: the fleet, an area, a building. */

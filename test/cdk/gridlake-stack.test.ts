@@ -513,11 +513,13 @@ describe('stage sources', () => {
   it('defaults prod to real sources only and refuses simulated ones there', () => {
     const prod = stageConfig('prod', undefined);
     expect(prod.simulatedData).toBe(false);
-    expect(JSON.parse(pipelineConfigJson(prod)).sources).toEqual(['meters', 'ev-chargers']);
-    // ev-chargers collects imported files there; its simulated fleet is off, and refused when asked for.
+    expect(JSON.parse(pipelineConfigJson(prod)).sources).toEqual(['meters', 'ev-chargers', 'flow-sensors']);
+    // ev-chargers and flow-sensors collect imported files there; their simulated fleets are off, and refused when asked for.
     expect(JSON.parse(pipelineConfigJson(prod)).evChargers).toEqual({ simulator: false });
+    expect(JSON.parse(pipelineConfigJson(prod)).flowSensors).toEqual({ simulator: false });
     expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { evChargers: { simulator: true } } } }))).toThrow(/simulated data \(ev-chargers\)/);
-    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { marketApi: true } }))).sources).toEqual(['meters', 'market', 'ev-chargers']);
+    expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { flowSensors: { simulator: true } } } }))).toThrow(/simulated data \(flow-sensors\)/);
+    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { marketApi: true } }))).sources).toEqual(['meters', 'market', 'ev-chargers', 'flow-sensors']);
     // The EV API on a real-data stage: the fleet stays off, the API's settings are the pipeline config's.
     expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { evApi: true, pipeline: { evChargers: { api: { params: { zcode: '26' } } } } } }))).evChargers).toEqual({
       api: { params: { zcode: '26' } },
