@@ -11,7 +11,8 @@ import { tempDataDirs } from './helpers/data-dirs';
 
 const dataDir = tempDataDirs('gridlake-fail-');
 
-const CONFIG = { simulator: { meters: 6 }, market: { symbols: ['SPY'] } };
+// Small fleets: these tests are about failure semantics, not volume.
+const CONFIG = { simulator: { meters: 6 }, market: { symbols: ['SPY'] }, flowSensors: { devices: 2 } };
 
 async function sql(dir: string, text: string) {
   const ports = await localPorts({ dataDir: dir, config: parseConfig(CONFIG), log: silentLog });
