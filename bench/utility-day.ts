@@ -234,8 +234,14 @@ export async function benchUtilityDay(argv: string[] = process.argv.slice(2)): P
     }
     // The cloud model: each Map item is a Lambda invocation; a Map's time ≈ mean item time × items ÷
     // MaxConcurrency. A Task state is one invocation. Either is flagged past 15 minutes.
+    // Only Task states are Lambda invocations (the Map states around them are the Maps' own wall time).
+    // MaxConcurrency: TransformBatches reads workflow.transformConcurrency, ForEachSource is 4.
+    const { aslTaskHandlers } = await import('../lib/asl-tasks');
+    const { ASL_PATH } = await import('../local/workflow');
+    const tasks = new Set(aslTaskHandlers(ASL_PATH).flatMap((t) => t.states));
     const concurrency: Record<string, number> = { TransformBatch: c.transformConcurrency, CollectSource: 4 };
     for (const [state, [n, total, longest]] of Object.entries(c.states)) {
+      if (!tasks.has(state)) continue;
       const perItem = total / n;
       const conc = concurrency[state] ?? 1;
       const modelled = (perItem * n) / Math.min(conc, n);
