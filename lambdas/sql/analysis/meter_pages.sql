@@ -1,6 +1,7 @@
--- The meters one execution loaded, in pages of page_size consecutive meter ids: the first and last id
--- of each page (one row per page). Detection reads and writes a page at a time, so no statement
--- returns more than a page's readings (the Data API caps a result at 500 MB:
+-- The meters that reported in [history_from_ts, to_ts) — those one execution loaded and those gone
+-- silent (lambdas/steps/analyze/anomalies.ts) — in pages of page_size consecutive meter ids: the first
+-- and last id of each page (one row per page). Detection reads and writes a page at a time, so no
+-- statement returns more than a page's readings (the Data API caps a result set at 500 MB:
 -- https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-troubleshooting.html).
 SELECT MIN(meter_id) AS first_meter, MAX(meter_id) AS last_meter, COUNT(*) AS meters
 FROM (
@@ -8,10 +9,9 @@ FROM (
   FROM (
     SELECT DISTINCT meter_id
     FROM meter_readings
-    WHERE run_id >= :first_run_id
-      AND run_id <= :last_run_id
-      AND run_id LIKE :run_id_pattern
-  ) loaded
+    WHERE interval_start >= CAST(:history_from_ts AS TIMESTAMPTZ)
+      AND interval_start < CAST(:to_ts AS TIMESTAMPTZ)
+  ) reported
 ) numbered
 GROUP BY FLOOR(n / CAST(:page_size AS INTEGER))
 ORDER BY first_meter;

@@ -170,17 +170,23 @@ async function fleetGrid(ctx: AnalysisContext): Promise<Grid | null> {
   return { lastDay, fleetEnd: Math.max(latest, newest) + step, chunkOrigin, dataFrom, spansFrom, spansTo };
 }
 
-/** The pages of the execution's meters, config.analysis.metersPerPage each. */
-async function meterPages(ctx: AnalysisContext): Promise<Page[]> {
+/**
+ * The pages of the meters that reported in the history window (the loaded ones and those gone silent),
+ * config.analysis.metersPerPage each.
+ */
+async function meterPages(ctx: AnalysisContext, grid: Grid): Promise<Page[]> {
   const rows = await ctx.ports.warehouse.query({
     name: 'meter_pages',
     sql: sqlFile('analysis/meter_pages.sql'),
-    params: { ...loadedParams(ctx), page_size: ctx.ports.config.analysis.metersPerPage },
+    params: { history_from_ts: iso(grid.spansFrom), to_ts: iso(grid.spansTo), page_size: ctx.ports.config.analysis.metersPerPage },
   });
   return rows.map((r) => ({ first: String(r.first_meter), last: String(r.last_meter) }));
 }
 
-/** One page's meters and their ranges; meters with readings but none loaded now are left alone. */
+/**
+ * One page's meters and their ranges, plus the page's meters that went silent: they reported in the
+ * history window, nothing was loaded for them now, and their readings stop before the execution's end.
+ */
 async function meterRanges(ctx: AnalysisContext, page: Page, grid: Grid): Promise<MeterRange[]> {
   const { warehouse, config } = ctx.ports;
   const step = config.meters.intervalMinutes * 60_000;
@@ -190,29 +196,46 @@ async function meterRanges(ctx: AnalysisContext, page: Page, grid: Grid): Promis
     sql: sqlFile('analysis/meter_loaded_spans.sql'),
     params: { ...loadedParams(ctx), ...pageParams, default_timezone: config.meters.defaultTimezone },
   });
-  if (loaded.length === 0) return [];
   const spans = await warehouse.query({
     name: 'meter_spans',
     sql: sqlFile('analysis/meter_spans.sql'),
-    params: { ...pageParams, history_from_ts: iso(grid.spansFrom), to_ts: iso(grid.spansTo) },
+    params: { ...pageParams, history_from_ts: iso(grid.spansFrom), to_ts: iso(grid.spansTo), default_timezone: config.meters.defaultTimezone },
   });
   const spanOf = new Map(spans.map((s) => [String(s.meter_id), s]));
-  return loaded.map((r) => {
+  /** The end of the execution's last local day in a meter's timezone, never past the fleet's newest reading. */
+  const endFor = (timezone: string) => Math.min(grid.fleetEnd, alignDown(localDayStartMs(addDays(grid.lastDay, 1), timezone), step));
+  const ranges = loaded.map((r) => {
     const meterId = String(r.meter_id);
     const timezone = String(r.timezone);
     const span = spanOf.get(meterId)!;
     const firstDay = localDayOf(instantMs(r.first_loaded!, 'meter_readings.interval_start'), timezone);
     const from = alignDown(localDayStartMs(addDays(firstDay, -REVIEW_DAYS), timezone), step);
-    const to = Math.min(grid.fleetEnd, alignDown(localDayStartMs(addDays(grid.lastDay, 1), timezone), step));
     return {
       meterId,
       timezone,
       from,
-      to,
+      to: endFor(timezone),
       firstAt: instantMs(span.first_at!, 'meter_spans.first_at'),
       lastAt: instantMs(span.last_at!, 'meter_spans.last_at'),
     };
   });
+  // Silent meters: they reported within the history window but this execution loaded nothing for them
+  // and their last reading ends before the execution's end — a meter that stops reporting altogether
+  // is the fault an operator most needs to hear about, and it never appears among the loaded meters.
+  // Their range starts at the silence (its anomaly keeps one id while it lasts, so each daily run
+  // replaces the same gap, growing, and alerts once); no readings are examined (./anomalies detectMeters).
+  const loadedIds = new Set(ranges.map((r) => r.meterId));
+  for (const s of spans) {
+    const meterId = String(s.meter_id);
+    if (loadedIds.has(meterId)) continue;
+    const timezone = String(s.timezone);
+    const lastAt = instantMs(s.last_at!, 'meter_spans.last_at');
+    const from = alignDown(lastAt, step) + step;
+    const to = endFor(timezone);
+    if (from >= to) continue;
+    ranges.push({ meterId, timezone, from, to, firstAt: instantMs(s.first_at!, 'meter_spans.first_at'), lastAt });
+  }
+  return ranges;
 }
 
 const alignDown = (ms: number, step: number) => Math.floor(ms / step) * step;
@@ -546,7 +569,7 @@ export const anomaliesAnalysis: Analysis = {
     const meterRows: AnomalyRow[] = [];
     const grid = await fleetGrid(ctx);
     if (grid) {
-      for (const page of await meterPages(ctx)) {
+      for (const page of await meterPages(ctx, grid)) {
         const ranges = await meterRanges(ctx, page, grid);
         const found = await detectMeters(ctx, ranges, page, grid);
         await replaceRanges(
