@@ -101,6 +101,8 @@ interface ChildReport {
   largestPayloadBytes: number;
   /** state → [count, total seconds, longest single seconds] */
   states: Record<string, [number, number, number]>;
+  /** analysis → seconds, inside the Analyze state. */
+  analyses: Record<string, number>;
   rows: { rows_in: number; rows_loaded: number; duplicates: number; quarantined: number };
   transformConcurrency: number;
 }
@@ -115,6 +117,7 @@ async function child(dataDir: string, meters: number): Promise<void> {
   // Entries not yet exited, per state and Map item (children of a Map run at once), oldest first.
   const open = new Map<string, number[]>();
   const states: Record<string, [number, number, number]> = {};
+  const analyses: Record<string, number> = {};
   const t0 = performance.now();
   const r = await runLocalWorkflow({
     dataDir,
@@ -127,6 +130,11 @@ async function child(dataDir: string, meters: number): Promise<void> {
         list.push(e.at);
         open.set(k, list);
       } else if (e.kind === 'exited' || e.kind === 'failed') {
+        // Analyze reports each analysis's time in its output (`<analysis>.ms`).
+        if (e.state === 'Analyze' && e.kind === 'exited') {
+          const counts = (e.output as { analysis?: { counts?: Record<string, number> } } | undefined)?.analysis?.counts ?? {};
+          for (const [k, v] of Object.entries(counts)) if (k.endsWith('.ms')) analyses[k.slice(0, -3)] = v / 1000;
+        }
         const started = open.get(k)?.shift();
         if (started === undefined) return;
         const s = (e.at - started) / 1000;
@@ -154,6 +162,7 @@ async function child(dataDir: string, meters: number): Promise<void> {
     childExecutions: r.childExecutions,
     largestPayloadBytes: r.largestPayloadBytes,
     states,
+    analyses,
     rows: {
       rows_in: Number(rows?.rows_in ?? 0),
       rows_loaded: Number(rows?.rows_loaded ?? 0),
@@ -232,6 +241,7 @@ export async function benchUtilityDay(argv: string[] = process.argv.slice(2)): P
     for (const [state, [n, total, longest]] of Object.entries(c.states).sort((a, b) => b[1][1] - a[1][1])) {
       out[`state ${state}: runs / total (s) / longest (s)`] = `${n} / ${round(total)} / ${round(longest)}`;
     }
+    for (const [name, seconds] of Object.entries(c.analyses)) out[`  Analyze: ${name} (s)`] = round(seconds);
     // The cloud model: each Map item is a Lambda invocation; a Map's time ≈ mean item time × items ÷
     // MaxConcurrency. A Task state is one invocation. Either is flagged past 15 minutes.
     // Only Task states are Lambda invocations (the Map states around them are the Maps' own wall time).
