@@ -205,8 +205,20 @@ export const ConfigSchema = z.strictObject({
       historyDays: inRange(1, 3650, ' days').int().default(90),
       /** Robust z-score at or above which a reading is anomalous, above 0 and at most 1000. Default 6. */
       zThreshold: inRange(0, 1000).positive().default(6),
+      /**
+       * Customers published with a per-customer file (and listed in consumption.json): the largest
+       * by consumption over the history window, 1..100000. Default 1000 (the dashboard's data budget);
+       * the others stay queryable in the warehouse. See docs/DASHBOARD.md.
+       */
+      publishedCustomers: inRange(1, 100_000).int().default(1000),
+      /**
+       * Meters whose readings anomaly detection reads, scores and replaces per warehouse round trip,
+       * 1..10000. Default 500: a page's scored readings (~35 days × 48 per meter) stay well under the
+       * Data API's 500 MB result cap and the Analyze function's memory, whatever the fleet's size.
+       */
+      metersPerPage: inRange(1, 10_000).int().default(500),
     })
-    .default({ historyDays: 90, zThreshold: 6 }),
+    .default({ historyDays: 90, zThreshold: 6, publishedCustomers: 1000, metersPerPage: 500 }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
