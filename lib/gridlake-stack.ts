@@ -141,6 +141,7 @@ export class GridlakeStack extends Stack {
       slackWebhookSecret,
       marketApiKeySecret,
       configJson: pipelineConfigJson(stage),
+      transformSize: stage.transform,
       schedule: { hour: stage.schedule.hour, minute: stage.schedule.minute, timezone: stage.timezone, enabled: stage.scheduleEnabled },
       logRetention: retentionDays(stage.logRetentionDays),
       removal: stage.removal,
