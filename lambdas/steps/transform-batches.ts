@@ -21,8 +21,12 @@ export interface GroupingLimits {
   maxItemBytes: number;
 }
 
-/** A batch item's JSON stays well under the 256 KB child input: the rest is headroom for the Map's own fields. */
-export const MAX_BATCH_ITEM_BYTES = 128 * 1024;
+/**
+ * A batch item's JSON stays at a quarter of the 256 KB child input, and so does the batch's output
+ * (a per-file result is smaller than the file's item): ~200 export files a batch, every state far
+ * below the quota whatever the number of files.
+ */
+export const MAX_BATCH_ITEM_BYTES = 64 * 1024;
 
 /**
  * Groups files (what a source's collect returns, one Batch per raw object) into batches; `sizeOf`
