@@ -105,7 +105,10 @@ interface MeterRange {
   lastAt: number;
 }
 
-/** The execution's meters and their ranges; meters with readings but none loaded now are left alone. */
+/**
+ * The execution's meters and their ranges, plus the meters that went silent: they reported in the
+ * history window, nothing was loaded for them now, and their readings stop before the execution's end.
+ */
 async function meterRanges(ctx: AnalysisContext): Promise<MeterRange[]> {
   const { warehouse, config } = ctx.ports;
   const step = config.meters.intervalMinutes * 60_000;
@@ -134,26 +137,44 @@ async function meterRanges(ctx: AnalysisContext): Promise<MeterRange[]> {
   const spans = await warehouse.query({
     name: 'meter_spans',
     sql: sqlFile('analysis/meter_spans.sql'),
-    params: { history_from_ts: iso(spansFrom), to_ts: iso(Date.parse(`${addDays(lastDay, 2)}T00:00:00Z`)) },
+    params: { history_from_ts: iso(spansFrom), to_ts: iso(Date.parse(`${addDays(lastDay, 2)}T00:00:00Z`)), default_timezone: config.meters.defaultTimezone },
   });
   const spanOf = new Map(spans.map((s) => [String(s.meter_id), s]));
   const fleetEnd = Math.max(latest, ...spans.map((s) => instantMs(s.last_at!, 'meter_spans.last_at'))) + step;
-  return loaded.map((r) => {
+  /** The end of the execution's last local day in a meter's timezone, never past the fleet's newest reading. */
+  const endFor = (timezone: string) => Math.min(fleetEnd, alignDown(localDayStartMs(addDays(lastDay, 1), timezone), step));
+  const ranges = loaded.map((r) => {
     const meterId = String(r.meter_id);
     const timezone = String(r.timezone);
     const span = spanOf.get(meterId)!;
     const firstDay = localDayOf(instantMs(r.first_loaded!, 'meter_readings.interval_start'), timezone);
     const from = alignDown(localDayStartMs(addDays(firstDay, -REVIEW_DAYS), timezone), step);
-    const to = Math.min(fleetEnd, alignDown(localDayStartMs(addDays(lastDay, 1), timezone), step));
     return {
       meterId,
       timezone,
       from,
-      to,
+      to: endFor(timezone),
       firstAt: instantMs(span.first_at!, 'meter_spans.first_at'),
       lastAt: instantMs(span.last_at!, 'meter_spans.last_at'),
     };
   });
+  // Silent meters: they reported within the history window but this execution loaded nothing for them
+  // and their last reading ends before the execution's end — a meter that stops reporting altogether
+  // is the fault an operator most needs to hear about, and it never appears among the loaded meters.
+  // Their range starts at the silence (its anomaly keeps one id while it lasts, so each daily run
+  // replaces the same gap, growing, and alerts once); no readings are examined (./anomalies detectMeters).
+  const loadedIds = new Set(ranges.map((r) => r.meterId));
+  for (const s of spans) {
+    const meterId = String(s.meter_id);
+    if (loadedIds.has(meterId)) continue;
+    const timezone = String(s.timezone);
+    const lastAt = instantMs(s.last_at!, 'meter_spans.last_at');
+    const from = alignDown(lastAt, step) + step;
+    const to = endFor(timezone);
+    if (from >= to) continue;
+    ranges.push({ meterId, timezone, from, to, firstAt: instantMs(s.first_at!, 'meter_spans.first_at'), lastAt });
+  }
+  return ranges;
 }
 
 const alignDown = (ms: number, step: number) => Math.floor(ms / step) * step;
