@@ -199,6 +199,22 @@ export const ConfigSchema = z.strictObject({
       transformConcurrency: z.number().int().min(1).max(1000).default(8),
     })
     .default({ dateConcurrency: 1, transformConcurrency: 8 }),
+  transform: z
+    .strictObject({
+      /**
+       * Raw bytes one transform invocation reads: small files are grouped up to this (one
+       * TransformBatch reads many CSVs); a larger file is a batch of its own, streamed. Default 64 MiB.
+       */
+      batchBytes: inRange(1024, 64 * 1024 ** 3, ' bytes').int().default(64 * 1024 ** 2),
+      /**
+       * DuckDB memory_limit of a transform process (local runs; in the cloud the stage's transform
+       * function memory sets it, lib/pipeline.ts). Default 640MB.
+       */
+      memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/, 'a size such as 640MB or 2GiB').default('640MB'),
+      /** DuckDB worker threads (local runs; in the cloud the function's vCPUs). Default: DuckDB's own (the cores). */
+      threads: z.number().int().min(1).max(64).optional(),
+    })
+    .default({ batchBytes: 64 * 1024 ** 2, memoryLimit: '640MB' }),
   analysis: z
     .strictObject({
       /** Days of history the analyze step reads, 1..3650. Default 90. */
