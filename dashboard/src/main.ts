@@ -152,7 +152,7 @@ function wireRange(): void {
   document.getElementById('range-clear')?.addEventListener('click', () => go(withParams(current(), { from: null, to: null })));
 }
 
-/** Keys 1–8 switch views (when not typing); the skip link focuses the content without touching the hash. */
+/** Keys 1–9 switch views (when not typing); the skip link focuses the content without touching the hash. */
 function wireKeyboard(): void {
   document.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
