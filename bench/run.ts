@@ -10,13 +10,15 @@ const sections: [string, () => Promise<Bench>][] = [
   ['real dataset (smap)', async () => (await import('./e2e')).benchSmapImport],
   ['analyze', async () => (await import('./analyze')).benchAnalyze],
   ['flow', async () => (await import('./flow')).benchFlow as Bench],
+  ['utility-day', async () => async () => (await import('./utility-day')).benchUtilityDay(process.argv.slice(2))],
   ['cli start-up', async () => (await import('./cli')).benchCli],
   ['lambda bundles', async () => (await import('./bundles')).benchBundles],
   ['dashboard', async () => (await import('./dashboard')).benchDashboard as Bench],
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  // Section names; `--flag value` pairs are a section's own options (utility-day: --meters N).
+  const only = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !(all[i - 1]?.startsWith('--') && /^\d/.test(a)));
   for (const [name, load] of sections) {
     if (only.length && !only.some((o) => name.includes(o))) continue;
     console.log(`\n## ${name}`);

@@ -199,14 +199,42 @@ export const ConfigSchema = z.strictObject({
       transformConcurrency: z.number().int().min(1).max(1000).default(8),
     })
     .default({ dateConcurrency: 1, transformConcurrency: 8 }),
+  transform: z
+    .strictObject({
+      /**
+       * Raw bytes one transform invocation reads: small files are grouped up to this (one
+       * TransformBatch reads many CSVs); a larger file is a batch of its own, streamed. Default 64 MiB.
+       */
+      batchBytes: inRange(1024, 64 * 1024 ** 3, ' bytes').int().default(64 * 1024 ** 2),
+      /**
+       * DuckDB memory_limit of a transform process (local runs; in the cloud the stage's transform
+       * function memory sets it, lib/pipeline.ts). Default 640MB.
+       */
+      memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/, 'a size such as 640MB or 2GiB').default('640MB'),
+      /** DuckDB worker threads (local runs; in the cloud the function's vCPUs). Default: DuckDB's own (the cores). */
+      threads: z.number().int().min(1).max(64).optional(),
+    })
+    .default({ batchBytes: 64 * 1024 ** 2, memoryLimit: '640MB' }),
   analysis: z
     .strictObject({
       /** Days of history the analyze step reads, 1..3650. Default 90. */
       historyDays: inRange(1, 3650, ' days').int().default(90),
       /** Robust z-score at or above which a reading is anomalous, above 0 and at most 1000. Default 6. */
       zThreshold: inRange(0, 1000).positive().default(6),
+      /**
+       * Customers published with a per-customer file (and listed in consumption.json): the largest
+       * by consumption over the history window, 1..100000. Default 1000 (the dashboard's data budget);
+       * the others stay queryable in the warehouse. See docs/DASHBOARD.md.
+       */
+      publishedCustomers: inRange(1, 100_000).int().default(1000),
+      /**
+       * Meters whose readings anomaly detection reads, scores and replaces per warehouse round trip,
+       * 1..10000. Default 500: a page's scored readings (~35 days × 48 per meter) stay well under the
+       * Data API's 500 MB result cap and the Analyze function's memory, whatever the fleet's size.
+       */
+      metersPerPage: inRange(1, 10_000).int().default(500),
     })
-    .default({ historyDays: 90, zThreshold: 6 }),
+    .default({ historyDays: 90, zThreshold: 6, publishedCustomers: 1000, metersPerPage: 500 }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -149,6 +149,7 @@ export class GridlakeStack extends Stack {
       marketApiKeySecret,
       evApiKeySecret,
       configJson: pipelineConfigJson(stage),
+      transformSize: stage.transform,
       schedule: { hour: stage.schedule.hour, minute: stage.schedule.minute, timezone: stage.timezone, enabled: stage.scheduleEnabled },
       logRetention: retentionDays(stage.logRetentionDays),
       removal: stage.removal,

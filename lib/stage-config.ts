@@ -103,6 +103,17 @@ export const StageConfigSchema = z
           .optional(),
       })
       .default({ access: 'private', mfa: 'optional' }),
+    /**
+     * The transform function's size: memory (1,769 MB is one vCPU's worth; at most 10,240) and /tmp
+     * (512–10,240 MB). DuckDB's memory_limit, threads and spill size follow (lib/duckdb-sizing.ts).
+     * Default 3,008 MB and 4,096 MB; a larger pipeline.transform.batchBytes may need more /tmp.
+     */
+    transform: z
+      .strictObject({
+        memoryMb: z.number().int().min(1024).max(10240).default(3008),
+        ephemeralStorageMb: z.number().int().min(512).max(10240).default(4096),
+      })
+      .default({ memoryMb: 3008, ephemeralStorageMb: 4096 }),
     /** Further pipeline configuration (lambdas/config.ts), passed to the functions as GRIDLAKE_CONFIG. */
     pipeline: z.record(z.string(), z.unknown()).default({}),
   })

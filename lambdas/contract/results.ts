@@ -98,7 +98,13 @@ export interface Consumption {
   fleetDaily: { day: string[]; totalKwh: number[]; meters: number[] };
   /** Average kWh per 30-minute interval by local hour of day (0–23) over the history window. */
   loadProfile: { hour: number[]; avgIntervalKwh: number[] };
+  /** The published customers (each with a meters/<pseudonym>.json): the largest by consumption in the window. */
   meters: MeterSummary[];
+  /**
+   * How many customers had data in the window, how many are published (`meters`), and the configured
+   * limit (analysis.publishedCustomers). Absent in results written before the limit existed.
+   */
+  customers?: { withData: number; published: number; limit: number };
 }
 
 /** `meters/<pseudonym>.json` — the per-customer detail view. */

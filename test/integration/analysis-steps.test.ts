@@ -112,6 +112,9 @@ describe('the SQL baseline and its in-memory twin', () => {
       context_from_ts: '2026-02-19T00:00:00Z',
       to_ts: '2026-02-21T00:00:00Z',
       interval_minutes: 30,
+      // One page holding both meters compared below (and those between them).
+      first_meter: 'M0001',
+      last_meter: 'M0077',
     };
     const scored = await queryScript(fx.warehouse, 'analysis/meter_readings_scored.sql', 'scored', params);
     for (const meter of ['M0001', 'M0077']) {

@@ -35,6 +35,8 @@ const SAMPLE: Record<string, string | number | null> = {
   status_code_1: 1, status_code_2: 2, status_code_3: 3, status_code_4: 4, status_code_5: 5, status_code_6: 9,
   charger_type_1: '01', charger_type_2: '02', charger_type_3: '03', charger_type_4: '04', charger_type_5: '05', charger_type_6: '06', charger_type_7: '07',
   method_1: 'single', method_2: 'simultaneous',
+  // Analyze at scale: the published customers, a page of meters (lambdas/steps/analyze/consumption.ts, anomalies.ts).
+  top_n: 1000, page_size: 500, first_meter: 'M0', last_meter: 'M9',
 };
 
 function files(folder: string): string[] {

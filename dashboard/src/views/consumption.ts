@@ -93,7 +93,7 @@ async function customerSection(ctx: ViewContext, c: Consumption): Promise<HTMLEl
     h('label', { for: 'meter-search' }, 'Find a customer'),
     input,
     h('button', { type: 'submit' }, 'Show'),
-    h('p', { id: 'meter-search-help', class: 'help' }, `Customers are pseudonymised; ${f.num(c.meters.length)} meters. Type part of a pseudonym, or an area or tariff code (such as a1 or t2).`),
+    h('p', { id: 'meter-search-help', class: 'help' }, `Customers are pseudonymised; ${publishedNote(c, f.num)} Type part of a pseudonym, or an area or tariff code (such as a1 or t2).`),
     h('datalist', { id: 'meter-ids' }, c.meters.map((m) => h('option', { value: m.id }))),
   );
   section.append(form, list);
@@ -106,6 +106,16 @@ async function customerSection(ctx: ViewContext, c: Consumption): Promise<HTMLEl
   else if (res.status === 'error') section.append(errorState(res.file, res.message));
   else section.append(meterDetail(ctx, res.data, mine));
   return section;
+}
+
+/**
+ * How many customers the list holds: all of them, or — past analysis.publishedCustomers — the largest
+ * by consumption out of how many (the others are in the warehouse only, docs/DASHBOARD.md).
+ */
+export function publishedNote(c: Consumption, num: (n: number) => string): string {
+  const all = c.customers?.withData ?? c.meters.length;
+  if (all <= c.meters.length) return `${num(c.meters.length)} meters.`;
+  return `the ${num(c.meters.length)} largest by consumption of ${num(all)} meters are published (the others are in the warehouse).`;
 }
 
 /**

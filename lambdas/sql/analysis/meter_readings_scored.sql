@@ -1,4 +1,5 @@
--- Readings from context_from_ts to to_ts, each with its meter's seasonal robust baseline computed
+-- One page of meters (first_meter … last_meter, see meter_pages.sql): their readings from
+-- context_from_ts to to_ts, each with its meter's seasonal robust baseline computed
 -- over [history_from_ts, to_ts): the median of the meter's readings in the same local weekday ×
 -- interval-of-day bucket (expected), the readings in that bucket (history) and the meter's pooled log
 -- spread s = 1.4826 × median |ln(kwh / expected)| (log_scale) over the readings since spread_from_ts
@@ -35,7 +36,8 @@ WITH slots AS (
       SELECT DISTINCT m.timezone, r.interval_start
       FROM meter_readings r
       JOIN meters m ON m.meter_id = r.meter_id
-      WHERE r.interval_start >= CAST(:history_from_ts AS TIMESTAMPTZ)
+      WHERE r.meter_id >= :first_meter AND r.meter_id <= :last_meter
+        AND r.interval_start >= CAST(:history_from_ts AS TIMESTAMPTZ)
         AND r.interval_start < CAST(:to_ts AS TIMESTAMPTZ)
     ) seen
   ) local_slots
@@ -48,7 +50,8 @@ SELECT
 FROM meter_readings r
 JOIN meters m ON m.meter_id = r.meter_id
 JOIN slots s ON s.timezone = m.timezone AND s.interval_start = r.interval_start
-WHERE r.interval_start >= CAST(:history_from_ts AS TIMESTAMPTZ)
+WHERE r.meter_id >= :first_meter AND r.meter_id <= :last_meter
+  AND r.interval_start >= CAST(:history_from_ts AS TIMESTAMPTZ)
   AND r.interval_start < CAST(:to_ts AS TIMESTAMPTZ)
 GROUP BY r.meter_id, s.bucket;
 
@@ -67,7 +70,8 @@ WITH slots AS (
       SELECT DISTINCT m.timezone, r.interval_start
       FROM meter_readings r
       JOIN meters m ON m.meter_id = r.meter_id
-      WHERE r.interval_start >= GREATEST(CAST(:history_from_ts AS TIMESTAMPTZ),
+      WHERE r.meter_id >= :first_meter AND r.meter_id <= :last_meter
+        AND r.interval_start >= GREATEST(CAST(:history_from_ts AS TIMESTAMPTZ),
           LEAST(CAST(:spread_from_ts AS TIMESTAMPTZ), CAST(:context_from_ts AS TIMESTAMPTZ)))
         AND r.interval_start < CAST(:to_ts AS TIMESTAMPTZ)
     ) seen
@@ -78,7 +82,8 @@ recent AS (
   FROM meter_readings r
   JOIN meters m ON m.meter_id = r.meter_id
   JOIN slots s ON s.timezone = m.timezone AND s.interval_start = r.interval_start
-  WHERE r.interval_start >= GREATEST(CAST(:history_from_ts AS TIMESTAMPTZ),
+  WHERE r.meter_id >= :first_meter AND r.meter_id <= :last_meter
+    AND r.interval_start >= GREATEST(CAST(:history_from_ts AS TIMESTAMPTZ),
       LEAST(CAST(:spread_from_ts AS TIMESTAMPTZ), CAST(:context_from_ts AS TIMESTAMPTZ)))
     AND r.interval_start < CAST(:to_ts AS TIMESTAMPTZ)
 ),

@@ -5,7 +5,9 @@
 -- (Its own statement: Redshift allows one ORDER BY across the percentile aggregates of a statement.)
 SELECT meter_id, percentile_cont(0.995) WITHIN GROUP (ORDER BY kwh) AS high
 FROM meter_readings
-WHERE interval_start >= CAST(:history_from_ts AS TIMESTAMPTZ)
+WHERE meter_id >= :first_meter
+  AND meter_id <= :last_meter
+  AND interval_start >= CAST(:history_from_ts AS TIMESTAMPTZ)
   AND interval_start < CAST(:to_ts AS TIMESTAMPTZ)
 GROUP BY meter_id
 ORDER BY meter_id;

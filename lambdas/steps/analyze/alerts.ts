@@ -87,12 +87,8 @@ export const alertsAnalysis: Analysis = {
       }
     };
     try {
-      const zones = new Map<string, string>();
-      if (pending.some((r) => r.subject_type === 'meter')) {
-        for (const m of await warehouse.query({ name: 'meter_timezones', sql: sqlFile('analysis/meter_timezones.sql') })) zones.set(String(m.meter_id), String(m.timezone));
-      }
       for (const r of pending) {
-        await notifier.notify(notificationOf(ctx, r, zones.get(String(r.subject_id))));
+        await notifier.notify(notificationOf(ctx, r, (r.timezone as string | null) ?? undefined));
         unmarked.push(String(r.anomaly_id));
         sent++;
         if (unmarked.length >= ROWS_PER_STATEMENT) await mark();

@@ -105,44 +105,105 @@ interface MeterRange {
   lastAt: number;
 }
 
+/** One page of the execution's meters: consecutive meter ids first … last (meter_pages.sql). */
+interface Page {
+  first: string;
+  last: string;
+}
+
 /**
- * The execution's meters and their ranges, plus the meters that went silent: they reported in the
- * history window, nothing was loaded for them now, and their readings stop before the execution's end.
+ * The execution's fleet-wide grid, the same for every page: the last local day it loaded, the fleet's
+ * newest reading (ranges never reach past it), where the slices of time start and where the loaded
+ * meters' history starts. Read as aggregates (a row per timezone, two values), so a page of meters is
+ * examined exactly as the whole fleet at once would be.
  */
-async function meterRanges(ctx: AnalysisContext): Promise<MeterRange[]> {
-  const { warehouse, config } = ctx.ports;
-  const step = config.meters.intervalMinutes * 60_000;
+interface Grid {
+  lastDay: string;
+  fleetEnd: number;
+  chunkOrigin: number;
+  dataFrom: number;
+  spansFrom: number;
+  spansTo: number;
+}
+
+/** The run filters that pick the readings this execution loaded (meter_loaded_spans.sql). */
+function loadedParams(ctx: AnalysisContext): Record<string, string> {
   const attempt = /-a(\d+)$/.exec(ctx.input.runId)?.[1];
-  const loadedParams = attempt
+  return attempt
     ? { first_run_id: runIdFor(ctx.input.fromDate ?? ctx.input.date, Number(attempt)), last_run_id: ctx.input.runId, run_id_pattern: `%-a${attempt}` }
     : { first_run_id: ctx.input.runId, last_run_id: ctx.input.runId, run_id_pattern: ctx.input.runId };
-  const loaded = await warehouse.query({
-    name: 'meter_loaded_spans',
-    sql: sqlFile('analysis/meter_loaded_spans.sql'),
-    params: { ...loadedParams, default_timezone: config.meters.defaultTimezone },
+}
+
+async function fleetGrid(ctx: AnalysisContext): Promise<Grid | null> {
+  const { warehouse, config } = ctx.ports;
+  const step = config.meters.intervalMinutes * 60_000;
+  const zones = await warehouse.query({
+    name: 'meter_loaded_zones',
+    sql: sqlFile('analysis/meter_loaded_zones.sql'),
+    params: { ...loadedParams(ctx), default_timezone: config.meters.defaultTimezone },
   });
-  if (loaded.length === 0) return [];
+  if (zones.length === 0) return null;
   let lastDay = '';
   let earliest = Infinity;
   let latest = -Infinity;
-  for (const r of loaded) {
-    const first = instantMs(r.first_loaded!, 'meter_readings.interval_start');
-    const last = instantMs(r.last_loaded!, 'meter_readings.interval_start');
+  let chunkOrigin = Infinity;
+  for (const z of zones) {
+    const timezone = String(z.timezone);
+    const first = instantMs(z.first_loaded!, 'meter_readings.interval_start');
+    const last = instantMs(z.last_loaded!, 'meter_readings.interval_start');
     earliest = Math.min(earliest, first);
     latest = Math.max(latest, last);
-    const day = localDayOf(last, String(r.timezone));
+    const day = localDayOf(last, timezone);
     if (day > lastDay) lastDay = day;
+    // The earliest range start of the zone's meters (see meterRanges): where the slices begin.
+    chunkOrigin = Math.min(chunkOrigin, alignDown(localDayStartMs(addDays(localDayOf(first, timezone), -REVIEW_DAYS), timezone), step));
   }
   const spansFrom = earliest - (REVIEW_DAYS + 1 + BASELINE_DAYS) * DAY;
+  const spansTo = Date.parse(`${addDays(lastDay, 2)}T00:00:00Z`);
+  const [extent] = await warehouse.query({
+    name: 'meter_spans_extent',
+    sql: sqlFile('analysis/meter_spans_extent.sql'),
+    params: { ...loadedParams(ctx), history_from_ts: iso(spansFrom), to_ts: iso(spansTo) },
+  });
+  const newest = extent?.last_at === null || extent?.last_at === undefined ? latest : instantMs(extent.last_at, 'meter_spans_extent.last_at');
+  const dataFrom = extent?.first_at === null || extent?.first_at === undefined ? earliest : instantMs(extent.first_at, 'meter_spans_extent.first_at');
+  return { lastDay, fleetEnd: Math.max(latest, newest) + step, chunkOrigin, dataFrom, spansFrom, spansTo };
+}
+
+/**
+ * The pages of the meters that reported in the history window (the loaded ones and those gone silent),
+ * config.analysis.metersPerPage each.
+ */
+async function meterPages(ctx: AnalysisContext, grid: Grid): Promise<Page[]> {
+  const rows = await ctx.ports.warehouse.query({
+    name: 'meter_pages',
+    sql: sqlFile('analysis/meter_pages.sql'),
+    params: { history_from_ts: iso(grid.spansFrom), to_ts: iso(grid.spansTo), page_size: ctx.ports.config.analysis.metersPerPage },
+  });
+  return rows.map((r) => ({ first: String(r.first_meter), last: String(r.last_meter) }));
+}
+
+/**
+ * One page's meters and their ranges, plus the page's meters that went silent: they reported in the
+ * history window, nothing was loaded for them now, and their readings stop before the execution's end.
+ */
+async function meterRanges(ctx: AnalysisContext, page: Page, grid: Grid): Promise<MeterRange[]> {
+  const { warehouse, config } = ctx.ports;
+  const step = config.meters.intervalMinutes * 60_000;
+  const pageParams = { first_meter: page.first, last_meter: page.last };
+  const loaded = await warehouse.query({
+    name: 'meter_loaded_spans',
+    sql: sqlFile('analysis/meter_loaded_spans.sql'),
+    params: { ...loadedParams(ctx), ...pageParams, default_timezone: config.meters.defaultTimezone },
+  });
   const spans = await warehouse.query({
     name: 'meter_spans',
     sql: sqlFile('analysis/meter_spans.sql'),
-    params: { history_from_ts: iso(spansFrom), to_ts: iso(Date.parse(`${addDays(lastDay, 2)}T00:00:00Z`)), default_timezone: config.meters.defaultTimezone },
+    params: { ...pageParams, history_from_ts: iso(grid.spansFrom), to_ts: iso(grid.spansTo), default_timezone: config.meters.defaultTimezone },
   });
   const spanOf = new Map(spans.map((s) => [String(s.meter_id), s]));
-  const fleetEnd = Math.max(latest, ...spans.map((s) => instantMs(s.last_at!, 'meter_spans.last_at'))) + step;
   /** The end of the execution's last local day in a meter's timezone, never past the fleet's newest reading. */
-  const endFor = (timezone: string) => Math.min(fleetEnd, alignDown(localDayStartMs(addDays(lastDay, 1), timezone), step));
+  const endFor = (timezone: string) => Math.min(grid.fleetEnd, alignDown(localDayStartMs(addDays(grid.lastDay, 1), timezone), step));
   const ranges = loaded.map((r) => {
     const meterId = String(r.meter_id);
     const timezone = String(r.timezone);
@@ -195,7 +256,7 @@ function pooledLogSpread(t: number[], v: number[], expected: number[], from: num
  * meter's history where there is nothing before, its first BASELINE_DAYS: the bucket medians are
  * robust, so the few anomalies among those readings do not move them.
  */
-async function detectMeters(ctx: AnalysisContext, ranges: MeterRange[]): Promise<AnomalyRow[]> {
+async function detectMeters(ctx: AnalysisContext, ranges: MeterRange[], page: Page, grid: Grid): Promise<AnomalyRow[]> {
   const { warehouse, config } = ctx.ports;
   const intervalMinutes = config.meters.intervalMinutes;
   const step = intervalMinutes * 60_000;
@@ -203,13 +264,14 @@ async function detectMeters(ctx: AnalysisContext, ranges: MeterRange[]): Promise
   // The part of each range that has readings to examine; a trailing silence is one gap, added below.
   const examined = ranges.map((r) => ({ r, from: r.from, to: Math.min(r.to, r.lastAt + step) })).filter((x) => x.to > x.from);
   if (examined.length) {
-    const first = Math.min(...examined.map((x) => x.from));
     const last = Math.max(...examined.map((x) => x.to));
-    for (let cs = alignDown(first, DAY); cs < last; cs += CHUNK_DAYS * DAY) {
+    // Slices start at the fleet's first range start, not the page's: every page sees the same slices.
+    for (let cs = alignDown(grid.chunkOrigin, DAY); cs < last; cs += CHUNK_DAYS * DAY) {
       const ce = cs + CHUNK_DAYS * DAY;
       const inChunk = examined.filter((x) => x.from < ce && x.to > cs);
       if (inChunk.length === 0) continue;
-      const dataFrom = Math.min(...inChunk.map((x) => x.r.firstAt));
+      // Where the loaded meters' history starts, fleet-wide (the same baseline window for every page).
+      const dataFrom = Math.min(grid.dataFrom, ...inChunk.map((x) => x.r.firstAt));
       const historyFrom = Math.max(ce - BASELINE_DAYS * DAY, dataFrom);
       const historyTo = Math.max(ce + LOOKAHEAD_DAYS * DAY, historyFrom + BASELINE_DAYS * DAY);
       const contextFrom = cs - CONTEXT_HOURS * 3_600_000;
@@ -222,13 +284,20 @@ async function detectMeters(ctx: AnalysisContext, ranges: MeterRange[]): Promise
         spread_from_ts: iso(historyTo - SPREAD_DAYS * DAY),
         context_from_ts: iso(readFrom),
         interval_minutes: intervalMinutes,
+        first_meter: page.first,
+        last_meter: page.last,
       });
       const envelope = await warehouse.query({
         name: 'meter_upper_envelope',
         sql: sqlFile('analysis/meter_upper_envelope.sql'),
         // The weeks before the slice (a level shift inside or after it must not lift the envelope),
         // or at the start of the history, its first weeks.
-        params: { history_from_ts: iso(Math.max(cs - BASELINE_DAYS * DAY, dataFrom)), to_ts: iso(Math.max(cs, dataFrom + BASELINE_DAYS * DAY)) },
+        params: {
+          history_from_ts: iso(Math.max(cs - BASELINE_DAYS * DAY, dataFrom)),
+          to_ts: iso(Math.max(cs, dataFrom + BASELINE_DAYS * DAY)),
+          first_meter: page.first,
+          last_meter: page.last,
+        },
       });
       const highOf = new Map(envelope.map((e) => [String(e.meter_id), Number(e.high)]));
       const byMeter = new Map<string, Row[]>();
@@ -360,7 +429,7 @@ const ANOMALY_COLUMNS: Record<keyof AnomalyRow, ColumnKind> = {
  * changed — deletes grouped by range, inserts batched across meters. A re-run that finds the same
  * anomalies writes nothing. The stored rows are read in one query per subject type.
  */
-async function replaceRanges(ctx: AnalysisContext, ranges: Range[], rows: AnomalyRow[]): Promise<void> {
+async function replaceRanges(ctx: AnalysisContext, ranges: Range[], rows: AnomalyRow[], page?: Page): Promise<void> {
   const wh = ctx.ports.warehouse;
   const deletes: Statement[] = [];
   const inserts: AnomalyRow[] = [];
@@ -372,7 +441,15 @@ async function replaceRanges(ctx: AnalysisContext, ranges: Range[], rows: Anomal
       from_ts: iso(Math.min(...mine.map((r) => Date.parse(r.fromTs)))),
       to_ts: iso(Math.max(...mine.map((r) => Date.parse(r.toTs)))),
     };
-    const stored = await wh.query({ name: `anomalies_in_range_${subjectType}`, sql: sqlFile('analysis/anomalies_in_range.sql'), params: envelope });
+    // A page of meters reads only its own meters' anomalies (bounded like its readings).
+    const stored =
+      subjectType === 'meter' && page
+        ? await wh.query({
+            name: 'anomalies_in_meter_page',
+            sql: sqlFile('analysis/anomalies_in_meter_page.sql'),
+            params: { first_meter: page.first, last_meter: page.last, from_ts: envelope.from_ts, to_ts: envelope.to_ts },
+          })
+        : await wh.query({ name: `anomalies_in_range_${subjectType}`, sql: sqlFile('analysis/anomalies_in_range.sql'), params: envelope });
     const notified = new Map<string, string>();
     for (const e of stored) {
       if (e.notified_at !== null) notified.set(String(e.anomaly_id), iso(instantMs(e.notified_at!, 'anomalies.notified_at')));
@@ -449,8 +526,6 @@ async function publish(ctx: AnalysisContext): Promise<Anomalies> {
   for (const r of await wh.query({ name: 'anomaly_context_households', sql: sqlFile('analysis/anomaly_context_households.sql') })) {
     add(String(r.anomaly_id), String(r.month).slice(0, 10), round(num(r.amount), 3));
   }
-  const zones = new Map<string, string>();
-  for (const m of await wh.query({ name: 'meter_timezones', sql: sqlFile('analysis/meter_timezones.sql') })) zones.set(String(m.meter_id), String(m.timezone));
   const intervalMinutes = ctx.ports.config.meters.intervalMinutes;
   const units: Record<string, string> = { electricity: 'kWh', heating: 'kWh', water: 'm³' };
   const items: AnomalyItem[] = latest.map((r) => {
@@ -462,7 +537,7 @@ async function publish(ctx: AnalysisContext): Promise<Anomalies> {
     const end = meter && (rule === 'stuck' || rule === 'gap') && score !== null ? iso(occurredMs + score * intervalMinutes * 60_000) : undefined;
     const reason = anomalyReason({ rule, value: num(r.value), expected: num(r.expected), score, intervalMinutes, unit: units[rule.slice('threshold:'.length)] });
     return {
-      ...(meter ? { timezone: zones.get(String(r.subject_id)) ?? ctx.ports.config.meters.defaultTimezone } : {}),
+      ...(meter ? { timezone: (r.timezone as string | null) ?? ctx.ports.config.meters.defaultTimezone } : {}),
       ...(end ? { end } : {}),
       reason,
       id: String(r.anomaly_id),
@@ -489,17 +564,25 @@ export const anomaliesAnalysis: Analysis = {
   async run(ctx) {
     const detectTo = Date.parse(`${addDays(ctx.detectToDay, 1)}T00:00:00Z`);
     const fromMonth = `${addDays(ctx.detectToDay, -ctx.ports.config.analysis.historyDays).slice(0, 7)}-01`;
-    const ranges = await meterRanges(ctx);
-    const meterRows = await detectMeters(ctx, ranges);
+    // Meters a page at a time: each page's readings are read, scored and its anomalies replaced
+    // before the next page is read, so memory and every result set stay bounded by the page size.
+    const meterRows: AnomalyRow[] = [];
+    const grid = await fleetGrid(ctx);
+    if (grid) {
+      for (const page of await meterPages(ctx, grid)) {
+        const ranges = await meterRanges(ctx, page, grid);
+        const found = await detectMeters(ctx, ranges, page, grid);
+        await replaceRanges(
+          ctx,
+          ranges.map((r): Range => ({ subjectType: 'meter', subjectId: r.meterId, fromTs: iso(r.from), toTs: iso(r.to) })),
+          found,
+          page,
+        );
+        for (const row of found) meterRows.push(row);
+      }
+    }
     const householdRows = await detectThresholds(ctx, fromMonth);
-    await replaceRanges(
-      ctx,
-      [
-        ...ranges.map((r): Range => ({ subjectType: 'meter', subjectId: r.meterId, fromTs: iso(r.from), toTs: iso(r.to) })),
-        { subjectType: 'household', fromTs: `${fromMonth}T00:00:00Z`, toTs: iso(detectTo) },
-      ],
-      [...meterRows, ...householdRows],
-    );
+    await replaceRanges(ctx, [{ subjectType: 'household', fromTs: `${fromMonth}T00:00:00Z`, toTs: iso(detectTo) }], householdRows);
     const counts: Record<string, number> = { detected: meterRows.length + householdRows.length };
     for (const r of [...meterRows, ...householdRows]) {
       const key = r.rule.startsWith('threshold:') ? 'threshold' : r.rule;

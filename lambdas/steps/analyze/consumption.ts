@@ -1,7 +1,9 @@
 /**
- * Consumption results: fleet daily totals, the hourly load profile, one summary per customer and a
- * small per-customer file (daily values + the 30-minute profiles of the last days). Everything is
- * aggregated in the warehouse; meter ids leave only as pseudonyms.
+ * Consumption results: fleet daily totals, the hourly load profile, one summary per published
+ * customer and a small per-customer file (daily values + the 30-minute profiles of the last days).
+ * Everything is aggregated in the warehouse; meter ids leave only as pseudonyms. The published
+ * customers are the analysis.publishedCustomers largest by consumption (chosen in the warehouse), so
+ * what this reads and writes does not grow with the fleet (docs/DASHBOARD.md).
  */
 import type { Consumption, MeterDetail, MeterSummary } from '../../contract/results';
 import { RESULT_FILES } from '../../contract/results';
@@ -32,6 +34,7 @@ export const consumptionAnalysis: Analysis = {
     const asOfDay = (last?.day as string | null) ?? runDay;
     const win = windowEnding(asOfDay, ports.config.analysis.historyDays);
     const dayParams = { from_day: win.fromDay, to_day: win.toDay };
+    const published = { ...dayParams, top_n: ports.config.analysis.publishedCustomers };
     // The fleet's daily totals (one small row per day) reach back to the first loaded day, so the
     // dashboard's date range can too; per-customer files keep the history window (their size).
     const [first] = await wh.query({ name: 'first_data_day', sql: sqlFile('results/first_data_day.sql') });
@@ -40,13 +43,13 @@ export const consumptionAnalysis: Analysis = {
     const [fleet, profile, summaries, daily] = [
       await wh.query({ name: 'fleet_daily', sql: sqlFile('results/fleet_daily.sql'), params: { from_day: fleetFrom, to_day: win.toDay } }),
       await wh.query({ name: 'load_profile', sql: sqlFile('results/load_profile.sql'), params: { from_ts: win.fromTs, to_ts: win.toTs } }),
-      await wh.query({ name: 'meter_summaries', sql: sqlFile('results/meter_summaries.sql'), params: dayParams }),
-      await wh.query({ name: 'meter_daily_window', sql: sqlFile('results/meter_daily_window.sql'), params: dayParams }),
+      await wh.query({ name: 'meter_summaries', sql: sqlFile('results/meter_summaries.sql'), params: published }),
+      await wh.query({ name: 'meter_daily_window', sql: sqlFile('results/meter_daily_window.sql'), params: published }),
     ];
     const recent = windowEnding(asOfDay, PROFILE_DAYS);
     const recentParams = { from_ts: recent.fromTs, to_ts: recent.toTs };
     const slots = await wh.query({ name: 'meter_profile_slots', sql: sqlFile('results/meter_profile_slots.sql'), params: recentParams });
-    const profiles = await wh.query({ name: 'meter_profiles', sql: sqlFile('results/meter_profiles.sql'), params: recentParams });
+    const profiles = await wh.query({ name: 'meter_profiles', sql: sqlFile('results/meter_profiles.sql'), params: { ...recentParams, ...published } });
 
     const pseudonyms = new Map<string, string>();
     const idOf = (meterId: string) => {
@@ -124,9 +127,10 @@ export const consumptionAnalysis: Analysis = {
         avgIntervalKwh: profile.map((r) => round(Number(r.avg_interval_kwh), 4)),
       },
       meters,
+      customers: { withData: Number(summaries[0]?.meters ?? 0), published: meters.length, limit: ports.config.analysis.publishedCustomers },
     };
     const files: Record<string, unknown> = { [RESULT_FILES.consumption]: consumption };
     for (const d of details.values()) files[RESULT_FILES.meter(d.id)] = d;
-    return { files, counts: { meters: meters.length, fleetDays: fleet.length } };
+    return { files, counts: { meters: meters.length, customersWithData: Number(summaries[0]?.meters ?? 0), fleetDays: fleet.length } };
   },
 };
