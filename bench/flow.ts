@@ -73,7 +73,57 @@ export async function benchFlow(options: { timezone?: string; seed?: number; fro
   let bytes = 0;
   for (const r of results.values()) if (r.forecast && 'hours' in r.forecast) bytes += formatDeviceFile(to, tz, r.forecast.hours.map((h) => h.flowLpm)).length;
   out['device files (168 lines each)'] = `${ms(t0)} (${bytes.toLocaleString('en')} bytes)`;
+  if (process.env.GRIDLAKE_BENCH_FLOW_E2E !== '0') Object.assign(out, await benchFlowWorkflow(tz, options.seed ?? SEED, from, to));
   return out;
+}
+
+/**
+ * The same 20 devices × 30 days end to end through the local workflow (the same handlers and ASL as
+ * the cloud): collect (simulate + raw JSON lines), transform (DuckDB), load (MERGE), and the flow
+ * analysis (per device: the bounded query, the analysis, the four tables, the device file), timed
+ * per state. GRIDLAKE_BENCH_FLOW_E2E=0 skips it.
+ */
+async function benchFlowWorkflow(timezone: string, seed: number, from: string, to: string): Promise<Record<string, string>> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { runLocalWorkflow } = await import('../local/workflow');
+  const { closeLocalPorts, localPorts } = await import('../lambdas/ports/local-ports');
+  const { parseConfig } = await import('../lambdas/config');
+  const { silentLog } = await import('../lambdas/steps/ports');
+  const dir = mkdtempSync(join(tmpdir(), 'gridlake-bench-flow-'));
+  const config = { flowSensors: { devices: DEVICES, seed, timezone } };
+  const spent = new Map<string, number>();
+  const open = new Map<string, number>();
+  let analyze: Record<string, number> = {};
+  try {
+    const cpu0 = process.cpuUsage();
+    const r = await runLocalWorkflow({
+      dataDir: dir,
+      input: { from, to, sources: ['flow-sensors'] },
+      config,
+      onEvent: (e) => {
+        const key = `${e.state}#${e.index ?? ''}`;
+        if (e.kind === 'entered') open.set(key, e.at);
+        else if (e.kind === 'exited' && open.has(key)) spent.set(e.state, (spent.get(e.state) ?? 0) + e.at - open.get(key)!);
+        if (e.kind === 'exited' && e.state === 'Analyze') analyze = (e.output as { analysis?: { counts?: Record<string, number> } } | undefined)?.analysis?.counts ?? {};
+      },
+    });
+    const cpu = process.cpuUsage(cpu0);
+    if (r.status !== 'SUCCEEDED') throw new Error(`flow workflow bench failed: ${r.error}`);
+    const ports = await localPorts({ dataDir: dir, config: parseConfig(config), log: silentLog });
+    const [row] = await ports.warehouse.query({ name: 'bench_flow_rows', sql: "SELECT SUM(rows_in) AS rows_in, SUM(rows_loaded) AS loaded FROM etl_runs WHERE source = 'flow-sensors'" });
+    const s = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
+    const states = ['CollectSource', 'TransformBatch', 'Load', 'Analyze'].map((st) => `${st} ${s(spent.get(st))}`).join(', ');
+    return {
+      [`workflow: ${DEVICES} devices × 30 days end to end`]: `${r.seconds.toFixed(1)} s wall, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (${Number(row?.loaded).toLocaleString('en')} of ${Number(row?.rows_in).toLocaleString('en')} readings loaded)`,
+      'workflow: time in states (summed over dates)': states,
+      'workflow: flow analysis (all devices)': `${s(analyze['flow.ms'])} (${analyze['flow.devices'] ?? 'n/a'} devices, ${analyze['flow.minutes'] ?? 'n/a'} minutes read)`,
+    };
+  } finally {
+    await closeLocalPorts(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (require.main === module) {

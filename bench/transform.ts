@@ -9,13 +9,20 @@
  * typed GROUP BY on (meter, time) — no validation, no file order, no DST, no quarantine. Whatever
  * the transform does beyond it is the price of the rules.
  *
+ * The transform side runs what the Lambda runs: `transformBatch` (lambdas/steps/transform.ts) with
+ * the file as a one-file batch (its curated rows carry the load's file_seq and file_timezone).
+ *
+ * Small files: GRIDLAKE_BENCH_SMALL_FILES (default 500) one-meter export CSVs (48 half-hours each),
+ * transformed one invocation per file (the shape before batches) and as Collect groups them
+ * (lambdas/steps/transform-batches.ts): the per-invocation share of the cost.
+ *
  * Each measurement runs in its own child process (its peak RSS is its own; modules are loaded before
  * the clock starts on every side). The machine is shared and its speed drifts by 20–30 % within
  * minutes, so the three sides run in turn, GRIDLAKE_BENCH_REPS times (default 3), and medians are
  * compared; CPU seconds (user + system) are printed as a second, load-independent view.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -62,7 +69,7 @@ interface ChildResult {
   quarantined?: number;
 }
 
-type Mode = 'floor' | 'dedupe-bound' | 'transform';
+type Mode = 'floor' | 'dedupe-bound' | 'transform' | 'small-per-file' | 'small-batched';
 
 function runChild(mode: Mode, csv: string, work: string): ChildResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, CHILD_FLAG, mode, csv, work], {
@@ -77,11 +84,27 @@ function runChild(mode: Mode, csv: string, work: string): ChildResult {
 async function child(mode: string, csv: string, work: string): Promise<void> {
   // Everything each side needs is loaded before the clock starts (the floor's DuckDB is imported at
   // the top of this file; the transform's modules here).
-  const { transform } = await import('../lambdas/steps/transform');
+  const { transform, transformBatch } = await import('../lambdas/steps/transform');
   const { LocalFolderStore } = await import('../lambdas/ports/local-folder-store');
+  const { listAll, listKeys } = await import('../lambdas/ports/object-store');
+  const { groupIntoBatches, MAX_BATCH_ITEM_BYTES } = await import('../lambdas/steps/transform-batches');
   const { parseConfig } = await import('../lambdas/config');
   const { fixedClock } = await import('../lambdas/ports/clock');
   const { silentLog } = await import('../lambdas/steps/ports');
+  const unused = () => {
+    throw new Error('not used by the transform');
+  };
+  const benchPorts = (lake: InstanceType<typeof LocalFolderStore>, work: string) => ({
+    config: parseConfig({}),
+    lake,
+    site: lake,
+    warehouse: { query: unused, execute: unused, transaction: unused, close: unused } as never,
+    notifier: { notify: unused },
+    clock: fixedClock('2026-11-02T00:00:00Z'),
+    log: silentLog,
+    pseudonymKey: 'bench',
+    tmpDir: join(work, 'tmp'),
+  });
   const started = performance.now();
   const startUsage = process.resourceUsage();
   const startCpu = (startUsage.userCPUTime + startUsage.systemCPUTime) / 1e6;
@@ -97,30 +120,43 @@ async function child(mode: string, csv: string, work: string): Promise<void> {
     await conn.run(sql, { f: csv, o: join(work, `${mode}.parquet`) });
     conn.closeSync();
     instance.closeSync();
-  } else {
+  } else if (mode === 'transform') {
     const lake = new LocalFolderStore(join(work, 'lake'));
     const rawKey = 'raw/source=meters/dt=2026-11-01/run=bench/readings.csv';
     mkdirSync(join(work, 'lake', 'raw/source=meters/dt=2026-11-01/run=bench'), { recursive: true });
     // The raw object is the generated file itself (hard link: no copy in the timing).
     spawnSync('ln', [csv, lake.pathOf(rawKey)]);
-    const unused = () => {
-      throw new Error('not used by the transform');
-    };
-    const out = await transform(
-      { runId: 'bench', date: '2026-11-01', source: 'meters', dataset: 'meter_readings', rawKey, format: 'csv', options: { timezone: 'Europe/London' } },
+    const out = await transformBatch(
       {
-        config: parseConfig({}),
-        lake,
-        site: lake,
-        warehouse: { query: unused, execute: unused, transaction: unused, close: unused } as never,
-        notifier: { notify: unused },
-        clock: fixedClock('2026-11-02T00:00:00Z'),
-        log: silentLog,
-        pseudonymKey: 'bench',
-        tmpDir: join(work, 'tmp'),
+        runId: 'bench',
+        date: '2026-11-01',
+        source: 'meters',
+        dataset: 'meter_readings',
+        tag: 'bench',
+        files: [{ rawKey, format: 'csv', options: { timezone: 'Europe/London' }, seq: 1, bytes: statSync(csv).size }],
       },
+      benchPorts(lake, work),
     );
     counts = { rowsIn: out.rowsIn, rowsOut: out.rowsOut, duplicates: out.duplicates, quarantined: out.quarantined };
+  } else {
+    // csv is the folder of small files, already in the lake under raw/.
+    const lake = new LocalFolderStore(csv);
+    const ports = benchPorts(lake, work);
+    const files = (await listKeys(lake, 'raw/')).map((rawKey) => ({
+      runId: 'bench', date: '2026-11-01', source: 'meters' as const, dataset: 'meter_readings', rawKey, format: 'csv' as const, options: { timezone: 'Asia/Tokyo' },
+    }));
+    const totals = { rowsIn: 0, rowsOut: 0, duplicates: 0, quarantined: 0 };
+    const add = (o: typeof totals) => (Object.keys(totals) as Array<keyof typeof totals>).forEach((k) => (totals[k] += o[k]));
+    if (mode === 'small-per-file') {
+      for (const f of files) add(await transform(f, ports));
+    } else {
+      const sizes = new Map<string, number>();
+      for await (const o of listAll(lake, 'raw/')) sizes.set(o.key, o.size);
+      for (const b of groupIntoBatches(files, (k) => sizes.get(k) ?? 0, { batchBytes: ports.config.transform.batchBytes, maxItemBytes: MAX_BATCH_ITEM_BYTES })) {
+        add(await transformBatch(b, ports));
+      }
+    }
+    counts = totals;
   }
   const seconds = (performance.now() - started) / 1000;
   const usage = process.resourceUsage();
@@ -135,7 +171,7 @@ const median = (xs: number[]): number => {
 };
 const fmt = (x: number) => x.toFixed(2);
 
-export async function benchTransform(sizes: number[] = [2_000_000, 10_000_000]): Promise<Record<string, number | string>> {
+export async function benchTransform(sizes: number[] = (process.env.GRIDLAKE_BENCH_ROWS ?? '2000000,10000000').split(',').filter(Boolean).map(Number)): Promise<Record<string, number | string>> {
   const reps = Math.max(1, Number(process.env.GRIDLAKE_BENCH_REPS ?? 3));
   const figures: Record<string, number | string> = {};
   const dir = mkdtempSync(join(tmpdir(), 'gridlake-bench-transform-'));
@@ -144,7 +180,7 @@ export async function benchTransform(sizes: number[] = [2_000_000, 10_000_000]):
       const label = `${rows / 1e6}M`;
       const csv = join(dir, `readings-${label}.csv`);
       await generateCsv(csv, rows);
-      const runs: Record<Mode, ChildResult[]> = { floor: [], 'dedupe-bound': [], transform: [] };
+      const runs: Record<'floor' | 'dedupe-bound' | 'transform', ChildResult[]> = { floor: [], 'dedupe-bound': [], transform: [] };
       for (let r = 0; r < reps; r++) {
         for (const mode of ['floor', 'dedupe-bound', 'transform'] as const) {
           const work = mkdtempSync(join(dir, `${mode}-`));
@@ -152,8 +188,8 @@ export async function benchTransform(sizes: number[] = [2_000_000, 10_000_000]):
           rmSync(work, { recursive: true, force: true });
         }
       }
-      const wall = (m: Mode) => median(runs[m].map((x) => x.seconds));
-      const cpu = (m: Mode) => median(runs[m].map((x) => x.cpuSeconds));
+      const wall = (m: keyof typeof runs) => median(runs[m].map((x) => x.seconds));
+      const cpu = (m: keyof typeof runs) => median(runs[m].map((x) => x.cpuSeconds));
       const tr = runs.transform[runs.transform.length - 1]!;
       figures[`${label}: file size (MiB)`] = +(statSync(csv).size / 2 ** 20).toFixed(0);
       figures[`${label}: runs of each side (turn by turn)`] = reps;
@@ -168,6 +204,32 @@ export async function benchTransform(sizes: number[] = [2_000_000, 10_000_000]):
       figures[`${label}: peak RSS floor (MiB)`] = Math.round(Math.max(...runs.floor.map((x) => x.maxRssMiB)));
       figures[`${label}: in / out / duplicates / quarantined`] = `${tr.rowsIn} / ${tr.rowsOut} / ${tr.duplicates} / ${tr.quarantined}`;
       rmSync(csv, { force: true });
+    }
+    const smallFiles = Number(process.env.GRIDLAKE_BENCH_SMALL_FILES ?? 500);
+    if (smallFiles > 0) {
+      const lakeDir = join(dir, 'small-lake');
+      const folder = join(lakeDir, 'raw/source=meters/dt=2026-11-01/run=bench/export');
+      mkdirSync(folder, { recursive: true });
+      for (let i = 0; i < smallFiles; i++) {
+        const lines = ['meter_id,timestamp,kwh'];
+        for (let h = 0; h < 48; h++) lines.push(`M${i},2026-10-31 ${String(h >> 1).padStart(2, '0')}:${h % 2 ? '30' : '00'}:00,0.${(i + h) % 10}`);
+        writeFileSync(join(folder, `${i}.csv`), lines.join('\n') + '\n');
+      }
+      const side = (mode: Mode) => {
+        const work = mkdtempSync(join(dir, `${mode}-`));
+        try {
+          return runChild(mode, lakeDir, work);
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+      };
+      const perFile = side('small-per-file');
+      const batched = side('small-batched');
+      const label = `${smallFiles} one-meter files`;
+      figures[`${label}: one transform per file (s, CPU s)`] = `${fmt(perFile.seconds)}, ${fmt(perFile.cpuSeconds)}`;
+      figures[`${label}: batched as Collect groups them (s, CPU s)`] = `${fmt(batched.seconds)}, ${fmt(batched.cpuSeconds)} (${fmt(perFile.seconds / batched.seconds)}× faster)`;
+      figures[`${label}: in / out / duplicates / quarantined (per file = batched)`] =
+        `${batched.rowsIn} / ${batched.rowsOut} / ${batched.duplicates} / ${batched.quarantined}` + (batched.rowsOut === perFile.rowsOut ? '' : ` (per file: ${perFile.rowsOut} out!)`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

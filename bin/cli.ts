@@ -13,7 +13,7 @@ const HELP = `gridlake — energy & market data ETL (local mode)
 Usage:
   gridlake run [--date D | --from D --to D] [--sources a,b] [--data-dir DIR] [--config FILE]
       Run the workflow (statemachines/etl.asl.json) for one date or a range, with progress.
-      Without a date: yesterday. Sources: meters, meter-simulator, utilities, market, ev-chargers.
+      Without a date: yesterday. Sources: meters, meter-simulator, utilities, market, ev-chargers, flow-sensors.
   gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]
                        [--data-dir DIR]
       Put a meter CSV (meter_id,timestamp,kwh|wh; .csv or .csv.gz), a folder of them, or an
@@ -33,6 +33,19 @@ Usage:
       --observed-at ISO        when the snapshot was taken (e.g. 2023-08-09T23:00+09:00; without
                                an offset: Korea time); required when the files have no
                                DATA_UPDATE_TIME column
+  gridlake import sensors PATH [--columns MAP] [--device ID] [--timezone Area/City]
+                        [--date-order dmy|mdy] [--data-dir DIR]
+      Put flow-meter logger exports (device_id,timestamp,flow_lpm,pressure_bar; a file or a
+      folder of .csv/.txt) into the landing zone, with what reading them found and the rejected
+      rows summarised by reason, and print the command that loads them (docs/FLOW.md).
+      --columns MAP            which column holds what: date=Date,time=Time,flow_lpm=Flow,
+                               pressure_bar=Pressure (timestamp, or date + time)
+      --device ID              the device of a file without a device_id column
+      --timezone ZONE          the zone of naive times (default flowSensors.timezone)
+      --date-order mdy         month-first dates (default day-first, 16/12/2006)
+  gridlake export device ID [--date D] [--data-dir DIR]
+      Print a flow meter's device file (the 168 hourly forecast values it downloads, issued on D;
+      default the newest) from the lake: exports/devices/ID/D.txt (docs/FLOW.md).
   gridlake sql "SQL" [--format table|json|csv] [--data-dir DIR]
       Query the local warehouse (DuckDB). Tables: see README "Tables".
   gridlake serve [--port N] [--data-dir DIR]
@@ -61,6 +74,8 @@ const OPTIONS = {
   timezone: { type: 'string' },
   'timestamps-zone': { type: 'string' },
   'observed-at': { type: 'string' },
+  device: { type: 'string' },
+  'date-order': { type: 'string' },
   columns: { type: 'string' },
   format: { type: 'string', default: 'table' },
   port: { type: 'string' },
@@ -134,7 +149,20 @@ async function main(argv: string[]): Promise<number> {
           throw e;
         }
       }
-      if (kind !== 'meters' || !path) throw new UsageError('usage: gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]\n       gridlake import chargers DIR [--observed-at ISO]');
+      if (kind === 'sensors') {
+        if (!path) throw new UsageError('usage: gridlake import sensors PATH [--columns MAP] [--device ID] [--timezone Area/City] [--date-order dmy|mdy]');
+        const order = values['date-order'];
+        if (order !== undefined && order !== 'dmy' && order !== 'mdy') throw new UsageError(`--date-order must be dmy or mdy (got "${order}")`);
+        const { importSensorsCommand } = await import('../local/import-sensors-command');
+        try {
+          return await importSensorsCommand({ dataDir, config, configPath: values.config, path, columns: values.columns, deviceId: values.device, timezone: values.timezone, dateOrder: order });
+        } catch (e) {
+          // A path, zone, device or mapping the reader cannot use: refused with nothing written, exit 2.
+          if ((e as Error).name === 'SensorImportError') throw new UsageError((e as Error).message);
+          throw e;
+        }
+      }
+      if (kind !== 'meters' || !path) throw new UsageError('usage: gridlake import meters PATH [--columns MAP] [--timezone Area/City] [--timestamps-zone Area/City]\n       gridlake import chargers DIR [--observed-at ISO]\n       gridlake import sensors PATH [--columns MAP] [--device ID] [--timezone Area/City]');
       const { importCommand } = await import('../local/import-command');
       try {
         return await importCommand({
@@ -149,6 +177,19 @@ async function main(argv: string[]): Promise<number> {
       } catch (e) {
         // What the user gave (a path, a zone, a mapping, a file that is not meter readings) is refused: exit 2.
         if ((e as Error).name === 'MeterImportError') throw new UsageError((e as Error).message);
+        throw e;
+      }
+    }
+    case 'export': {
+      const [kind, id, extra] = rest;
+      if (kind !== 'device' || !id || extra !== undefined) throw new UsageError('usage: gridlake export device ID [--date YYYY-MM-DD]');
+      if (values.date !== undefined && !isRealDate(values.date)) throw new UsageError(`--date must be a real calendar date YYYY-MM-DD (got "${values.date}")`);
+      const { exportDeviceCommand } = await import('../local/export-device-command');
+      try {
+        return await exportDeviceCommand({ dataDir, deviceId: id, date: values.date });
+      } catch (e) {
+        // No such device or date: say what exists, exit 2.
+        if ((e as Error).name === 'ExportError') throw new UsageError((e as Error).message);
         throw e;
       }
     }

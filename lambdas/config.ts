@@ -124,8 +124,51 @@ export const ConfigSchema = z.strictObject({
       stations: inRange(1, 2000, ' stations').int().default(40),
       /** Seed of the simulated fleet and its use. Default 13. */
       seed: Seed.default(13),
+      /** The stations' clock: hours of week and commute hours are read on it. Default Asia/Seoul. */
+      timezone: Timezone.default('Asia/Seoul'),
+      /** A charger out of service (status 1, 4 or 5) at least this long is broken (listed, alerted). Default 2 h. */
+      brokenAfterHours: inRange(0.25, 24 * 30, ' hours').default(2),
+      /** Days of status history the EV analysis reads before the newest snapshot, 1..90. Default 7 (a week of hours). */
+      lookbackDays: inRange(1, 90, ' days').int().default(7),
+      /**
+       * The national charger-status API (docs/EV.md), collected by every run when set; absent = off.
+       * Its service key comes from EV_API_KEY / a secret (stage `evApi`), never config.
+       */
+      api: z
+        .strictObject({
+          /** The service's base URL; the operation is appended. Default data.go.kr's EvCharger service. */
+          baseUrl: z.string().url().default('https://apis.data.go.kr/B552584/EvCharger'),
+          /** Default getChargerStatus. */
+          operation: z.string().regex(/^[A-Za-z]{1,64}$/, 'must be an operation name such as getChargerStatus').default('getChargerStatus'),
+          /** `pageNo` (pageNo/numOfRows, default) or `startNum` (the older startNum/endNum). */
+          paging: z.enum(['pageNo', 'startNum']).default('pageNo'),
+          /** Other query parameters, passed as given. Default Seoul (`zcode` 11). */
+          params: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'must be a parameter name'), z.string().max(256)).default({ zcode: '11' }),
+          /** Rows per page, 10..10,000. Default 1,000. */
+          pageSize: inRange(10, 10_000, ' rows').int().default(1000),
+          /** Client-side rate limit. Default 60 per minute. */
+          maxRequestsPerMinute: inRange(0, 100_000, ' per minute').positive().default(60),
+          /** Full passes over the list before a snapshot is taken as incomplete, 2..20. Default 4. */
+          maxPasses: inRange(2, 20, ' passes').int().default(4),
+        })
+        .optional(),
     })
-    .default({ simulator: true, stations: 40, seed: 13 }),
+    .default({ simulator: true, stations: 40, seed: 13, timezone: 'Asia/Seoul', brokenAfterHours: 2, lookbackDays: 7 }),
+  flowSensors: z
+    .strictObject({
+      /** Collect the simulated flow meters in every run (local runs, the demo). Default true. */
+      simulator: z.boolean().default(true),
+      /** Simulated flow meters (FS001 …), 1..500. Default 20. */
+      devices: inRange(1, 500, ' devices').int().default(20),
+      /** Seed of the simulated meters and their faults. Default 7. */
+      seed: Seed.default(7),
+      /**
+       * The flow meters' zone: their local days, night flow (02:00–04:00), forecast hours and device
+       * files follow its wall clock. Default Europe/London.
+       */
+      timezone: Timezone.default('Europe/London'),
+    })
+    .default({ simulator: true, devices: 20, seed: 7, timezone: 'Europe/London' }),
   dashboard: z
     .strictObject({
       /**
@@ -156,6 +199,22 @@ export const ConfigSchema = z.strictObject({
       transformConcurrency: z.number().int().min(1).max(1000).default(8),
     })
     .default({ dateConcurrency: 1, transformConcurrency: 8 }),
+  transform: z
+    .strictObject({
+      /**
+       * Raw bytes one transform invocation reads: small files are grouped up to this (one
+       * TransformBatch reads many CSVs); a larger file is a batch of its own, streamed. Default 64 MiB.
+       */
+      batchBytes: inRange(1024, 64 * 1024 ** 3, ' bytes').int().default(64 * 1024 ** 2),
+      /**
+       * DuckDB memory_limit of a transform process (local runs; in the cloud the stage's transform
+       * function memory sets it, lib/pipeline.ts). Default 640MB.
+       */
+      memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/, 'a size such as 640MB or 2GiB').default('640MB'),
+      /** DuckDB worker threads (local runs; in the cloud the function's vCPUs). Default: DuckDB's own (the cores). */
+      threads: z.number().int().min(1).max(64).optional(),
+    })
+    .default({ batchBytes: 64 * 1024 ** 2, memoryLimit: '640MB' }),
   analysis: z
     .strictObject({
       /** Days of history the analyze step reads, 1..3650. Default 90. */

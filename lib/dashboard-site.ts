@@ -67,7 +67,8 @@ export class DashboardSite extends Construct {
       comment: 'gridlake dashboard: strict security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+          // The EV map's basemap: OpenStreetMap tiles as plain images (dashboard/src/ev-map.ts); nothing else leaves the site.
+          contentSecurityPolicy: "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
           override: true,
         },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, preload: true, override: true },

@@ -122,6 +122,13 @@ export class GridlakeStack extends Stack {
           'The market API key is issued by the price provider and cannot be rotated by a Lambda; rotate it at the provider and here together.',
         )
       : undefined;
+    const evApiKeySecret = stage.evApi
+      ? externalSecret(
+          'EvApiKey',
+          'service key of the national EV charger-status API (data.go.kr)',
+          'The data.go.kr service key is issued by the portal and cannot be rotated by a Lambda; reissue it there and put it here together.',
+        )
+      : undefined;
 
     this.site = new DashboardSite(this, 'Site', {
       distDir: join(projectRoot, 'dashboard', 'dist'),
@@ -140,7 +147,9 @@ export class GridlakeStack extends Stack {
       pseudonymSecret,
       slackWebhookSecret,
       marketApiKeySecret,
+      evApiKeySecret,
       configJson: pipelineConfigJson(stage),
+      transformSize: stage.transform,
       schedule: { hour: stage.schedule.hour, minute: stage.schedule.minute, timezone: stage.timezone, enabled: stage.scheduleEnabled },
       logRetention: retentionDays(stage.logRetentionDays),
       removal: stage.removal,
@@ -172,6 +181,7 @@ export class GridlakeStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn });
     new CfnOutput(this, 'WorkgroupName', { value: this.warehouse.workgroupName, description: 'Redshift Serverless workgroup (Query Editor v2)' });
     new CfnOutput(this, 'RawBucket', { value: this.lake.raw.bucketName, description: 'Upload meter CSVs under landing/meters/' });
+    new CfnOutput(this, 'ResultsBucket', { value: this.lake.results.bucketName, description: 'Flow-meter device files under exports/devices/ (aws s3 presign, docs/FLOW.md)' });
     new CfnOutput(this, 'CloudWatchDashboard', { value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${name}` });
   }
 

@@ -27,6 +27,7 @@ import type { DataLake } from './data-lake';
 import type { Warehouse } from './warehouse';
 import { acknowledgeWildcards, KMS_GRANT_ACTIONS, LAMBDA_BASIC_EXECUTION, nagRef, S3_DELETE_ACTIONS, S3_PUT_ACTIONS, S3_READ_ACTIONS } from './nag';
 import { removalPolicy } from './removal';
+import { duckdbEnvironment, type TransformFunctionSize } from './duckdb-sizing';
 import { WORK_PREFIX } from '../lambdas/contract/work-manifests';
 
 /** What a step may touch. `lake` zones are buckets; `duckdb` packs the native engine. */
@@ -48,7 +49,8 @@ type Access =
   | 'notify'
   | 'pseudonym'
   | 'duckdb'
-  | 'market-api';
+  | 'market-api'
+  | 'ev-api';
 
 interface StepSpec {
   /** Memory in MB (CPU scales with it). */
@@ -67,7 +69,7 @@ export const STEP_ACCESS: Record<string, StepSpec> = {
   // Writes raw/ (reads landing/ and reference/ in the same bucket) and removes the landing/ files it
   // has copied into raw/; the market source reads its watermark. Writes its batches as JSON Lines
   // under curated/_manifests/ for the TransformBatches Distributed Map.
-  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'landing:delete', 'warehouse', 'market-api', 'manifests:write'] },
+  collect: { memoryMb: 512, access: ['raw:read', 'raw:write', 'landing:delete', 'warehouse', 'market-api', 'ev-api', 'manifests:write'] },
   // DuckDB: raw → curated Parquet + quarantine rejects (a batch with no rejects deletes its old reject file).
   transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'quarantine:delete', 'duckdb'] },
   // COPY (writes manifests under curated/_manifests/) → staging → MERGE (the tables exist: lib/warehouse-schema.ts creates them at deploy).
@@ -96,12 +98,16 @@ export interface PipelineProps {
   slackWebhookSecret?: secretsmanager.ISecret;
   /** Optional secret holding the live market-price API key (read by collect only). */
   marketApiKeySecret?: secretsmanager.ISecret;
+  /** The national EV charger API's service key (stage evApi); read by collect only. */
+  evApiKeySecret?: secretsmanager.ISecret;
   /** GRIDLAKE_CONFIG JSON (validated by lib/stage-config.ts). */
   configJson: string;
   /** Schedule time and IANA timezone. */
   schedule: { hour: number; minute: number; timezone: string; enabled: boolean };
   logRetention: logs.RetentionDays;
   removal: 'destroy' | 'retain';
+  /** The transform function's memory and /tmp (stage config `transform`); DuckDB's settings follow. Default 3,008 / 4,096 MB. */
+  transformSize?: TransformFunctionSize;
   /** The ASL file, relative to projectRoot. Default `statemachines/etl.asl.json`. */
   aslFile?: string;
 }
@@ -220,7 +226,9 @@ export class Pipeline extends Construct {
         `Step "${task.name}" (\${${task.substitution}}) has no entry in STEP_ACCESS (lib/pipeline.ts): deployed with no data access.`,
       );
     }
-    const { memoryMb, access } = spec ?? DEFAULT_STEP;
+    const { access } = spec ?? DEFAULT_STEP;
+    const transformSize = props.transformSize ?? { memoryMb: 3008, ephemeralStorageMb: 4096 };
+    const memoryMb = task.name === 'transform' ? transformSize.memoryMb : (spec ?? DEFAULT_STEP).memoryMb;
     const entry = join(props.projectRoot, task.handlerFile);
     if (!existsSync(entry)) {
       throw new Error(`${task.handlerFile} does not exist, but ${task.substitution} in the ASL needs it: write the handler (export const handler).`);
@@ -228,6 +236,7 @@ export class Pipeline extends Construct {
     const id = task.name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
     const env = this.environment(access, props);
     const duckdb = access.includes('duckdb');
+    if (duckdb) Object.assign(env, duckdbEnvironment(transformSize));
 
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: props.logRetention, removalPolicy: removal });
     const fn = new nodejs.NodejsFunction(this, id, {
@@ -240,7 +249,7 @@ export class Pipeline extends Construct {
       // so a slow function fails with its own timeout error and log line, not an opaque States.Timeout.
       timeout: Duration.seconds(Math.min((task.timeoutSeconds ?? 330) - 30, 900)),
       // DuckDB spills and stages Parquet in /tmp: give it room beyond the default 512 MB.
-      ephemeralStorageSize: duckdb ? Size.gibibytes(4) : undefined,
+      ephemeralStorageSize: duckdb ? Size.mebibytes(transformSize.ephemeralStorageMb) : undefined,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -283,6 +292,7 @@ export class Pipeline extends Construct {
     }
     if (access.includes('pseudonym')) env.PSEUDONYM_SECRET_ARN = props.pseudonymSecret.secretArn;
     if (access.includes('market-api') && props.marketApiKeySecret) env.MARKET_API_KEY_SECRET_ARN = props.marketApiKeySecret.secretArn;
+    if (access.includes('ev-api') && props.evApiKeySecret) env.EV_API_KEY_SECRET_ARN = props.evApiKeySecret.secretArn;
     return env;
   }
 
@@ -343,6 +353,9 @@ export class Pipeline extends Construct {
           break;
         case 'market-api':
           props.marketApiKeySecret?.grantRead(fn);
+          break;
+        case 'ev-api':
+          props.evApiKeySecret?.grantRead(fn);
           break;
         case 'duckdb':
           break;

@@ -55,6 +55,12 @@ export const StageConfigSchema = z
      */
     marketApi: z.boolean().default(false),
     /**
+     * Collect the national EV charger-status API (config.evChargers.api, its defaults unless the
+     * pipeline config sets it): creates a secret for the service key (fill it after deploy) that only
+     * the collect function may read. Default false.
+     */
+    evApi: z.boolean().default(false),
+    /**
      * The stage's own VPC for the Redshift Serverless workgroup: its id and at least three subnets in
      * three Availability Zones. Absent: the stack creates a small isolated VPC (lib/warehouse-network.ts).
      */
@@ -97,6 +103,17 @@ export const StageConfigSchema = z
           .optional(),
       })
       .default({ access: 'private', mfa: 'optional' }),
+    /**
+     * The transform function's size: memory (1,769 MB is one vCPU's worth; at most 10,240) and /tmp
+     * (512–10,240 MB). DuckDB's memory_limit, threads and spill size follow (lib/duckdb-sizing.ts).
+     * Default 3,008 MB and 4,096 MB; a larger pipeline.transform.batchBytes may need more /tmp.
+     */
+    transform: z
+      .strictObject({
+        memoryMb: z.number().int().min(1024).max(10240).default(3008),
+        ephemeralStorageMb: z.number().int().min(512).max(10240).default(4096),
+      })
+      .default({ memoryMb: 3008, ephemeralStorageMb: 4096 }),
     /** Further pipeline configuration (lambdas/config.ts), passed to the functions as GRIDLAKE_CONFIG. */
     pipeline: z.record(z.string(), z.unknown()).default({}),
   })
@@ -142,6 +159,10 @@ export function pipelineConfigJson(stage: StageConfig): string {
   const input: Record<string, unknown> = { ...stage.pipeline };
   if (stage.symbols) input.market = { ...((input.market as object) ?? {}), symbols: stage.symbols };
   if (stage.marketApi) input.market = { ...((input.market as object) ?? {}), provider: 'http' };
+  if (stage.evApi) {
+    const ev = (input.evChargers as { api?: object } | undefined) ?? {};
+    input.evChargers = { ...ev, api: ev.api ?? {} };
+  }
   // One switch for the site and what is published to it: the stage's dashboard.access.
   const piped = (input.dashboard as { access?: unknown } | undefined)?.access;
   if (piped !== undefined && piped !== stage.dashboard.access) {
@@ -157,10 +178,12 @@ export function pipelineConfigJson(stage: StageConfig): string {
   if (!stage.simulatedData && input.sources === undefined) {
     input.sources = SOURCE_NAMES.filter((s) => !SIMULATED_SOURCES.includes(s) && (s !== 'market' || stage.marketApi));
   }
-  // ev-chargers is real data (imports) with a simulated fleet beside it: without simulated data the fleet is off.
+  // ev-chargers and flow-sensors are real data (imports) with a simulated fleet beside it: without simulated data the fleet is off.
   if (!stage.simulatedData) {
     const ev = (input.evChargers as { simulator?: unknown } | undefined) ?? {};
     if (ev.simulator === undefined) input.evChargers = { ...ev, simulator: false };
+    const flow = (input.flowSensors as { simulator?: unknown } | undefined) ?? {};
+    if (flow.simulator === undefined) input.flowSensors = { ...flow, simulator: false };
   }
   let config: ReturnType<typeof parseConfig>;
   try {
@@ -170,7 +193,7 @@ export function pipelineConfigJson(stage: StageConfig): string {
   }
   if (!stage.simulatedData) {
     const simulated = config.sources.filter(
-      (s) => SIMULATED_SOURCES.includes(s) || (s === 'market' && config.market.provider !== 'http') || (s === 'ev-chargers' && config.evChargers.simulator),
+      (s) => SIMULATED_SOURCES.includes(s) || (s === 'market' && config.market.provider !== 'http') || (s === 'ev-chargers' && config.evChargers.simulator) || (s === 'flow-sensors' && config.flowSensors.simulator),
     );
     if (simulated.length > 0) {
       throw new StageConfigError(

@@ -18,7 +18,7 @@ export function summarise(state: string, output: unknown): string | null {
     case 'CollectSource':
       return `${o.source}: ${o.batches ?? 0} batch(es)`;
     case 'TransformBatch':
-      return `${o.source}/${o.dataset}  in ${fmt(o.rowsIn)}  out ${fmt(o.rowsOut)}  dup ${fmt(o.duplicates)}  quarantined ${fmt(o.quarantined)}`;
+      return `${o.source}/${o.dataset}${Array.isArray(o.files) && o.files.length > 1 ? ` (${o.files.length} files)` : ''}  in ${fmt(o.rowsIn)}  out ${fmt(o.rowsOut)}  dup ${fmt(o.duplicates)}  quarantined ${fmt(o.quarantined)}`;
     case 'Load':
       return `${o.date}  ` + (o.counts ?? []).map((c: any) => `${c.source} ${fmt(c.rowsLoaded)}/${fmt(c.rowsIn)}`).join('  ') + '  (loaded/in)';
     case 'Analyze': {
@@ -52,9 +52,10 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
     if (e.kind === 'exited') {
       const line = summarise(e.state, e.output);
       if (line !== null) write(`  ✓ ${e.state.padEnd(16)} ${line}   ${seconds}s`);
-      // What loaded as told but deserves a look (e.g. readings that look hourly), under its batch.
-      const out = (e.output ?? {}) as { warnings?: string[]; rawKey?: string };
-      for (const w of out.warnings ?? []) write(`      ⚠ ${String(out.rawKey ?? '').split('/').pop()}: ${w}`);
+      // What loaded as told but deserves a look (e.g. readings that look hourly), under its batch;
+      // a batch's warnings start with their file's name.
+      const out = (e.output ?? {}) as { warnings?: string[] };
+      for (const w of out.warnings ?? []) write(`      ⚠ ${w}`);
     } else if (e.kind === 'retried') write(`  ↻ ${e.state.padEnd(16)} retrying after a transient error`);
     else if (e.kind === 'failed' || e.kind === 'caught') {
       // A failure surfaces once per enclosing Map; print its message only the first time.

@@ -48,6 +48,8 @@ export interface Series {
   /** Bands and helper lines are drawn without points and left out of the summary. */
   band?: boolean;
   stack?: string;
+  /** Points only, no line (marked values such as outliers; null elsewhere). */
+  points?: boolean;
 }
 
 export interface ChartSpec {
@@ -165,7 +167,8 @@ function config(spec: ChartSpec): ChartConfiguration {
       backgroundColor: s.band ? withAlpha(color, 0.18) : kind === 'bar' ? withAlpha(color, 0.85) : color,
       borderWidth: kind === 'bar' ? 0 : s.band ? 0 : 2,
       borderDash: s.dashed ? [6, 4] : undefined,
-      pointRadius: kind === 'line' && !s.band && spec.labels.length <= 40 ? 2 : 0,
+      pointRadius: s.points ? 4 : kind === 'line' && !s.band && spec.labels.length <= 40 ? 2 : 0,
+      showLine: !s.points,
       pointHitRadius: 6,
       fill: s.fill ?? false,
       spanGaps: false,

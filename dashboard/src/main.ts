@@ -12,6 +12,8 @@ import { formatHash, parseHash, rangeOf, VIEWS, withParams, type Route, type Vie
 import { anomaliesView } from './views/anomalies';
 import { consumptionView } from './views/consumption';
 import { emissionsView } from './views/emissions';
+import { evView } from './views/ev';
+import { flowView } from './views/flow';
 import { forecastView } from './views/forecast';
 import { marketView } from './views/market';
 import { overviewView } from './views/overview';
@@ -25,7 +27,9 @@ const views: Record<ViewName, View> = {
   forecast: forecastView,
   market: marketView,
   emissions: emissionsView,
+  ev: evView,
   pipeline: pipelineView,
+  flow: flowView,
 };
 
 const data = new DataSource();
@@ -148,7 +152,7 @@ function wireRange(): void {
   document.getElementById('range-clear')?.addEventListener('click', () => go(withParams(current(), { from: null, to: null })));
 }
 
-/** Keys 1–7 switch views (when not typing); the skip link focuses the content without touching the hash. */
+/** Keys 1–9 switch views (when not typing); the skip link focuses the content without touching the hash. */
 function wireKeyboard(): void {
   document.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;

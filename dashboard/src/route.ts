@@ -2,7 +2,7 @@
  * Deep links: the URL hash holds the view and its filters (`#/anomalies?severity=high&from=…`), so a
  * copied link reopens the same page on any static host. Hash routing needs no server rewrite rules.
  */
-export const VIEWS = ['overview', 'consumption', 'anomalies', 'forecast', 'market', 'emissions', 'pipeline'] as const;
+export const VIEWS = ['overview', 'consumption', 'anomalies', 'forecast', 'market', 'emissions', 'ev', 'flow', 'pipeline'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Route {

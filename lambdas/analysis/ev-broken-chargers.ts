@@ -97,3 +97,29 @@ export function brokenChargers(history: readonly StatusObservation[], options: O
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+
+/** The key of a charger in the maps below: station and charger id, joined by a unit separator. */
+export const chargerKey = (stationId: string, chargerId: string) => `${stationId}\u001f${chargerId}`;
+
+/**
+ * Chargers broken now when the history is a window of a longer one: `carryIn` gives, per charger
+ * (chargerKey) already out of service when the window opens, the instant that outage began (the
+ * caller finds it before the window). An ongoing run that starts at the charger's first observation
+ * in the window and has a carry-in is dated from the carry-in, so "since" (and an alert's id) stays
+ * put as the window moves. Then as brokenChargers: ongoing and at least `minDurationMs`.
+ */
+export function brokenChargersSince(history: readonly StatusObservation[], carryIn: ReadonlyMap<string, number>, options: OutageOptions = {}): Outage[] {
+  const minDuration = options.minDurationMs ?? 2 * 3_600_000;
+  const first = new Map<string, number>();
+  for (const tl of chargerTimelines(history)) if (tl.times.length) first.set(chargerKey(tl.station_id, tl.charger_id), tl.times[0]!);
+  const ongoing = findOutages(history, { ...options, minDurationMs: 0 }).filter((o) => o.ongoing);
+  const out: Outage[] = [];
+  for (const o of ongoing) {
+    const key = chargerKey(o.station_id, o.charger_id);
+    const start = Date.parse(o.since);
+    const earlier = carryIn.get(key);
+    const dated = earlier !== undefined && earlier < start && first.get(key) === start ? { ...o, since: iso(earlier), duration_ms: o.duration_ms + (start - earlier) } : o;
+    if (dated.duration_ms >= minDuration) out.push(dated);
+  }
+  return out.sort((a, b) => b.duration_ms - a.duration_ms || (a.station_id < b.station_id ? -1 : a.station_id > b.station_id ? 1 : a.charger_id < b.charger_id ? -1 : 1));
+}

@@ -83,6 +83,35 @@ export const BatchSchema = z.object({
 });
 export type Batch = z.infer<typeof BatchSchema>;
 
+/** One raw file of a transform batch: its key, format and options, its position among the source's files and its size. */
+export const BatchFileSchema = BatchSchema.pick({ rawKey: true, format: true, options: true }).extend({
+  /**
+   * 1-based position of the file among the files of its source and run, in collect order. The
+   * curated rows carry it (column `file_seq`): the load dedupes every file of a run at once, a later
+   * file's version of a key winning, as files are read in order.
+   */
+  seq: z.number().int().positive(),
+  /** Size in bytes (what the batch's byte bound counts). */
+  bytes: z.number().int().nonnegative(),
+});
+export type BatchFile = z.infer<typeof BatchFileSchema>;
+
+/**
+ * One TransformBatch invocation: raw files of one dataset, grouped by Collect up to
+ * `transform.batchBytes` (a larger file is a batch of its own) and a bounded item size (the
+ * Distributed Map passes the item as the child's input: 256 KB). Curated output: one Parquet per batch.
+ */
+export const TransformBatchSchema = z.object({
+  runId: z.string(),
+  date: IsoDate,
+  source: SourceNameSchema,
+  dataset: z.string(),
+  /** Names the batch's output objects: unique per run by construction (lambdas/steps/transform/object-keys.ts). */
+  tag: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  files: z.array(BatchFileSchema).min(1),
+});
+export type TransformBatch = z.infer<typeof TransformBatchSchema>;
+
 /**
  * What Collect passes on: its batches are a JSON Lines object in the lake (`batchesKey`, one Batch a
  * line) that the TransformBatches Distributed Map reads; the state holds the key and the count.
@@ -99,6 +128,49 @@ export const CollectOutputSchema = z.object({
   transformConcurrency: z.number().int().positive(),
 });
 export type CollectOutput = z.infer<typeof CollectOutputSchema>;
+
+/** What one file of a batch did; counts reconcile per file: rowsIn = rowsOut + duplicates + quarantined. */
+export const FileResultSchema = z.object({
+  rawKey: z.string(),
+  seq: z.number().int().positive(),
+  rowsIn: z.number().int().nonnegative(),
+  rowsOut: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  quarantined: z.number().int().nonnegative(),
+  /** meter_readings: the timezone naive timestamps were read in. */
+  timezone: z.string().optional(),
+});
+export type FileResult = z.infer<typeof FileResultSchema>;
+
+/** A raw file its source cannot read as a whole (RawFileRejected): only this file is left out of its batch. */
+export const RejectedFileSchema = z.object({ rawKey: z.string(), error: z.string() });
+export type RejectedFile = z.infer<typeof RejectedFileSchema>;
+
+/**
+ * What a TransformBatch returns: one curated Parquet for the batch (`curatedKeys`, with its size
+ * for the load's COPY manifest), one quarantine file, the totals, and each file's own counts and
+ * rejection. Totals reconcile: rowsIn = rowsOut + duplicates + quarantined.
+ */
+export const BatchOutputSchema = z.object({
+  runId: z.string(),
+  date: IsoDate,
+  source: SourceNameSchema,
+  dataset: z.string(),
+  tag: z.string(),
+  curatedKeys: z.array(z.string()),
+  /** Bytes of each curated object, in the order of curatedKeys (the COPY manifest's content_length). */
+  curatedBytes: z.array(z.number().int().nonnegative()),
+  quarantineKey: z.string().nullable(),
+  rowsIn: z.number().int().nonnegative(),
+  rowsOut: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  quarantined: z.number().int().nonnegative(),
+  files: z.array(FileResultSchema),
+  rejected: z.array(RejectedFileSchema),
+  /** Things the data loaded as told but a person should check, each starting with its file's name. */
+  warnings: z.array(z.string()).optional(),
+});
+export type BatchOutput = z.infer<typeof BatchOutputSchema>;
 
 /** Counts reconcile: rowsIn = rowsOut + duplicates + quarantined. */
 export const TransformOutputSchema = z.object({
@@ -120,14 +192,17 @@ export const TransformOutputSchema = z.object({
 });
 export type TransformOutput = z.infer<typeof TransformOutputSchema>;
 
-/** A batch whose raw file was unusable as a whole (the BatchRejected state of the workflow). */
+/**
+ * A batch that failed as a whole with RawFileRejected (the BatchRejected state of the workflow):
+ * the transform catches a file's RawFileRejected itself, so this is the last line of defence.
+ */
 export const RejectedBatchSchema = z.object({
   rejected: z.literal(true),
   runId: z.string(),
   date: IsoDate,
   source: SourceNameSchema,
   dataset: z.string(),
-  rawKey: z.string(),
+  tag: z.string(),
   /** The error as Step Functions reports it (Cause: JSON with errorMessage, or text). */
   error: z.string(),
 });
@@ -151,7 +226,7 @@ export const LoadInputSchema = z.object({
   ),
 });
 /** One transform result as the Load reads it back from the ResultWriter files. */
-export const TransformResultSchema = z.union([TransformOutputSchema, RejectedBatchSchema]);
+export const TransformResultSchema = z.union([BatchOutputSchema, RejectedBatchSchema]);
 export type LoadInput = z.infer<typeof LoadInputSchema>;
 
 export const SourceCountsSchema = z.object({

@@ -22,6 +22,14 @@ export const RESULT_FILES = {
   market: 'market.json',
   emissions: 'emissions.json',
   runs: 'runs.json',
+  /** EV charging (docs/EV.md): the station map, fast chargers and the recommendation's inputs. */
+  evStations: 'ev-stations.json',
+  evUtilisation: 'ev-utilisation.json',
+  evBroken: 'ev-broken.json',
+  evCommute: 'ev-commute.json',
+  /** Flow meters: one summary, and a small file per device: `flow/<device_id>.json`. */
+  flow: 'flow.json',
+  flowDevice: (deviceId: string) => `flow/${deviceId}.json`,
 } as const;
 
 export interface Manifest {
@@ -224,4 +232,148 @@ export interface RunRow {
 export interface Runs {
   generatedAt: string;
   runs: RunRow[];
+}
+
+/** EV status snapshot at a station: counts of its chargers by their latest status in the look-back. */
+export interface EvStation {
+  id: string;
+  name: string;
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
+  kind: string | null;
+  chargers: number;
+  /** Latest status of each charger: available (2), charging (3), out of service (1/4/5), unknown (9 or none). */
+  available: number;
+  charging: number;
+  outOfService: number;
+  unknown: number;
+  /** Newest snapshot of the station (ISO), null without one in the look-back. */
+  statusAt: string | null;
+  /** statusAt is more than 30 minutes older than the newest snapshot of any station. */
+  stale: boolean;
+  /** Fast (≥ 50 kW) chargers, per connector; unknown outputs counted apart (never fast). */
+  fast: number;
+  fastByConnector: Record<string, number>;
+  maxKw: number | null;
+  unknownOutput: number;
+}
+
+export interface EvStations {
+  generatedAt: string;
+  /** The newest charger status in the warehouse (ISO), null when no EV data is loaded. */
+  asOf: string | null;
+  /** The stations' IANA timezone (evChargers.timezone). */
+  timezone: string;
+  fastKw: number;
+  stations: EvStation[];
+  /** The recommendation's inputs (lambdas/analysis/ev-recommend.ts runs in the browser): the fast chargers… */
+  fastChargers: { stationId: string; chargerId: string; outputKw: number; connectors: string[] }[];
+  /** …and their statuses over the last two hours before asOf, columnar. */
+  recent: { stationId: string[]; chargerId: string[]; t: string[]; code: number[] };
+}
+
+export interface EvUtilisationStation {
+  id: string;
+  name: string;
+  /** Charging ÷ in-service charger time over the look-back, 0…1. */
+  utilisation: number;
+  chargingHours: number;
+  inServiceHours: number;
+  /** Hour of week (weekday × 24 + local hour, 0 = Sunday 00h) of the highest utilisation. */
+  peakHourOfWeek: number | null;
+  chargers: number;
+}
+
+export interface EvUtilisation {
+  generatedAt: string;
+  timezone: string;
+  /** The look-back read: (from, to], ISO; null without EV data. */
+  from: string | null;
+  to: string | null;
+  stations: EvUtilisationStation[];
+  /** Station ids, busiest first (most charging hours, then utilisation). */
+  busiest: string[];
+  /** Utilisation per station and local hour of week, columnar. */
+  byHour: { stationId: string[]; hourOfWeek: number[]; utilisation: number[]; chargingHours: number[] };
+}
+
+export interface EvBrokenCharger {
+  stationId: string;
+  stationName: string;
+  chargerId: string;
+  /** ISO: the first out-of-service snapshot of the outage. */
+  since: string;
+  durationHours: number;
+  /** Out-of-service codes seen (1 communication error, 4 stopped, 5 inspecting). */
+  codes: number[];
+}
+
+export interface EvBroken {
+  generatedAt: string;
+  asOf: string | null;
+  brokenAfterHours: number;
+  items: EvBrokenCharger[];
+}
+
+export interface EvCommuteRow {
+  stationId: string;
+  window: string;
+  snapshots: number;
+  /** Share of the window's snapshots with a charger available, 0…1. */
+  availableShare: number;
+  meanAvailable: number;
+  chargers: number;
+}
+
+export interface EvCommute {
+  generatedAt: string;
+  timezone: string;
+  windows: { name: string; weekdays: number[]; fromHour: number; toHour: number }[];
+  rows: EvCommuteRow[];
+}
+
+/** Flow meters (docs/FLOW.md): every device with analysed data, newest state of each. */
+export interface Flow {
+  generatedAt: string;
+  /** The zone of the devices' local days, night flow and forecast hours (config flowSensors.timezone). */
+  timezone: string;
+  devices: FlowDeviceSummary[];
+}
+
+/** The published forecast check: rolling-origin backtest per model, and the hold-out week. */
+export interface FlowBacktest {
+  chosenModel: string;
+  /** MASE of each candidate on the rolling-origin backtest (1 = as good as same hour last week). */
+  models: { model: string; mase: number }[];
+  /** The forecast issued 7 days before, against what happened. Null when the history is too short. */
+  holdout: { mase: number; maseNaive: number; coverage80: number; hours: number } | null;
+}
+
+export interface FlowDeviceSummary {
+  deviceId: string;
+  /** The last local day analysed (the device file's issue date). */
+  analysedThrough: string;
+  lastReadingAt: string | null;
+  outliersLast7Days: number;
+  eventsLast7Days: Record<string, number>;
+  lastNight: { night: string; mnfLpm: number | null; leakSuspected: boolean } | null;
+  /** Lake key of the device file, null when no forecast was issued (with the reason). */
+  deviceFile: string | null;
+  forecastSkipped: string | null;
+  backtest: FlowBacktest | null;
+}
+
+export interface FlowDevice extends FlowDeviceSummary {
+  timezone: string;
+  /** Hourly flow (L/min) and pressure (bar) of the last 7 days, hour = UTC start. */
+  hourly: { hour: string; flowMean: number | null; flowMin: number | null; flowMax: number | null; pressureMean: number | null; pressureMin: number | null; pressureMax: number | null; minutes: number }[];
+  /** Outlier minutes of the last 7 days. */
+  outliers: { minute: string; channel: 'flow' | 'pressure'; value: number; expected: number; score: number }[];
+  /** Bursts, transients, stuck sensors, dropouts of the last 7 days. */
+  events: { kind: string; channel: string | null; start: string; end: string }[];
+  /** Minimum night flow of the last 30 nights with its leak trend. */
+  nights: { night: string; mnfLpm: number | null; slope: number | null; z: number | null; leakSuspected: boolean }[];
+  /** The next 7 days, hour = UTC start. */
+  forecast: { issuedOn: string; model: string; hours: { hour: string; flowLpm: number; lo80: number; hi80: number }[] } | null;
 }

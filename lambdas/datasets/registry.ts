@@ -5,10 +5,12 @@
  */
 import { anomalies } from './anomalies';
 import { buildings } from './buildings';
+import { chargerOutages } from './charger_outages';
 import { chargerStatus } from './charger_status';
 import { chargers } from './chargers';
 import { chargingStations } from './charging_stations';
 import type { DatasetDeclaration } from './dataset';
+import { deviceForecasts } from './device_forecasts';
 import { etlRunStages } from './etl_run_stages';
 import { etlRuns } from './etl_runs';
 import { forecasts } from './forecasts';
@@ -18,15 +20,21 @@ import { marketStats } from './market_stats';
 import { meterDaily } from './meter_daily';
 import { meterReadings } from './meter_readings';
 import { meters } from './meters';
+import { sensorHourly } from './sensor_hourly';
+import { sensorNightFlow } from './sensor_night_flow';
+import { sensorOutliers } from './sensor_outliers';
+import { sensorReadings } from './sensor_readings';
 import { utilityUsage } from './utility_usage';
 
 /** In table-creation order (no foreign keys, so any order works: alphabetical). */
 export const DATASETS = [
   anomalies,
   buildings,
+  chargerOutages,
   chargerStatus,
   chargers,
   chargingStations,
+  deviceForecasts,
   etlRunStages,
   etlRuns,
   forecasts,
@@ -36,6 +44,10 @@ export const DATASETS = [
   meterDaily,
   meterReadings,
   meters,
+  sensorHourly,
+  sensorNightFlow,
+  sensorOutliers,
+  sensorReadings,
   utilityUsage,
 ] as const satisfies readonly DatasetDeclaration[];
 

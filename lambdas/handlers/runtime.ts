@@ -9,6 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { configFromJson, type Config } from '../config';
 import { systemClock } from '../ports/clock';
 import { silentLog, type Log, type StepPorts } from '../steps/ports';
+import type { TransformOptions } from '../steps/transform';
 
 let configCache: { text: string | undefined; config: Config } | undefined;
 function config(text: string | undefined): Config {
@@ -51,5 +52,19 @@ export async function portsFromEnv(step: string, env: NodeJS.ProcessEnv = proces
   const log = env.GRIDLAKE_LOG === 'json' ? powertoolsLog(step) : silentLog;
   // Imported lazily: the local adapters pull in DuckDB, which only the transform Lambda packs.
   const { localPorts } = await import('../ports/local-ports');
-  return localPorts({ dataDir: env.GRIDLAKE_DATA_DIR ?? '.gridlake', config: cfg, log, marketApiKey: env.MARKET_API_KEY });
+  return localPorts({ dataDir: env.GRIDLAKE_DATA_DIR ?? '.gridlake', config: cfg, log, marketApiKey: env.MARKET_API_KEY, evApiKey: env.EV_API_KEY });
+}
+
+/**
+ * DuckDB's sizing for the transform: in the cloud lib/pipeline.ts derives it from the transform
+ * function's memory and ephemeral storage (GRIDLAKE_DUCKDB_*); locally it comes from config transform.*.
+ */
+export function duckdbOptionsFromEnv(cfg: Config, env: NodeJS.ProcessEnv = process.env): TransformOptions {
+  const threads = env.GRIDLAKE_DUCKDB_THREADS ? Number(env.GRIDLAKE_DUCKDB_THREADS) : cfg.transform.threads;
+  return {
+    memoryLimit: env.GRIDLAKE_DUCKDB_MEMORY_LIMIT || cfg.transform.memoryLimit,
+    ...(threads ? { threads } : {}),
+    ...(env.GRIDLAKE_DUCKDB_TEMP_DIRECTORY ? { tempDirectory: env.GRIDLAKE_DUCKDB_TEMP_DIRECTORY } : {}),
+    ...(env.GRIDLAKE_DUCKDB_MAX_TEMP_SIZE ? { maxTempDirectorySize: env.GRIDLAKE_DUCKDB_MAX_TEMP_SIZE } : {}),
+  };
 }

@@ -1,6 +1,9 @@
-/** Lambda handler for the transform state: validate the batch, build ports from the environment, call the step. */
-import { BatchSchema, parseInput } from '../contract/manifests';
-import { transform } from '../steps/transform';
-import { portsFromEnv } from './runtime';
+/** Lambda handler for the TransformBatch state: validate the batch, build ports from the environment, call the step. */
+import { parseInput, TransformBatchSchema } from '../contract/manifests';
+import { transformBatch } from '../steps/transform';
+import { duckdbOptionsFromEnv, portsFromEnv } from './runtime';
 
-export const handler = async (event: unknown) => transform(parseInput(BatchSchema, event, 'transform'), await portsFromEnv('transform'));
+export const handler = async (event: unknown) => {
+  const ports = await portsFromEnv('transform');
+  return transformBatch(parseInput(TransformBatchSchema, event, 'transform'), ports, duckdbOptionsFromEnv(ports.config));
+};

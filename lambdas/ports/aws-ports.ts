@@ -11,7 +11,7 @@
  *   RAW_BUCKET                        raw/, landing/, reference/
  *   CURATED_BUCKET                    curated/ (COPY manifests go to curated/_manifests/)
  *   QUARANTINE_BUCKET                 quarantine/
- *   RESULTS_BUCKET                    results/
+ *   RESULTS_BUCKET                    results/, exports/ (device files)
  *   SITE_BUCKET                       the dashboard bucket (publish writes data/*.json)
  *   REDSHIFT_WORKGROUP, REDSHIFT_DATABASE  the Data API signs in as this function's IAM role (no secret)
  *   COPY_ROLE_ARN                     the role Redshift assumes for COPY
@@ -19,6 +19,7 @@
  *   SLACK_WEBHOOK_SECRET_ARN          optional: a secret holding a Slack incoming-webhook URL
  *   PSEUDONYM_SECRET_ARN              secret HMAC key for pseudonymising customer ids
  *   MARKET_API_KEY_SECRET_ARN         optional: the live market-price API key (collect only)
+ *   EV_API_KEY_SECRET_ARN             optional: the national EV charger API's service key (collect only)
  */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -42,6 +43,7 @@ export interface AwsPorts {
   notifier: Notifier;
   pseudonymKey: string;
   marketApiKey?: string;
+  evApiKey?: string;
 }
 
 /** Clients are injectable so tests (and a future multi-region setup) can supply their own. */
@@ -67,6 +69,7 @@ export const LAKE_ROUTES: Record<LakePrefix, string> = {
   'curated/': 'CURATED_BUCKET',
   'quarantine/': 'QUARANTINE_BUCKET',
   'results/': 'RESULTS_BUCKET',
+  'exports/': 'RESULTS_BUCKET',
 };
 
 export function lakeFromEnv(env: Env, s3: S3Client): PrefixRoutedObjectStore {
@@ -156,7 +159,7 @@ export async function createAwsPorts(env: Env, clients: AwsClients = {}, warn: (
 
   const secrets =
     clients.secrets ??
-    (env.SLACK_WEBHOOK_SECRET_ARN || env.PSEUDONYM_SECRET_ARN || env.MARKET_API_KEY_SECRET_ARN ? new SecretsManagerClient({}) : undefined);
+    (env.SLACK_WEBHOOK_SECRET_ARN || env.PSEUDONYM_SECRET_ARN || env.MARKET_API_KEY_SECRET_ARN || env.EV_API_KEY_SECRET_ARN ? new SecretsManagerClient({}) : undefined);
   const channels: Notifier[] = [];
   if (env.ALERT_TOPIC_ARN) channels.push(new SnsNotifier(clients.sns ?? new SNSClient({}), env.ALERT_TOPIC_ARN));
   if (env.SLACK_WEBHOOK_SECRET_ARN) {
@@ -178,6 +181,8 @@ export async function createAwsPorts(env: Env, clients: AwsClients = {}, warn: (
   const marketApiKey = env.MARKET_API_KEY_SECRET_ARN
     ? (await readSecret(secrets!, env.MARKET_API_KEY_SECRET_ARN, 'MARKET_API_KEY_SECRET_ARN')).trim()
     : undefined;
+  // Likewise the national EV charger API's service key (a stage with evApi).
+  const evApiKey = env.EV_API_KEY_SECRET_ARN ? (await readSecret(secrets!, env.EV_API_KEY_SECRET_ARN, 'EV_API_KEY_SECRET_ARN')).trim() : undefined;
 
-  return { lake, site, warehouse, notifier, pseudonymKey, marketApiKey };
+  return { lake, site, warehouse, notifier, pseudonymKey, marketApiKey, evApiKey };
 }

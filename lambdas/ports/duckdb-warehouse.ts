@@ -1,8 +1,8 @@
 /**
  * Warehouse over an embedded DuckDB file: the local stand-in for Redshift. It honours the same
  * contract as the Redshift Data API adapter — named `:params` bound (never interpolated),
- * transactions as ordered batches, COPY from Parquet objects — so the same load SQL (COPY → staging
- * → MERGE) runs on both.
+ * transactions as ordered batches, COPY from Parquet objects through a manifest, matched by column
+ * position — so the same load SQL (COPY → staging → MERGE) runs on both.
  *
  * One connection, and every call waits its turn: DuckDB transactions belong to a connection, so
  * interleaving two callers' batches on one connection would mix their transactions.
@@ -27,6 +27,7 @@ import type { DatasetDeclaration } from '../datasets/dataset';
 import type { ObjectStore } from './object-store';
 import { LocalFolderStore } from './local-folder-store';
 import { redshiftCopy } from './redshift-sql-text';
+import { copyManifestKey, readCopyManifest, writeCopyManifest } from './copy-manifest';
 import { StatementRecorder } from './statement-recorder';
 import {
   assertCheckPassed,
@@ -240,38 +241,62 @@ export class DuckDbWarehouse implements Warehouse {
     this.recorder?.record(name, redshiftSql);
   }
 
-  /** COPY equivalent: insert Parquet objects into `table`, matching columns by name. */
+  /**
+   * COPY … FORMAT AS PARQUET MANIFEST, as Redshift runs it: the manifest of the keys is written to
+   * the lake (copy-manifest.ts, the same code as the Redshift adapter), read back and checked
+   * (url, mandatory, content_length = the object's size), and its files are inserted into `table`
+   * BY POSITION, with as many columns as the table has — Redshift matches Parquet columns by
+   * position and refuses a count that differs
+   * (https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-columnar.html).
+   */
   private async copyParquet(name: string, table: string, keys: string[], scratch: string[]): Promise<void> {
     assertIdentifier(table);
     if (keys.length === 0) return;
     this.record(name, redshiftCopy(table, RECORDED_MANIFEST, RECORDED_COPY_ROLE));
+    const store = this.store;
+    if (!store) throw new WarehouseError(name, 'no object store configured to read Parquet from');
+    const manifestKey = copyManifestKey(MANIFEST_PREFIX, name, keys);
+    await writeCopyManifest(store, manifestKey, keys, localLakeUri, name);
+    const listed = await readCopyManifest(store, manifestKey, keyOfLocalLakeUri, name);
     const files: string[] = [];
-    if (this.store instanceof LocalFolderStore) {
-      for (const key of keys) files.push(this.store.pathOf(key));
+    if (store instanceof LocalFolderStore) {
+      for (const key of listed) files.push(store.pathOf(key));
     } else {
-      if (!this.store) throw new WarehouseError(name, 'no object store configured to read Parquet from');
       const dir = await mkdtemp(join(tmpdir(), 'gridlake-copy-'));
       scratch.push(dir);
-      for (const [i, key] of keys.entries()) {
+      for (const [i, key] of listed.entries()) {
         const file = join(dir, `${i}.parquet`);
-        await this.store.getFile(key, file);
+        await store.getFile(key, file);
         files.push(file);
       }
     }
-    // File paths are bound as a parameter list, not interpolated. Curated keys contain dt=…/: without
+    // File paths are bound as parameters, not interpolated. Curated keys contain dt=…/: without
     // hive_partitioning = false DuckDB would add a `dt` column that the target table does not have.
     const params: Record<string, DuckDBValue> = {};
     const refs = files.map((f, i) => {
       params[`f${i}`] = f;
       return `$f${i}`;
     });
+    const source = `read_parquet([${refs.join(', ')}], hive_partitioning = false)`;
     try {
-      await this.conn.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_parquet([${refs.join(', ')}], hive_partitioning = false)`, params);
+      const fileColumns = (await this.conn.run(`SELECT * FROM ${source} LIMIT 0`, params)).columnCount;
+      const tableColumns = (await this.conn.run(`SELECT * FROM ${table} LIMIT 0`)).columnCount;
+      if (fileColumns !== tableColumns) {
+        throw new Error(`the Parquet files have ${fileColumns} columns but table ${table} has ${tableColumns}; Redshift's COPY needs the same number, in the same order.`);
+      }
+      await this.conn.run(`INSERT INTO ${table} SELECT * FROM ${source}`, params);
     } catch (e) {
       throw new WarehouseError(name, (e as Error).message, { cause: e });
     }
   }
 }
+
+/** Where this adapter writes COPY manifests (the Redshift adapter's default prefix). */
+const MANIFEST_PREFIX = 'curated/_manifests/';
+/** The lake as the manifest names it: a local lake has no bucket, so it gets a fixed one (never sent anywhere). */
+const LOCAL_LAKE = 's3://gridlake-local-lake/';
+const localLakeUri = (key: string) => `${LOCAL_LAKE}${key}`;
+const keyOfLocalLakeUri = (url: string) => (url.startsWith(LOCAL_LAKE) ? url.slice(LOCAL_LAKE.length) : null);
 
 /** The port's `:name` parameters as DuckDB's `$name`, and the values (none: undefined, as DuckDB wants). */
 function bound(statement: Statement): { sql: string; params: Record<string, DuckDBValue> | undefined } {

@@ -172,7 +172,7 @@ export function notifierCalls(): IamCall[] {
 }
 
 /** createAwsPorts (aws-ports.ts) reads these secrets once per container when their variable is set. */
-export const SECRETS_READ_AT_START = ['SLACK_WEBHOOK_SECRET_ARN', 'PSEUDONYM_SECRET_ARN', 'MARKET_API_KEY_SECRET_ARN'] as const;
+export const SECRETS_READ_AT_START = ['SLACK_WEBHOOK_SECRET_ARN', 'PSEUDONYM_SECRET_ARN', 'MARKET_API_KEY_SECRET_ARN', 'EV_API_KEY_SECRET_ARN'] as const;
 
 export function secretCalls(variable: string): IamCall[] {
   return [{ action: 'secretsmanager:GetSecretValue', resource: { type: 'secret', variable }, request: `GetSecretValue ${variable}` }];

@@ -27,6 +27,8 @@ export interface LocalPortsOptions {
   echo?: (line: string) => void;
   /** The live market API key (MARKET_API_KEY), only needed with config.market.provider = 'http'. */
   marketApiKey?: string;
+  /** The national EV charger API's service key (EV_API_KEY), only needed with config.evChargers.api. */
+  evApiKey?: string;
 }
 
 export { localPaths } from './local-paths';
@@ -60,6 +62,7 @@ export function localPorts(options: LocalPortsOptions): Promise<StepPorts> {
         pseudonymKey: localPseudonymKey(paths.root),
         tmpDir: tmpdir(),
         marketApiKey: options.marketApiKey,
+        evApiKey: options.evApiKey,
       };
     })();
     ports.catch(() => cache.delete(paths.root));

@@ -21,7 +21,6 @@
  * (simulated against the synthesized roles by test/iam/iam-simulation.test.ts).
  */
 import { TransientError, isTransient } from './transient-error';
-import { createHash } from 'node:crypto';
 import {
   BatchExecuteStatementCommand,
   CancelStatementCommand,
@@ -51,6 +50,7 @@ import {
   type Warehouse,
 } from './warehouse';
 import { redshiftCopy } from './redshift-sql-text';
+import { copyManifestKey, writeCopyManifest } from './copy-manifest';
 
 // The COPY text lives in its own module so the local adapter can record it too.
 export { redshiftCopy } from './redshift-sql-text';
@@ -313,19 +313,12 @@ export class RedshiftDataWarehouse implements Warehouse {
       throw new WarehouseError(item.name, 'COPY needs the lake store and the COPY role ARN: set LAKE buckets and COPY_ROLE_ARN for this function.');
     }
     if (!ROLE_ARN.test(copyRoleArn)) throw new WarehouseError(item.name, `COPY_ROLE_ARN "${copyRoleArn}" is not an IAM role ARN.`);
-    const entries = [];
     for (const key of item.copyParquet.keys) {
-      const url = lake.s3Uri(key);
-      if (!S3_URI.test(url)) throw new WarehouseError(item.name, `object key "${key}" has characters COPY cannot quote safely.`);
-      // Redshift requires content_length in the manifest for columnar (Parquet) files.
-      const page = await lake.list(key, { maxKeys: 1000 });
-      const info = page.objects.find((o) => o.key === key);
-      if (!info) throw new WarehouseError(item.name, `no object at ${url}: run the transform step that writes it first.`);
-      entries.push({ url, mandatory: true, meta: { content_length: info.size } });
+      if (!S3_URI.test(lake.s3Uri(key))) throw new WarehouseError(item.name, `object key "${key}" has characters COPY cannot quote safely.`);
     }
-    const digest = createHash('sha256').update(item.copyParquet.keys.join('\n')).digest('hex').slice(0, 16);
-    const manifestKey = `${this.options.manifestPrefix ?? 'curated/_manifests/'}${item.name}-${digest}.manifest`;
-    await lake.put(manifestKey, JSON.stringify({ entries }), { contentType: 'application/json' });
+    // One manifest for all the files, whatever their number (content_length: copy-manifest.ts).
+    const manifestKey = copyManifestKey(this.options.manifestPrefix ?? 'curated/_manifests/', item.name, item.copyParquet.keys);
+    await writeCopyManifest(lake, manifestKey, item.copyParquet.keys, (key) => lake.s3Uri(key), item.name);
     const manifestUri = lake.s3Uri(manifestKey);
     if (!S3_URI.test(manifestUri)) throw new WarehouseError(item.name, `manifest key "${manifestKey}" has characters COPY cannot quote safely.`);
     return redshiftCopy(table, manifestUri, copyRoleArn);

@@ -150,8 +150,11 @@ export class S3ObjectStore implements ObjectStore, S3Locator {
   }
 }
 
-/** The lake's top-level prefixes. `landing/` and `reference/` are inputs, so they live with raw data. */
-export const LAKE_PREFIXES = ['raw/', 'curated/', 'quarantine/', 'results/', 'landing/', 'reference/'] as const;
+/**
+ * The lake's top-level prefixes. `landing/` and `reference/` are inputs, so they live with raw data;
+ * `exports/` (files field devices download, docs/FLOW.md) is analysis output, so it lives with results.
+ */
+export const LAKE_PREFIXES = ['raw/', 'curated/', 'quarantine/', 'results/', 'landing/', 'reference/', 'exports/'] as const;
 export type LakePrefix = (typeof LAKE_PREFIXES)[number];
 
 /**

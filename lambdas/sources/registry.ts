@@ -4,6 +4,7 @@
  * market source needs its live HTTP provider injected: `sourceRegistry({ market: { httpProvider } })`.
  */
 import { evChargersSource } from './ev-chargers';
+import { flowSensorsSource } from './flow-sensors';
 import { createMarketSource, type MarketSourceDeps } from './market/source';
 import { meterSimulatorSource } from './meter-simulator';
 import { metersSource } from './meters';
@@ -15,7 +16,7 @@ export interface SourceDeps {
 }
 
 function modules(deps: SourceDeps) {
-  return [metersSource, meterSimulatorSource, utilitiesSource, createMarketSource(deps.market), evChargersSource] as const;
+  return [metersSource, meterSimulatorSource, utilitiesSource, createMarketSource(deps.market), evChargersSource, flowSensorsSource] as const;
 }
 
 export type SourceName = ReturnType<typeof modules>[number]['name'];

@@ -3,7 +3,7 @@
  * its children's results through its ResultWriter (lambdas/contract/work-manifests.ts), so the state
  * carries one manifest key per source, however many files the date has.
  */
-import { TransformResultSchema, type LoadInput, type RejectedBatch, type TransformOutput } from '../contract/manifests';
+import { TransformResultSchema, type BatchOutput, type LoadInput, type RejectedBatch } from '../contract/manifests';
 import { readMapResults } from '../contract/work-manifests';
 import type { ObjectStore } from '../ports/object-store';
 
@@ -16,8 +16,8 @@ export class TransformResultsError extends Error {
  * the items' order; a later batch's version of a key wins in the load). A child that failed is an
  * error here: the maps tolerate no failure, so one can only appear if someone raised the tolerance.
  */
-export async function readTransformResults(lake: ObjectStore, input: LoadInput): Promise<Array<TransformOutput | RejectedBatch>> {
-  const out: Array<TransformOutput | RejectedBatch> = [];
+export async function readTransformResults(lake: ObjectStore, input: LoadInput): Promise<Array<BatchOutput | RejectedBatch>> {
+  const out: Array<BatchOutput | RejectedBatch> = [];
   for (const c of input.collected) {
     const { succeeded, failed } = await readMapResults(lake, c.transformed.ResultWriterDetails.Key);
     if (failed.length > 0) {

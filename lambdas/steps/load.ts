@@ -1,5 +1,6 @@
 /**
- * Load: curated Parquet → warehouse. For each source and dataset: COPY the run's Parquet into a
+ * Load: curated Parquet → warehouse, in a number of statements that does not grow with files. For
+ * each source and dataset: ONE COPY of all the run's curated files (a manifest lists them) into a
  * staging table, deduplicate staging by the natural key (Redshift's MERGE rejects duplicate source
  * keys), check the staged rows, write them as the dataset's declared disposition says (merge: exactly
  * once per natural key; append; replace — lambdas/datasets/write-sql.ts), check the table, rebuild
@@ -10,10 +11,10 @@ import type { SourceName } from '../config';
 import {
   parseInput,
   LoadInputSchema,
+  type BatchOutput,
   type LoadInput,
   type LoadOutput,
   type RejectedBatch,
-  type TransformOutput,
 } from '../contract/manifests';
 import { dataChecks, type DataCheck } from '../datasets/check-sql';
 import { columnNames, type DatasetDeclaration } from '../datasets/dataset';
@@ -77,8 +78,13 @@ export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOut
   const input: LoadInput = parseInput(LoadInputSchema, rawInput, 'load');
   // Every batch's result, read back from the lake (the TransformBatches maps' ResultWriter files).
   const all = await readTransformResults(ports.lake, input);
-  const rejected = all.filter((t): t is RejectedBatch => 'rejected' in t);
-  const transformed = all.filter((t): t is TransformOutput => !('rejected' in t));
+  // A batch's output lists its rejected files (`rejected: [...]`); a batch the workflow caught whole is `rejected: true`.
+  const transformed = all.filter((t): t is BatchOutput => t.rejected !== true);
+  // Files left out of their batch (RawFileRejected), and whole batches the workflow caught.
+  const rejected: RejectedRawFile[] = [
+    ...transformed.flatMap((t) => t.rejected.map((r) => ({ source: t.source, rawKey: r.rawKey, error: r.error }))),
+    ...all.filter((t): t is RejectedBatch => t.rejected === true).map((r) => ({ source: r.source, rawKey: `batch ${r.tag}`, error: r.error })),
+  ];
   const tallies = new Map<SourceName, SourceTally>();
   for (const source of input.sources) tallies.set(source, { source, rowsIn: 0, duplicates: 0, quarantined: 0 });
   for (const t of transformed) {
@@ -96,9 +102,9 @@ export async function load(rawInput: unknown, ports: StepPorts): Promise<LoadOut
   for (const table of LOADABLE_TABLES) {
     const declaration = dataset(table);
     for (const tally of tallies.values()) {
-      const files = curatedFiles(transformed, tally.source, table, ports.config.meters.defaultTimezone);
-      if (files.length === 0) continue;
-      items.push(...stageStatements(tally.source, declaration, files));
+      const keys = curatedKeys(transformed, tally.source, table);
+      if (keys.length === 0) continue;
+      items.push(...stageStatements(tally.source, declaration, keys));
       if (table === 'meter_readings') items.push(...readingsSideEffects(tally.source, input.runId, ports.config.meters.defaultTimezone));
       const write = writeAndCheckStatements(declaration, input.date);
       for (const w of write.warnings) warnings.push({ at: items.length + w.at, check: w.check });
@@ -195,37 +201,46 @@ export class BatchRejectedError extends Error {
   }
 }
 
-function rejectionOf(rejected: RejectedBatch[], source: SourceName): { status: string; error: string | null } {
+/** A raw file that was not loaded because its source could not read it as a whole. */
+interface RejectedRawFile {
+  source: SourceName;
+  rawKey: string;
+  error: string;
+}
+
+function rejectionOf(rejected: RejectedRawFile[], source: SourceName): { status: string; error: string | null } {
   const mine = rejected.filter((r) => r.source === source);
   if (mine.length === 0) return { status: 'succeeded', error: null };
   return { status: 'failed', error: mine.map((r) => `${r.rawKey}: ${causeText(r.error)}`).join(' | ').slice(0, 4000) };
 }
 
-/** A curated file to load, in batch order (a later file's version of a key wins), with its readings' timezone. */
-export interface CuratedFile {
-  key: string;
-  timezone: string;
-}
-
-function curatedFiles(transformed: TransformOutput[], source: SourceName, table: string, defaultTimezone: string): CuratedFile[] {
-  return transformed
-    .filter((t) => t.source === source && t.dataset === table)
-    .flatMap((t) => t.curatedKeys.map((key) => ({ key, timezone: t.timezone ?? defaultTimezone })));
+/** The curated objects of one source and dataset, in batch order (one per batch). */
+function curatedKeys(transformed: BatchOutput[], source: SourceName, table: string): string[] {
+  return transformed.filter((t) => t.source === source && t.dataset === table).flatMap((t) => t.curatedKeys);
 }
 
 /**
- * COPY into staging and count, deduplicated by the natural key into stg_<t>. Identifiers are
- * allow-listed. One curated file comes from one transform batch, whose curated view is already
- * unique on the natural key: it is copied straight into stg_<t>. Several files (batches of one run:
- * an import of many CSVs, or two imports) may repeat keys, and as within a file the later version
- * wins: each file is copied on its own (Redshift's COPY cannot add a column) and appended to
- * stg_raw_<t> with its position, then ROW_NUMBER keeps the key's row from the last file (Redshift's
- * MERGE rejects duplicate source keys); for a merge dataset declared `newestBy` (readings: received_at)
- * the newest version wins, then file order, and rows older than the target's version are dropped.
- * For readings, each file's meters are noted with the timezone its timestamps were read in
- * (stg_meter_timezones), for registering meters no list declared.
+ * The columns a curated file carries after the table's (lambdas/steps/transform.ts writes them):
+ * `file_seq`, the raw file's position among the run's files of its source, and for readings
+ * `file_timezone`, the zone its naive timestamps were read in.
  */
-export function stageStatements(source: string, declaration: DatasetDeclaration, files: CuratedFile[]): BatchItem[] {
+export function loadColumns(table: string): string[] {
+  return table === 'meter_readings' ? ['file_seq', 'file_timezone'] : ['file_seq'];
+}
+
+/**
+ * The staging of one source's dataset, the same statements whatever the number of files: ONE COPY
+ * of every curated file (the warehouse adapter lists them in a COPY manifest) into stg_raw_<t>,
+ * whose columns are the table's plus the load columns (Redshift's COPY matches Parquet columns BY
+ * POSITION: https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-columnar.html).
+ * Files (and batches) of one run may repeat keys: as within a file, the later version wins —
+ * ROW_NUMBER keeps each key's row from the last file (`file_seq`; Redshift's MERGE rejects duplicate
+ * source keys); for a merge dataset declared `newestBy` (readings: received_at) the newest version
+ * wins, then file order, and rows older than the target's version are dropped. Readings note each
+ * file's meters with the zone its timestamps were read in (stg_meter_timezones), for registering
+ * meters no list declared. Identifiers are allow-listed.
+ */
+export function stageStatements(source: string, declaration: DatasetDeclaration, keys: string[]): BatchItem[] {
   const t = assertIdentifier(declaration.name);
   const columns = columnNames(declaration);
   const keyCols = declaration.naturalKey.map((k) => assertIdentifier(k, columns));
@@ -233,53 +248,14 @@ export function stageStatements(source: string, declaration: DatasetDeclaration,
   const newestBy = declaration.disposition?.kind === 'merge' && declaration.disposition.newestBy ? assertIdentifier(declaration.disposition.newestBy, columns) : undefined;
   const superseded = newestBy ? dropSuperseded(source, t, keyCols, newestBy) : [];
   const readings = t === 'meter_readings';
-  const items: BatchItem[] = [];
-  if (readings) items.push({ name: 'create_stg_meter_timezones', sql: sqlFile('load/create_stg_meter_timezones.sql') });
-  const noteTimezones = (from: string, file: CuratedFile, seq: number): BatchItem[] =>
-    readings
-      ? [
-          {
-            name: `meter_timezones_${seq}`,
-            sql: `INSERT INTO stg_meter_timezones SELECT DISTINCT meter_id, CAST(:timezone AS VARCHAR(64)), CAST(:file_seq AS INTEGER) FROM ${from}`,
-            params: { timezone: file.timezone, file_seq: seq },
-          },
-        ]
-      : [];
-  const count = (raw: string): BatchItem => ({
-    name: `count_stg_${t}`,
-    sql: `INSERT INTO load_counts SELECT CAST(:source AS VARCHAR(32)), (SELECT COUNT(*) FROM ${raw}), (SELECT COUNT(*) FROM stg_${t})`,
-    params: { source },
-  });
-  if (files.length === 1) {
-    return [
-      ...items,
-      { name: `create_stg_${t}`, sql: `CREATE TEMP TABLE stg_${t} AS SELECT * FROM ${t} WHERE 1 = 0` },
-      { name: `copy_${t}`, copyParquet: { table: `stg_${t}`, keys: [files[0]!.key] } },
-      ...noteTimezones(`stg_${t}`, files[0]!, 1),
-      count(`stg_${t}`),
-      ...superseded,
-    ];
-  }
-  items.push(
-    { name: `create_stg_raw_${t}`, sql: `CREATE TEMP TABLE stg_raw_${t} AS SELECT *, CAST(0 AS INTEGER) AS file_seq FROM ${t} WHERE 1 = 0` },
-    { name: `create_stg_file_${t}`, sql: `CREATE TEMP TABLE stg_file_${t} AS SELECT * FROM ${t} WHERE 1 = 0` },
-  );
-  files.forEach((file, i) => {
-    const seq = i + 1;
-    items.push(
-      { name: `copy_${t}_${seq}`, copyParquet: { table: `stg_file_${t}`, keys: [file.key] } },
-      {
-        name: `append_stg_raw_${t}_${seq}`,
-        sql: `INSERT INTO stg_raw_${t} SELECT ${cols}, CAST(:file_seq AS INTEGER) FROM stg_file_${t}`,
-        params: { file_seq: seq },
-      },
-      ...noteTimezones(`stg_file_${t}`, file, seq),
-      { name: `clear_stg_file_${t}_${seq}`, sql: `DELETE FROM stg_file_${t}` },
-    );
-  });
+  const extra = readings ? ', CAST(0 AS INTEGER) AS file_seq, CAST(NULL AS VARCHAR(64)) AS file_timezone' : ', CAST(0 AS INTEGER) AS file_seq';
   return [
-    ...items,
-    { name: `drop_stg_file_${t}_end`, sql: `DROP TABLE stg_file_${t}` },
+    ...(readings ? [{ name: 'create_stg_meter_timezones', sql: sqlFile('load/create_stg_meter_timezones.sql') }] : []),
+    { name: `create_stg_raw_${t}`, sql: `CREATE TEMP TABLE stg_raw_${t} AS SELECT *${extra} FROM ${t} WHERE 1 = 0` },
+    { name: `copy_${t}`, copyParquet: { table: `stg_raw_${t}`, keys } },
+    ...(readings
+      ? [{ name: 'meter_timezones', sql: 'INSERT INTO stg_meter_timezones SELECT DISTINCT meter_id, file_timezone, file_seq FROM stg_raw_meter_readings' }]
+      : []),
     {
       name: `dedupe_stg_${t}`,
       sql:
@@ -287,7 +263,11 @@ export function stageStatements(source: string, declaration: DatasetDeclaration,
         `SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${newestBy ? `${newestBy} DESC NULLS LAST, ` : ''}file_seq DESC) AS rn ` +
         `FROM stg_raw_${t}) d WHERE rn = 1`,
     },
-    count(`stg_raw_${t}`),
+    {
+      name: `count_stg_${t}`,
+      sql: `INSERT INTO load_counts SELECT CAST(:source AS VARCHAR(32)), (SELECT COUNT(*) FROM stg_raw_${t}), (SELECT COUNT(*) FROM stg_${t})`,
+      params: { source },
+    },
     { name: `drop_stg_raw_${t}_end`, sql: `DROP TABLE stg_raw_${t}` },
     ...superseded,
   ];

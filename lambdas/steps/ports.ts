@@ -30,6 +30,8 @@ export interface StepPorts {
   tmpDir: string;
   /** Key of the live market-price API (config.market.provider = 'http'); absent otherwise. */
   marketApiKey?: string;
+  /** The national EV charger API's service key (EV_API_KEY locally, a secret in the cloud); only with config.evChargers.api. */
+  evApiKey?: string;
 }
 
 export const silentLog: Log = { info() {}, warn() {}, error() {} };

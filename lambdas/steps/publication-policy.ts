@@ -10,7 +10,7 @@
  *   field added to them later is not published by accident either.
  */
 import type { DashboardAccess } from '../config';
-import type { Anomalies, Consumption, Emissions, Forecast, Manifest, Market, Overview, Runs } from '../contract/results';
+import type { Anomalies, Consumption, Emissions, EvBroken, EvCommute, EvStations, EvUtilisation, Forecast, Manifest, Market, Overview, Runs } from '../contract/results';
 import { RESULT_FILES } from '../contract/results';
 
 /** What a public-aggregates publication leaves out (shown by the dashboard and listed in the manifest). */
@@ -19,6 +19,7 @@ export const WITHHELD_IN_PUBLIC = [
   'per-customer files (meters/*.json)',
   'anomalies of single meters and households (anomalies.json: items; totals by rule stay)',
   'forecasts of groups other than the fleet, areas and buildings',
+  'flow meters (flow.json, flow/*.json): readings, outliers and forecasts of single devices',
 ] as const;
 
 /** Forecast groups that are aggregates: the fleet, an area, a building. */
@@ -43,6 +44,39 @@ const PUBLIC_FILES: Record<string, Rebuild> = {
   [RESULT_FILES.market]: (m: Market): Market => m,
   [RESULT_FILES.emissions]: (e: Emissions): Emissions => e,
   [RESULT_FILES.runs]: (r: Runs): Runs => r,
+  // EV charging stations are public infrastructure (the national API publishes every charger's
+  // status): nothing in these files is about a person. The station list is rebuilt field by field;
+  // the others hold per-station aggregates only, as market and emissions do.
+  [RESULT_FILES.evStations]: (e: EvStations): EvStations => ({
+    generatedAt: e.generatedAt,
+    asOf: e.asOf,
+    timezone: e.timezone,
+    fastKw: e.fastKw,
+    stations: e.stations.map((s) => ({
+      id: s.id,
+      name: s.name,
+      address: s.address,
+      lat: s.lat,
+      lon: s.lon,
+      kind: s.kind,
+      chargers: s.chargers,
+      available: s.available,
+      charging: s.charging,
+      outOfService: s.outOfService,
+      unknown: s.unknown,
+      statusAt: s.statusAt,
+      stale: s.stale,
+      fast: s.fast,
+      fastByConnector: s.fastByConnector,
+      maxKw: s.maxKw,
+      unknownOutput: s.unknownOutput,
+    })),
+    fastChargers: e.fastChargers,
+    recent: e.recent,
+  }),
+  [RESULT_FILES.evUtilisation]: (e: EvUtilisation): EvUtilisation => e,
+  [RESULT_FILES.evBroken]: (e: EvBroken): EvBroken => e,
+  [RESULT_FILES.evCommute]: (e: EvCommute): EvCommute => e,
 };
 
 export interface PublicationPolicy {

@@ -1,6 +1,6 @@
 /**
- * The transform step: one raw object → curated Parquet + quarantine, on a fresh DuckDB connection
- * (one DuckDB instance per process, see transform/duckdb-session.ts).
+ * The transform step: a batch of raw objects (or one) → curated Parquet + quarantine, each file on a
+ * fresh DuckDB connection (one DuckDB instance per process, see transform/duckdb-session.ts).
  *
  *   raw object ─▶ view `source_rows` (text, file order; a CSV is read in place) ─▶ <dataset>.sql:
  *   view `checked` (one row per source row), view `rejected` (ord, reason, raw fields) and view
@@ -12,9 +12,12 @@
  * Counts reconcile: rowsIn = rowsOut + duplicates + quarantined (asserted before returning).
  * Rules (units, DST, maximum, reasons) are documented in docs/TRANSFORM.md.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Batch, TransformOutput } from '../contract/manifests';
+import { pipeline } from 'node:stream/promises';
+import type { Batch, BatchOutput, FileResult, RejectedFile, TransformBatch, TransformOutput } from '../contract/manifests';
 import { sqlFile } from '../sql/files';
 import type { StepPorts } from './ports';
 import { transformSpec, type TransformSpec } from './transform/dataset-specs';
@@ -24,7 +27,7 @@ import { plainCsvPath } from './transform/gzip-csv';
 import { knownTimezones } from './transform/known-timezones';
 import { loadMeterRegistry } from './transform/meter-registry';
 import { readNaiveTimesInOneZone } from './transform/naive-times-zone';
-import { curatedKey, quarantineKey } from './transform/object-keys';
+import { batchCuratedKey, batchQuarantineKey, curatedKey, quarantineKey } from './transform/object-keys';
 import { planQuarantine, writeQuarantine } from './transform/quarantine-writer';
 import { csvReaderRejects, NotAMeterCsvError, stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
 import { csvIntake, type CsvIntake } from './transform/csv-intake';
@@ -32,32 +35,221 @@ import { isInputError, lineOfInputError, RawFileRejected } from './raw-file-reje
 import { runSqlScript } from './transform/sql-script';
 
 export interface TransformOptions {
-  /** DuckDB memory_limit for this batch. Default 640MB (the process stays under 1 GiB). */
+  /** DuckDB memory_limit. Default 640MB (the process stays under 1 GiB); the cloud sizes it from the function's memory. */
   memoryLimit?: string;
   threads?: number;
+  /** DuckDB temp_directory (spill). Default `<ports.tmpDir>/duckdb-spill`. */
+  tempDirectory?: string;
+  /** DuckDB max_temp_directory_size: the spill's share of the function's ephemeral storage. Default DuckDB's own. */
+  maxTempDirectorySize?: string;
 }
 
 export class TransformError extends Error {
   override readonly name = 'TransformError';
 }
 
+/** What one file's transform left in its work folder, before anything is uploaded. */
+interface FileOutcome {
+  curatedPath: string;
+  /** Written only when rows were rejected. */
+  quarantinePath: string;
+  rowsIn: number;
+  rowsOut: number;
+  duplicates: number;
+  quarantined: number;
+  timezone?: string;
+  warnings?: string[];
+}
+
+/** Columns the curated rows of a batch carry beyond the table's, for the load to order versions (lambdas/steps/load.ts). */
+interface LoadColumns {
+  fileSeq: number;
+  /** meter_readings: the zone the file's naive times were read in (the load registers unknown meters with it). */
+  fileTimezone?: string;
+}
+
+function sessionOptions(ports: StepPorts, options: TransformOptions) {
+  return {
+    spillDir: options.tempDirectory ?? join(ports.tmpDir, 'duckdb-spill'),
+    memoryLimit: options.memoryLimit,
+    threads: options.threads,
+    maxTempDirectorySize: options.maxTempDirectorySize,
+  };
+}
+
+/**
+ * One raw file → its own curated Parquet and quarantine (curated rows: the table's columns only).
+ * The workflow transforms batches ({@link transformBatch}); this is the same work for one file.
+ */
 export async function transform(batch: Batch, ports: StepPorts, options: TransformOptions = {}): Promise<TransformOutput> {
-  const spec = transformSpec(batch.dataset, batch.rawKey);
   const started = performance.now();
   await mkdir(ports.tmpDir, { recursive: true });
   const work = await mkdtemp(join(ports.tmpDir, 'gridlake-transform-'));
-  const session = await TransformSession.open({
-    spillDir: join(ports.tmpDir, 'duckdb-spill'),
-    memoryLimit: options.memoryLimit,
-    threads: options.threads,
-  });
+  try {
+    const done = await transformFile(batch, ports, options, work, null);
+    const curated = curatedKey(batch);
+    await ports.lake.putFile(curated, done.curatedPath, { contentType: 'application/vnd.apache.parquet' });
+    const qKey = quarantineKey(batch);
+    if (done.quarantined > 0) await ports.lake.putFile(qKey, done.quarantinePath, { contentType: 'application/x-ndjson' });
+    else await ports.lake.delete(qKey); // a re-run under a changed rule must not leave stale rejects
+    const result: TransformOutput = {
+      runId: batch.runId,
+      date: batch.date,
+      source: batch.source,
+      dataset: batch.dataset,
+      rawKey: batch.rawKey,
+      curatedKeys: [curated],
+      quarantineKey: done.quarantined > 0 ? qKey : null,
+      rowsIn: done.rowsIn,
+      rowsOut: done.rowsOut,
+      duplicates: done.duplicates,
+      quarantined: done.quarantined,
+      ...(done.timezone !== undefined ? { timezone: done.timezone } : {}),
+      ...(done.warnings ? { warnings: done.warnings } : {}),
+    };
+    ports.log.info('transformed', { ...result, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) });
+    return result;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A batch of raw files (one dataset; Collect grouped them: ./transform-batches.ts) → ONE curated
+ * Parquet and one quarantine file for the whole batch. Each file is read on its own, exactly as
+ * {@link transform} reads it (its own door, counts, line numbers, dedupe: last in file order wins),
+ * and its curated rows get the file's position (`file_seq`; readings also `file_timezone`), so the
+ * load orders versions across all files at once. A file its source cannot read as a whole
+ * (RawFileRejected) is left out and reported in `rejected`: the batch's other files still load.
+ * Each file's raw copy and work files are removed before the next is read, so /tmp holds one raw
+ * file at a time plus the curated parts.
+ */
+export async function transformBatch(batch: TransformBatch, ports: StepPorts, options: TransformOptions = {}): Promise<BatchOutput> {
+  const started = performance.now();
+  await mkdir(ports.tmpDir, { recursive: true });
+  const work = await mkdtemp(join(ports.tmpDir, 'gridlake-batch-'));
+  try {
+    const parts: string[] = [];
+    const quarantineParts: string[] = [];
+    const files: FileResult[] = [];
+    const rejected: RejectedFile[] = [];
+    const warnings: string[] = [];
+    for (const [i, file] of batch.files.entries()) {
+      const one: Batch = { runId: batch.runId, date: batch.date, source: batch.source, dataset: batch.dataset, rawKey: file.rawKey, format: file.format, options: file.options };
+      const fileWork = join(work, `f${i}`);
+      await mkdir(fileWork);
+      try {
+        const fileTimezone = batch.dataset === 'meter_readings' ? readingsTimezone(one, ports) : undefined;
+        const done = await transformFile(one, ports, options, fileWork, { fileSeq: file.seq, fileTimezone });
+        const part = join(work, `part-${i}.parquet`);
+        await rename(done.curatedPath, part);
+        parts.push(part);
+        if (done.quarantined > 0) {
+          const q = join(work, `part-${i}.jsonl`);
+          await rename(done.quarantinePath, q);
+          quarantineParts.push(q);
+        }
+        files.push({
+          rawKey: file.rawKey,
+          seq: file.seq,
+          rowsIn: done.rowsIn,
+          rowsOut: done.rowsOut,
+          duplicates: done.duplicates,
+          quarantined: done.quarantined,
+          ...(done.timezone !== undefined ? { timezone: done.timezone } : {}),
+        });
+        for (const w of done.warnings ?? []) warnings.push(`${file.rawKey.split('/').pop()}: ${w}`);
+      } catch (e) {
+        if (!(e instanceof RawFileRejected)) throw e;
+        ports.log.warn('raw file rejected', { rawKey: file.rawKey, error: e.message });
+        rejected.push({ rawKey: file.rawKey, error: JSON.stringify({ errorType: e.name, errorMessage: e.message }) });
+      } finally {
+        await rm(fileWork, { recursive: true, force: true });
+      }
+    }
+
+    const curated = batchCuratedKey(batch);
+    const curatedKeys: string[] = [];
+    const curatedBytes: number[] = [];
+    if (parts.length > 0) {
+      const combined = parts.length === 1 ? parts[0]! : await combineParts(ports, options, parts, join(work, 'curated.parquet'));
+      await ports.lake.putFile(curated, combined, { contentType: 'application/vnd.apache.parquet' });
+      curatedKeys.push(curated);
+      curatedBytes.push((await stat(combined)).size);
+    } else {
+      await ports.lake.delete(curated); // every file rejected: no rows, and no stale output of an earlier attempt
+    }
+    const totals = { rowsIn: 0, rowsOut: 0, duplicates: 0, quarantined: 0 };
+    for (const f of files) {
+      totals.rowsIn += f.rowsIn;
+      totals.rowsOut += f.rowsOut;
+      totals.duplicates += f.duplicates;
+      totals.quarantined += f.quarantined;
+    }
+    const qKey = batchQuarantineKey(batch);
+    if (quarantineParts.length > 0) {
+      const q = join(work, 'rejects.jsonl');
+      await concatFiles(quarantineParts, q);
+      await ports.lake.putFile(qKey, q, { contentType: 'application/x-ndjson' });
+    } else await ports.lake.delete(qKey); // a re-run under a changed rule must not leave stale rejects
+
+    const result: BatchOutput = {
+      runId: batch.runId,
+      date: batch.date,
+      source: batch.source,
+      dataset: batch.dataset,
+      tag: batch.tag,
+      curatedKeys,
+      curatedBytes,
+      quarantineKey: quarantineParts.length > 0 ? qKey : null,
+      ...totals,
+      files,
+      rejected,
+      ...(warnings.length ? { warnings } : {}),
+    };
+    const { files: _files, ...summary } = result;
+    ports.log.info('transformed batch', { ...summary, fileCount: batch.files.length, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) });
+    return result;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The parts of a batch (one per file, same columns) as one zstd Parquet file. */
+async function combineParts(ports: StepPorts, options: TransformOptions, parts: string[], out: string): Promise<string> {
+  const session = await TransformSession.open(sessionOptions(ports, options));
+  try {
+    // Paths are bound one parameter each (a table function takes a list literal of parameters).
+    const params: Params = { out };
+    const refs = parts.map((p, i) => {
+      params[`p${i}`] = p;
+      return `$p${i}`;
+    });
+    await session.run(`COPY (SELECT * FROM read_parquet([${refs.join(', ')}], hive_partitioning = false)) TO $out (FORMAT parquet, COMPRESSION zstd)`, params);
+    return out;
+  } finally {
+    session.close();
+  }
+}
+
+async function concatFiles(paths: string[], out: string): Promise<void> {
+  const sink = createWriteStream(out);
+  for (const p of paths) await pipeline(createReadStream(p), sink, { end: false });
+  sink.end();
+  await once(sink, 'close');
+}
+
+/** The transform of one raw file into `work` (curated Parquet, quarantine lines), counts checked. */
+async function transformFile(batch: Batch, ports: StepPorts, options: TransformOptions, work: string, loadColumns: LoadColumns | null): Promise<FileOutcome> {
+  const spec = transformSpec(batch.dataset, batch.rawKey);
+  const session = await TransformSession.open(sessionOptions(ports, options));
   try {
     const file = batch.rawKey;
     let rawPath = await localPathOf(ports.lake, batch.rawKey, work, 'raw');
     // A gzip-compressed CSV (.csv.gz) is decompressed into the work folder; every reader sees text.
     if (batch.format === 'csv') rawPath = await plainCsvPath(rawPath, batch.rawKey, work);
     const intake = await readRaw(session, batch, spec, ports, work, rawPath);
-    let staged = intake.staged;
+    const staged = intake.staged;
     await assertCuratedColumns(session, spec);
 
     await session.run('CREATE TEMP VIEW IF NOT EXISTS rejected AS SELECT ord, reason, NULL::VARCHAR[] AS raw_fields FROM checked WHERE reason IS NOT NULL');
@@ -65,7 +257,17 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
     const plan = await planQuarantine(session, staged);
 
     const curatedPath = join(work, 'curated.parquet');
-    await session.run(`COPY (SELECT * FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, { out: curatedPath });
+    if (loadColumns) {
+      // The load's ordering columns after the table's (Redshift's COPY matches Parquet columns by position).
+      const timezoneColumn = loadColumns.fileTimezone !== undefined ? ', CAST($file_timezone AS VARCHAR) AS file_timezone' : '';
+      await session.run(`COPY (SELECT *, CAST($file_seq AS INTEGER) AS file_seq${timezoneColumn} FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, {
+        out: curatedPath,
+        file_seq: loadColumns.fileSeq,
+        ...(loadColumns.fileTimezone !== undefined ? { file_timezone: loadColumns.fileTimezone } : {}),
+      });
+    } else {
+      await session.run(`COPY (SELECT * FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, { out: curatedPath });
+    }
     const quarantinePath = join(work, 'rejects.jsonl');
     const quarantined = await writeQuarantine(session, staged, file, quarantinePath, plan);
     const { rowsOut, badRows, sourceRows } = await session.one<{ rowsOut: number; badRows: number; sourceRows: number }>(
@@ -82,38 +284,17 @@ export async function transform(batch: Batch, ports: StepPorts, options: Transfo
         `${file}: counts do not reconcile (in ${rowsIn}, out ${rowsOut}, duplicates ${duplicates}, quarantined ${quarantined}). This is a bug in lambdas/sql/transform/${spec.dataset}.sql.`,
       );
     }
-
-    const curated = curatedKey(batch);
-    await ports.lake.putFile(curated, curatedPath, { contentType: 'application/vnd.apache.parquet' });
-    const qKey = quarantineKey(batch);
-    if (quarantined > 0) await ports.lake.putFile(qKey, quarantinePath, { contentType: 'application/x-ndjson' });
-    else await ports.lake.delete(qKey); // a re-run under a changed rule must not leave stale rejects
-
-    const result: TransformOutput = {
-      runId: batch.runId,
-      date: batch.date,
-      source: batch.source,
-      dataset: batch.dataset,
-      rawKey: batch.rawKey,
-      curatedKeys: [curated],
-      quarantineKey: quarantined > 0 ? qKey : null,
-      rowsIn,
-      rowsOut,
-      duplicates,
-      quarantined,
-    };
+    const outcome: FileOutcome = { curatedPath, quarantinePath, rowsIn, rowsOut, duplicates, quarantined };
     if (spec.dataset === 'meter_readings') {
-      result.timezone = readingsTimezone(batch, ports);
+      outcome.timezone = readingsTimezone(batch, ports);
       if (batch.format === 'csv') {
         const coarser = await coarserGridWarning(session, curatedPath, ports.config.meters.intervalMinutes, rowsOut);
-        if (coarser) result.warnings = [coarser];
+        if (coarser) outcome.warnings = [coarser];
       }
     }
-    ports.log.info('transformed', { ...result, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) });
-    return result;
+    return outcome;
   } finally {
     session.close();
-    await rm(work, { recursive: true, force: true });
   }
 }
 

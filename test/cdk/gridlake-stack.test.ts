@@ -28,7 +28,7 @@ beforeAll(() => {
     outdir,
     context: { 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:validateAgainstDefaultRules': true },
   });
-  const stage = stageConfig('dev', { dev: { timezone: 'America/New_York', schedule: { hour: 5, minute: 30 }, slackWebhook: true, marketApi: true, alertEmail: 'ops@example.com' } });
+  const stage = stageConfig('dev', { dev: { timezone: 'America/New_York', schedule: { hour: 5, minute: 30 }, slackWebhook: true, marketApi: true, evApi: true, alertEmail: 'ops@example.com' } });
   stack = new GridlakeStack(app, 'GridlakeTest', { stage, projectRoot: root });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Throws with the full report if cdk-nag or CloudFormation validation finds anything unacknowledged.
@@ -223,6 +223,10 @@ describe('pipeline', () => {
     expect(env('collect')).toMatchObject({ MARKET_API_KEY_SECRET_ARN: expect.anything() });
     for (const other of ['plan', 'transform', 'load', 'analyze', 'publish', 'notify-failure']) expect(env(other).MARKET_API_KEY_SECRET_ARN).toBeUndefined();
     expect(JSON.parse(env('collect').GRIDLAKE_CONFIG).market.provider).toBe('http');
+    // Likewise the national EV charger API's service key, and the config turns the API on.
+    expect(env('collect')).toMatchObject({ EV_API_KEY_SECRET_ARN: expect.anything() });
+    for (const other of ['plan', 'transform', 'load', 'analyze', 'publish', 'notify-failure']) expect(env(other).EV_API_KEY_SECRET_ARN).toBeUndefined();
+    expect(JSON.parse(env('collect').GRIDLAKE_CONFIG).evChargers.api).toEqual({});
   });
 
   it('grants least privilege: no * resource except the actions that have no resource type', () => {
@@ -509,11 +513,18 @@ describe('stage sources', () => {
   it('defaults prod to real sources only and refuses simulated ones there', () => {
     const prod = stageConfig('prod', undefined);
     expect(prod.simulatedData).toBe(false);
-    expect(JSON.parse(pipelineConfigJson(prod)).sources).toEqual(['meters', 'ev-chargers']);
-    // ev-chargers collects imported files there; its simulated fleet is off, and refused when asked for.
+    expect(JSON.parse(pipelineConfigJson(prod)).sources).toEqual(['meters', 'ev-chargers', 'flow-sensors']);
+    // ev-chargers and flow-sensors collect imported files there; their simulated fleets are off, and refused when asked for.
     expect(JSON.parse(pipelineConfigJson(prod)).evChargers).toEqual({ simulator: false });
+    expect(JSON.parse(pipelineConfigJson(prod)).flowSensors).toEqual({ simulator: false });
     expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { evChargers: { simulator: true } } } }))).toThrow(/simulated data \(ev-chargers\)/);
-    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { marketApi: true } }))).sources).toEqual(['meters', 'market', 'ev-chargers']);
+    expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { flowSensors: { simulator: true } } } }))).toThrow(/simulated data \(flow-sensors\)/);
+    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { marketApi: true } }))).sources).toEqual(['meters', 'market', 'ev-chargers', 'flow-sensors']);
+    // The EV API on a real-data stage: the fleet stays off, the API's settings are the pipeline config's.
+    expect(JSON.parse(pipelineConfigJson(stageConfig('prod', { prod: { evApi: true, pipeline: { evChargers: { api: { params: { zcode: '26' } } } } } }))).evChargers).toEqual({
+      api: { params: { zcode: '26' } },
+      simulator: false,
+    });
     expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { sources: ['meters', 'meter-simulator'] } } }))).toThrow(/simulated data \(meter-simulator\)/);
     // The market source on its simulator is simulated data too.
     expect(() => pipelineConfigJson(stageConfig('prod', { prod: { pipeline: { sources: ['market'] } } }))).toThrow(/simulated data \(market\)/);

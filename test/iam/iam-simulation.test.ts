@@ -69,7 +69,7 @@ beforeAll(async () => {
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   // Slack and the live market API on: their secrets are read at start (notifying functions, collect),
   // so those reads are simulated too. (The local run itself collects the market simulator.)
-  const stack = new GridlakeStack(app, 'GridlakeIam', { stage: stageConfig('dev', { dev: { slackWebhook: true, marketApi: true } }), projectRoot: ROOT });
+  const stack = new GridlakeStack(app, 'GridlakeIam', { stage: stageConfig('dev', { dev: { slackWebhook: true, marketApi: true, evApi: true } }), projectRoot: ROOT });
   // Every stack of the app (a Lambda@Edge function lives in a us-east-1 stack of its own), read as one.
   const assembly = app.synth();
   expect(assembly.getStackByName(stack.stackName)).toBeDefined();
@@ -345,7 +345,7 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     const checks = functions.flatMap((fn) =>
       SECRETS_READ_AT_START.filter((v) => fn.env[v]).flatMap((v) => secretCalls(v).map((call) => ({ who: fn.id, call, roleId: fn.roleId, sessionName: fn.name, env: fn.env }))),
     );
-    expect(checks.length).toBeGreaterThanOrEqual(4); // pseudonym (analyze), Slack (analyze, notify-failure), market API key (collect)
+    expect(checks.length).toBeGreaterThanOrEqual(5); // pseudonym (analyze), Slack (analyze, notify-failure), market and EV API keys (collect)
     expect(denied(await Promise.all(checks.map(evaluate)))).toEqual([]);
   });
 

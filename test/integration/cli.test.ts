@@ -76,7 +76,7 @@ describe('gridlake CLI', () => {
     const q = gridlake('sql', 'SELECT source, rows_in, rows_loaded FROM etl_runs ORDER BY source', '--format', 'json', '--data-dir', join(dir, 'd'));
     expect(q.code).toBe(0);
     const rows = JSON.parse(q.out) as { source: string; rows_in: number }[];
-    expect(rows.map((x) => x.source)).toEqual(['ev-chargers', 'market', 'meter-simulator', 'meters', 'utilities']);
+    expect(rows.map((x) => x.source)).toEqual(['ev-chargers', 'flow-sensors', 'market', 'meter-simulator', 'meters', 'utilities']);
     expect(rows.find((x) => x.source === 'utilities')!.rows_in).toBe(11 + 840 + 840 * 3);
 
     const csv = gridlake('sql', "SELECT 'a,b' AS x, 1 AS y", '--format', 'csv', '--data-dir', join(dir, 'd'));
@@ -90,7 +90,7 @@ describe('gridlake CLI', () => {
     expect(gridlake('sql', "SELECT * FROM read_text('/etc/hostname')", '--data-dir', join(dir, 'd')).err).toMatch(/disabled by configuration/);
     const still = gridlake('sql', 'SELECT COUNT(*) AS n FROM etl_runs', '--format', 'json', '--data-dir', join(dir, 'd'));
     // Still one run record per default source: nothing was deleted.
-    expect(JSON.parse(still.out)).toEqual([{ n: 5 }]);
+    expect(JSON.parse(still.out)).toEqual([{ n: 6 }]);
   });
 
   it('a bad SQL statement exits 1 naming the problem', () => {

@@ -57,7 +57,7 @@ afterAll(async () => {
 
 type StatusRow = [charger: string, day: string, status: string | null, note?: string];
 
-/** Writes rows as a curated Parquet file in the lake and returns its key. */
+/** Writes rows as a curated Parquet file in the lake (with its position, file_seq, as the transform writes it) and returns its key. */
 async function curated(table: string, rows: StatusRow[]): Promise<string> {
   const key = `curated/${table}/dt=2026-11-01/run-${++fileSeq}.parquet`;
   await lake.put(key, Buffer.alloc(0)); // creates the folder
@@ -68,7 +68,7 @@ async function curated(table: string, rows: StatusRow[]): Promise<string> {
   try {
     // Test data written by the test itself (no outside input): literals are fine here.
     await conn.run(
-      `COPY (SELECT c AS charger_id, CAST(d AS DATE) AS observed_on, s AS status, n AS note FROM (VALUES ${values}) v(c, d, s, n)) ` +
+      `COPY (SELECT c AS charger_id, CAST(d AS DATE) AS observed_on, s AS status, n AS note, CAST(${fileSeq} AS INTEGER) AS file_seq FROM (VALUES ${values}) v(c, d, s, n)) ` +
         `TO '${lake.pathOf(key)}' (FORMAT parquet)`,
     );
   } finally {
@@ -82,7 +82,7 @@ async function load(dataset: DatasetDeclaration, keys: string[], runDate = '2026
   const write = writeAndCheckStatements(dataset, runDate);
   const items = [
     { name: 'create_load_counts', sql: sqlFile('load/create_load_counts.sql') },
-    ...stageStatements('test', dataset, keys.map((key) => ({ key, timezone: 'UTC' }))),
+    ...stageStatements('test', dataset, keys),
   ];
   const at = items.length;
   items.push(...write.items, ...dropStaging(dataset.name), { name: 'drop_load_counts', sql: 'DROP TABLE load_counts' });
@@ -159,7 +159,7 @@ describe('merge with newestBy: the newest version wins whatever order loads run 
     const conn = await writer.connect();
     try {
       await conn.run(
-        `COPY (SELECT c AS charger_id, s AS status, CAST(r AS TIMESTAMPTZ) AS received_at FROM (VALUES ${values}) v(c, s, r)) TO '${lake.pathOf(key)}' (FORMAT parquet)`,
+        `COPY (SELECT c AS charger_id, s AS status, CAST(r AS TIMESTAMPTZ) AS received_at, CAST(${fileSeq} AS INTEGER) AS file_seq FROM (VALUES ${values}) v(c, s, r)) TO '${lake.pathOf(key)}' (FORMAT parquet)`,
       );
     } finally {
       conn.closeSync();
@@ -221,7 +221,7 @@ describe('data checks', () => {
     await lake.put(key, Buffer.alloc(0));
     const conn = await writer.connect();
     try {
-      await conn.run(`COPY (SELECT * FROM (VALUES ('c1', 2), ('c2', 7), ('c3', 9)) v(charger_id, status_code)) TO '${lake.pathOf(key)}' (FORMAT parquet)`);
+      await conn.run(`COPY (SELECT *, CAST(${fileSeq} AS INTEGER) AS file_seq FROM (VALUES ('c1', 2), ('c2', 7), ('c3', 9)) v(charger_id, status_code)) TO '${lake.pathOf(key)}' (FORMAT parquet)`);
     } finally {
       conn.closeSync();
     }

@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LocalFolderStore } from '../../lambdas/ports/local-folder-store';
+import { readParquet } from '../unit/transform-helpers';
 import { parseConfig } from '../../lambdas/config';
 import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
 import { importMeters } from '../../lambdas/sources/meters/index';
@@ -76,9 +78,13 @@ describe('file names that slug alike', () => {
     expect(result.error).toBeUndefined();
     expect(await readingsState(dir)).toEqual({ readings: 48 * NAMES.length, kwh: Number((11.76 * NAMES.length).toFixed(6)), meters: NAMES.length });
     expect(await runCounts(dir)).toEqual([{ run_id: '2026-11-01-a1', status: 'succeeded', rows_in: 48 * NAMES.length, rows_loaded: 48 * NAMES.length, duplicates: 0, quarantined: 0 }]);
-    // Each file's curated object is its own.
-    const curated = (await (await ports(dir)).lake.list('curated/meter_readings/')).objects;
-    expect(curated).toHaveLength(NAMES.length);
+    // The small files are one transform batch: one curated object, in which each file's rows keep
+    // their own position (file_seq), so none is taken for another's duplicate.
+    const lake = (await ports(dir)).lake as LocalFolderStore;
+    const curated = (await lake.list('curated/meter_readings/')).objects;
+    expect(curated).toHaveLength(1);
+    const rows = await readParquet(lake, curated[0]!.key, 'file_seq');
+    expect(new Set(rows.map((r) => r.file_seq)).size).toBe(NAMES.length);
   });
 });
 

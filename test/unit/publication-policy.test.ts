@@ -38,7 +38,7 @@ describe('publication policy', () => {
     const p = publicationPolicy('public-aggregates');
     expect(p.admits('meters/c-0123456789ab.json')).toBe(false);
     expect(p.admits('something-new.json')).toBe(false);
-    for (const name of ['overview.json', 'consumption.json', 'anomalies.json', 'forecast.json', 'market.json', 'emissions.json', 'runs.json', 'manifest.json']) expect(p.admits(name), name).toBe(true);
+    for (const name of ['overview.json', 'consumption.json', 'anomalies.json', 'forecast.json', 'market.json', 'emissions.json', 'runs.json', 'ev-stations.json', 'ev-utilisation.json', 'ev-broken.json', 'ev-commute.json', 'manifest.json']) expect(p.admits(name), name).toBe(true);
     expect(json(p.form('consumption.json', bytes(consumption)))).toEqual({ fleetDaily: consumption.fleetDaily, loadProfile: consumption.loadProfile, meters: [] });
     const a = json(p.form('anomalies.json', bytes(anomalies))) as Anomalies;
     expect(a.items.map((i) => i.subjectType)).toEqual(['fleet']);

@@ -54,6 +54,8 @@ export interface SensorCsvOptions {
 export interface SensorCsvResult {
   readings: SensorReading[];
   rejects: SensorReject[];
+  /** One entry per duplicate row: the index in `readings` of the reading that replaced it. */
+  duplicateOf: number[];
   counts: { rowsIn: number; loaded: number; duplicates: number; quarantined: number; blankLines: number };
 }
 
@@ -64,7 +66,7 @@ const DEVICE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function readSensorCsv(text: string, o: SensorCsvOptions): SensorCsvResult {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerAt = lines.findIndex((l) => l.trim() !== '');
-  const result: SensorCsvResult = { readings: [], rejects: [], counts: { rowsIn: 0, loaded: 0, duplicates: 0, quarantined: 0, blankLines: 0 } };
+  const result: SensorCsvResult = { readings: [], rejects: [], duplicateOf: [], counts: { rowsIn: 0, loaded: 0, duplicates: 0, quarantined: 0, blankLines: 0 } };
   if (headerAt === -1) return result;
   const layout = sensorLayout(o.file, lines[headerAt]!, o.columns ?? {}, o.deviceId !== undefined);
   const decimalComma = layout.delimiter !== ',';
@@ -158,6 +160,7 @@ export function readSensorCsv(text: string, o: SensorCsvOptions): SensorCsvResul
     } else {
       // Same minute again: identical or a correction; the later row is kept either way.
       result.readings[seen] = reading;
+      result.duplicateOf.push(seen);
       result.counts.duplicates++;
     }
   }

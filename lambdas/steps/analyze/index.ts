@@ -13,6 +13,9 @@ import { alertsAnalysis } from './alerts';
 import { anomaliesAnalysis } from './anomalies';
 import { consumptionAnalysis } from './consumption';
 import { emissionsAnalysis } from './emissions';
+import { evAlertsAnalysis } from './ev-alerts';
+import { evChargersAnalysis } from './ev-chargers';
+import { flowSensorsAnalysis } from './flow-sensors';
 import { forecastsAnalysis } from './forecasts';
 import { marketAnalysis } from './market';
 import { overviewAnalysis } from './overview';
@@ -31,6 +34,11 @@ export const ANALYSES: Analysis[] = [
   anomaliesAnalysis,
   alertsAnalysis,
   forecastsAnalysis,
+  // EV stations stand apart from the meters: their own data, their own as-of (the newest snapshot).
+  evChargersAnalysis,
+  evAlertsAnalysis,
+  // Flow meters: its own tables, device files and leak alerts (after the meters' alerts).
+  flowSensorsAnalysis,
   runsAnalysis,
   overviewAnalysis,
 ];

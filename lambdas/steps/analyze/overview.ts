@@ -39,9 +39,9 @@ export function nextRunDueMs(finishedMs: number, schedule: Config['schedule']): 
   throw new Error(`no scheduled run within 3 days of ${new Date(finishedMs).toISOString()}`);
 }
 
-/** Sources whose rows are simulated whatever the configuration (the market is simulated unless live). */
-function simulatedSources(loaded: string[], marketProvider: string): string[] {
-  return loaded.filter((s) => s === 'meter-simulator' || s === 'utilities' || (s === 'market' && marketProvider === 'simulator'));
+/** Sources whose rows are simulated (the market unless live; EV chargers while their simulated fleet is collected). */
+function simulatedSources(loaded: string[], marketProvider: string, evSimulator: boolean): string[] {
+  return loaded.filter((s) => s === 'meter-simulator' || s === 'utilities' || (s === 'market' && marketProvider === 'simulator') || (s === 'ev-chargers' && evSimulator));
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
@@ -85,7 +85,7 @@ export const overviewAnalysis: Analysis = {
       staleAfterHours: STALE_AFTER_HOURS,
       nextRunDueAt: finishedMs === null ? null : new Date(nextRunDueMs(finishedMs, ports.config.schedule)).toISOString(),
       timezone,
-      simulatedSources: simulatedSources(loaded, ports.config.market.provider),
+      simulatedSources: simulatedSources(loaded, ports.config.market.provider, ports.config.evChargers.simulator),
       firstDay: typeof first?.day === 'string' ? first.day.slice(0, 10) : null,
       emissionsMonth: emissions === null ? null : kpiDay.slice(0, 7),
       kpis: {

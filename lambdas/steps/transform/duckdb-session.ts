@@ -16,6 +16,8 @@ export interface SessionOptions {
   memoryLimit?: string;
   /** Worker threads. Default: DuckDB's own (the number of cores). */
   threads?: number;
+  /** DuckDB max_temp_directory_size: how much of the disk the spill may take. Default DuckDB's own (90% of the free space). */
+  maxTempDirectorySize?: string;
 }
 
 export type Params = Record<string, DuckDBValue>;
@@ -24,7 +26,7 @@ const instances = new Map<string, Promise<DuckDBInstance>>();
 
 function sharedInstance(options: SessionOptions): Promise<DuckDBInstance> {
   const memoryLimit = options.memoryLimit ?? '640MB';
-  const key = JSON.stringify([options.spillDir, memoryLimit, options.threads ?? 0]);
+  const key = JSON.stringify([options.spillDir, memoryLimit, options.threads ?? 0, options.maxTempDirectorySize ?? '']);
   let instance = instances.get(key);
   if (!instance) {
     const config: Record<string, string> = {
@@ -37,6 +39,7 @@ function sharedInstance(options: SessionOptions): Promise<DuckDBInstance> {
       preserve_insertion_order: 'true',
     };
     if (options.threads) config.threads = String(options.threads);
+    if (options.maxTempDirectorySize) config.max_temp_directory_size = options.maxTempDirectorySize;
     instance = DuckDBInstance.create(':memory:', config);
     instance.catch(() => instances.delete(key));
     instances.set(key, instance);

@@ -6,7 +6,7 @@
  * `x.csv`/`x.CSV`, `data.csv`/`data.json.csv`) still get different keys.
  */
 import { createHash } from 'node:crypto';
-import type { Batch } from '../../contract/manifests';
+import type { Batch, TransformBatch } from '../../contract/manifests';
 
 /** Characters of the readable part of a tag (the hash makes it unique; the slug only helps a person). */
 const SLUG_MAX = 60;
@@ -22,10 +22,32 @@ export function batchTag(rawKey: string): string {
   return `${slug}-${hash}`;
 }
 
+/**
+ * The tag of a batch of files: a single file keeps its own tag; several get the first file's slug,
+ * their number and a hash over every path, in order (a re-run of the same grouping writes the same keys).
+ */
+export function filesTag(rawKeys: readonly string[]): string {
+  if (rawKeys.length === 1) return batchTag(rawKeys[0]!);
+  const first = batchTag(rawKeys[0]!);
+  const slug = first.slice(0, first.lastIndexOf('-'));
+  const hash = createHash('sha256').update(rawKeys.join('\n'), 'utf8').digest('hex').slice(0, 12);
+  return `${slug}-x${rawKeys.length}-${hash}`;
+}
+
 export function curatedKey(batch: Batch): string {
   return `curated/${batch.dataset}/dt=${batch.date}/${batch.runId}-${batchTag(batch.rawKey)}.parquet`;
 }
 
 export function quarantineKey(batch: Batch): string {
   return `quarantine/${batch.source}/dt=${batch.date}/run=${batch.runId}/${batchTag(batch.rawKey)}-rejects.jsonl`;
+}
+
+/** The one curated object of a transform batch (all its files). */
+export function batchCuratedKey(batch: Pick<TransformBatch, 'dataset' | 'date' | 'runId' | 'tag'>): string {
+  return `curated/${batch.dataset}/dt=${batch.date}/${batch.runId}-${batch.tag}.parquet`;
+}
+
+/** The one quarantine object of a transform batch (the rejected rows of all its files, file by file). */
+export function batchQuarantineKey(batch: Pick<TransformBatch, 'source' | 'date' | 'runId' | 'tag'>): string {
+  return `quarantine/${batch.source}/dt=${batch.date}/run=${batch.runId}/${batch.tag}-rejects.jsonl`;
 }
