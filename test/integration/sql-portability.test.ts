@@ -37,6 +37,13 @@ const SAMPLE: Record<string, string | number | null> = {
   method_1: 'single', method_2: 'simultaneous',
   // Analyze at scale: the published customers, a page of meters (lambdas/steps/analyze/consumption.ts, anomalies.ts).
   top_n: 1000, page_size: 500, first_meter: 'M0', last_meter: 'M9',
+  // EV outages (lambdas/steps/analyze/ev-outages.ts) and flow meters (lambdas/steps/analyze/flow-sensors.ts).
+  station_id: 'ST1', charger_id: '01', since: '2026-11-01T08:00:00Z', ended_at: null, last_seen_at: '2026-11-01T12:00:00Z',
+  duration_hours: 4, codes: '4,5', oldest_ts: '2026-10-25T00:00:00Z',
+  device_id: 'FS001', minute: '2026-11-01T02:30:00Z', hour: '2026-11-01T02:00:00Z', channel: 'flow', flow_lpm: 12.5,
+  flow_mean: 12.5, flow_min: 10, flow_max: 15, pressure_mean: 4.2, pressure_min: 4.1, pressure_max: 4.3, minutes: 60,
+  night: '2026-11-01', mnf_lpm: 3.2, blocks: 8, slope_lpm_per_night: 0.1, trend_z: 2.5, leak_suspected: true,
+  issued_on: '2026-11-01', lo: 9, hi: 16,
 };
 
 function files(folder: string): string[] {
