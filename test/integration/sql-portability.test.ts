@@ -42,7 +42,7 @@ const SAMPLE: Record<string, string | number | null> = {
   duration_hours: 4, codes: '4,5', oldest_ts: '2026-10-25T00:00:00Z',
   device_id: 'FS001', minute: '2026-11-01T02:30:00Z', hour: '2026-11-01T02:00:00Z', channel: 'flow', flow_lpm: 12.5,
   flow_mean: 12.5, flow_min: 10, flow_max: 15, pressure_mean: 4.2, pressure_min: 4.1, pressure_max: 4.3, minutes: 60,
-  night: '2026-11-01', mnf_lpm: 3.2, blocks: 8, slope_lpm_per_night: 0.1, trend_z: 2.5, leak_suspected: true,
+  night: '2026-11-01', mnf_lpm: 3.2, blocks: 8, slope_lpm_per_night: 0.1, trend_z: 2.5, leak_suspected: 1,
   issued_on: '2026-11-01', lo: 9, hi: 16,
 };
 

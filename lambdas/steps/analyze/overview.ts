@@ -39,9 +39,19 @@ export function nextRunDueMs(finishedMs: number, schedule: Config['schedule']): 
   throw new Error(`no scheduled run within 3 days of ${new Date(finishedMs).toISOString()}`);
 }
 
-/** Sources whose rows are simulated (the market unless live; EV chargers while their simulated fleet is collected). */
-function simulatedSources(loaded: string[], marketProvider: string, evSimulator: boolean): string[] {
-  return loaded.filter((s) => s === 'meter-simulator' || s === 'utilities' || (s === 'market' && marketProvider === 'simulator') || (s === 'ev-chargers' && evSimulator));
+/**
+ * Sources whose rows are simulated: the market unless live; EV chargers and flow meters while their
+ * simulated fleets are collected (their imports are real, but a run then mixes both).
+ */
+function simulatedSources(loaded: string[], config: Config): string[] {
+  return loaded.filter(
+    (s) =>
+      s === 'meter-simulator' ||
+      s === 'utilities' ||
+      (s === 'market' && config.market.provider === 'simulator') ||
+      (s === 'ev-chargers' && config.evChargers.simulator) ||
+      (s === 'flow-sensors' && config.flowSensors.simulator),
+  );
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
@@ -85,7 +95,7 @@ export const overviewAnalysis: Analysis = {
       staleAfterHours: STALE_AFTER_HOURS,
       nextRunDueAt: finishedMs === null ? null : new Date(nextRunDueMs(finishedMs, ports.config.schedule)).toISOString(),
       timezone,
-      simulatedSources: simulatedSources(loaded, ports.config.market.provider, ports.config.evChargers.simulator),
+      simulatedSources: simulatedSources(loaded, ports.config),
       firstDay: typeof first?.day === 'string' ? first.day.slice(0, 10) : null,
       emissionsMonth: emissions === null ? null : kpiDay.slice(0, 7),
       kpis: {
