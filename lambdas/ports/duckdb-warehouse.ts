@@ -27,7 +27,6 @@ import type { DatasetDeclaration } from '../datasets/dataset';
 import type { ObjectStore } from './object-store';
 import { LocalFolderStore } from './local-folder-store';
 import { redshiftCopy } from './redshift-sql-text';
-import { copyManifestKey, readCopyManifest, writeCopyManifest } from './copy-manifest';
 import { StatementRecorder } from './statement-recorder';
 import {
   assertCheckPassed,
@@ -255,6 +254,8 @@ export class DuckDbWarehouse implements Warehouse {
     this.record(name, redshiftCopy(table, RECORDED_MANIFEST, RECORDED_COPY_ROLE));
     const store = this.store;
     if (!store) throw new WarehouseError(name, 'no object store configured to read Parquet from');
+    // Loaded on first COPY: its schema library (zod) is not what an analyst's `gridlake sql` should pay for.
+    const { copyManifestKey, readCopyManifest, writeCopyManifest } = await import('./copy-manifest');
     const manifestKey = copyManifestKey(MANIFEST_PREFIX, name, keys);
     await writeCopyManifest(store, manifestKey, keys, localLakeUri, name);
     const listed = await readCopyManifest(store, manifestKey, keyOfLocalLakeUri, name);

@@ -61,13 +61,13 @@ export async function openEvFixture(o: { stations: number; from?: string; to?: s
   };
   await load(
     'seed_stations',
-    "INSERT INTO charging_stations (station_id, name, address, lon, lat, kind, source, run_id) SELECT column0, column1, NULL, CAST(column2 AS DOUBLE), CAST(column3 AS DOUBLE), column4, 'test', 'seed' FROM $FILE",
+    "INSERT INTO charging_stations (station_id, name, address, lon, lat, kind, source, run_id) SELECT column0, column1, NULL, CAST(column2 AS DOUBLE PRECISION), CAST(column3 AS DOUBLE PRECISION), column4, 'test', 'seed' FROM $FILE",
     'stations.csv',
     fleet.stations.map((s) => [s.station_id, s.name.replace(/,/g, ' '), s.lon, s.lat, s.kind]),
   );
   await load(
     'seed_chargers',
-    "INSERT INTO chargers (station_id, charger_id, charger_type, output_kw, source, run_id) SELECT column0, column1, column2, CAST(NULLIF(column3, '') AS DOUBLE), 'test', 'seed' FROM $FILE",
+    "INSERT INTO chargers (station_id, charger_id, charger_type, output_kw, source, run_id) SELECT column0, column1, column2, CAST(NULLIF(column3, '') AS DOUBLE PRECISION), 'test', 'seed' FROM $FILE",
     'chargers.csv',
     fleet.chargers.map((c) => [c.station_id, c.charger_id, c.charger_type, c.output_kw]),
   );
