@@ -63,7 +63,10 @@ export const flowView: View = {
       h(
         'dl',
         { class: 'kpis', 'data-flow-kpis': d.deviceId },
-        kpi('Last reading', f.dateTime(d.lastReadingAt, tz)),
+        // The zone goes in the note: in the value a name like (Europe/London) wraps mid-word on a narrow card.
+        d.lastReadingAt
+          ? kpi('Last reading', f.localShort(f.parseInstant(d.lastReadingAt), tz), f.zoneName(tz, f.parseInstant(d.lastReadingAt)))
+          : kpi('Last reading', '—'),
         kpi('Outlier minutes, last 7 days', f.num(d.outliersLast7Days), `events: ${events}`),
         kpi(
           'Minimum night flow',
