@@ -24,6 +24,19 @@ export function runIdFor(date: string, attempt = 1): string {
 }
 
 /**
+ * The bound parameters that pick the rows one execution wrote (`run_id` between its first and last
+ * date's run id, of the same attempt): used by the analyses that follow the data
+ * (analysis/meter_loaded_spans.sql, sensor_loaded_spans.sql). A run id without an attempt is
+ * matched as is.
+ */
+export function executionRunFilter(input: { runId: string; date: string; fromDate?: string }): { first_run_id: string; last_run_id: string; run_id_pattern: string } {
+  const attempt = /-a(\d+)$/.exec(input.runId)?.[1];
+  return attempt
+    ? { first_run_id: runIdFor(input.fromDate ?? input.date, Number(attempt)), last_run_id: input.runId, run_id_pattern: `%-a${attempt}` }
+    : { first_run_id: input.runId, last_run_id: input.runId, run_id_pattern: input.runId };
+}
+
+/**
  * The Plan step: plans the dates and writes them to the lake as JSON Lines for the ForEachDate
  * Distributed Map; the state carries the key and the count only.
  */

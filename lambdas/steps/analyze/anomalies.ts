@@ -31,7 +31,7 @@ import { gapSeverity } from '../../analysis/gaps';
 import { anomalyReason } from '../../analysis/anomaly-reason';
 import { MAD_TO_SIGMA, median } from '../../analysis/robust-stats';
 import { localDayOf, localDayStartMs } from '../../analysis/local-time';
-import { runIdFor } from '../plan';
+import { executionRunFilter } from '../plan';
 import { addDays } from './window';
 
 /** Hours of readings before each slice that are read as context (not reported). */
@@ -126,21 +126,13 @@ interface Grid {
   spansTo: number;
 }
 
-/** The run filters that pick the readings this execution loaded (meter_loaded_spans.sql). */
-function loadedParams(ctx: AnalysisContext): Record<string, string> {
-  const attempt = /-a(\d+)$/.exec(ctx.input.runId)?.[1];
-  return attempt
-    ? { first_run_id: runIdFor(ctx.input.fromDate ?? ctx.input.date, Number(attempt)), last_run_id: ctx.input.runId, run_id_pattern: `%-a${attempt}` }
-    : { first_run_id: ctx.input.runId, last_run_id: ctx.input.runId, run_id_pattern: ctx.input.runId };
-}
-
 async function fleetGrid(ctx: AnalysisContext): Promise<Grid | null> {
   const { warehouse, config } = ctx.ports;
   const step = config.meters.intervalMinutes * 60_000;
   const zones = await warehouse.query({
     name: 'meter_loaded_zones',
     sql: sqlFile('analysis/meter_loaded_zones.sql'),
-    params: { ...loadedParams(ctx), default_timezone: config.meters.defaultTimezone },
+    params: { ...executionRunFilter(ctx.input), default_timezone: config.meters.defaultTimezone },
   });
   if (zones.length === 0) return null;
   let lastDay = '';
@@ -163,7 +155,7 @@ async function fleetGrid(ctx: AnalysisContext): Promise<Grid | null> {
   const [extent] = await warehouse.query({
     name: 'meter_spans_extent',
     sql: sqlFile('analysis/meter_spans_extent.sql'),
-    params: { ...loadedParams(ctx), history_from_ts: iso(spansFrom), to_ts: iso(spansTo) },
+    params: { ...executionRunFilter(ctx.input), history_from_ts: iso(spansFrom), to_ts: iso(spansTo) },
   });
   const newest = extent?.last_at === null || extent?.last_at === undefined ? latest : instantMs(extent.last_at, 'meter_spans_extent.last_at');
   const dataFrom = extent?.first_at === null || extent?.first_at === undefined ? earliest : instantMs(extent.first_at, 'meter_spans_extent.first_at');
@@ -194,7 +186,7 @@ async function meterRanges(ctx: AnalysisContext, page: Page, grid: Grid): Promis
   const loaded = await warehouse.query({
     name: 'meter_loaded_spans',
     sql: sqlFile('analysis/meter_loaded_spans.sql'),
-    params: { ...loadedParams(ctx), ...pageParams, default_timezone: config.meters.defaultTimezone },
+    params: { ...executionRunFilter(ctx.input), ...pageParams, default_timezone: config.meters.defaultTimezone },
   });
   const spans = await warehouse.query({
     name: 'meter_spans',

@@ -26,7 +26,7 @@ import { getJson, listKeys } from '../../ports/object-store';
 import type { SqlValue, Statement, Warehouse } from '../../ports/warehouse';
 import { multiRowInserts, ROWS_PER_STATEMENT } from '../../sql/analysis/multi-row-insert';
 import { sqlFile } from '../../sql/files';
-import { runIdFor } from '../plan';
+import { executionRunFilter } from '../plan';
 import { ALERT_MAX_AGE_DAYS } from './alerts';
 import type { Analysis, AnalysisContext } from './analysis';
 import { instantMs } from './instant';
@@ -57,6 +57,8 @@ export const flowSensorsAnalysis: Analysis = {
     const { warehouse, lake } = ctx.ports;
     const timezone = ctx.ports.config.flowSensors.timezone;
     const spans = await loadedSpans(ctx);
+    /** The states this execution wrote, by lake key: published without reading them back. */
+    const written = new Map<string, FlowDevice>();
     const counts = { devices: 0, minutes: 0, outliers: 0, events: 0, leakNightsSuspected: 0, alertsSent: 0, deviceFiles: 0, forecastsSkipped: 0, daysNotAnalysed: 0 };
     for (const span of spans) {
       const lastDay = localDayNumber(span.lastMs, timezone);
@@ -80,14 +82,16 @@ export const flowSensorsAnalysis: Analysis = {
       counts.alertsSent += await sendLeakAlerts(ctx, span.deviceId, a, issueDate);
 
       const state = deviceState(span.deviceId, timezone, a, { issueDate, readTo, lastReadingMs: span.lastMs, fileKey });
-      await lake.put(`${FLOW_STATE_PREFIX}${span.deviceId}.json`, JSON.stringify(state), JSON_OBJECT);
+      const stateKey = `${FLOW_STATE_PREFIX}${span.deviceId}.json`;
+      await lake.put(stateKey, JSON.stringify(state), JSON_OBJECT);
+      written.set(stateKey, state);
       counts.devices++;
       counts.minutes += series.flow.length;
       counts.outliers += a.outliers.filter((o) => o.minuteMs >= writeFrom).length;
       counts.events += a.events.filter((e) => e.startMs >= writeFrom).length;
       counts.leakNightsSuspected += a.leak.filter((l) => l.suspected && l.date >= dateOfDayNumber(firstDay)).length;
     }
-    return { files: await publishedFiles(ctx, timezone), counts };
+    return { files: await publishedFiles(ctx, timezone, written), counts };
   },
 };
 
@@ -98,11 +102,7 @@ interface Span {
 }
 
 async function loadedSpans(ctx: AnalysisContext): Promise<Span[]> {
-  const attempt = /-a(\d+)$/.exec(ctx.input.runId)?.[1];
-  const params = attempt
-    ? { first_run_id: runIdFor(ctx.input.fromDate ?? ctx.input.date, Number(attempt)), last_run_id: ctx.input.runId, run_id_pattern: `%-a${attempt}` }
-    : { first_run_id: ctx.input.runId, last_run_id: ctx.input.runId, run_id_pattern: ctx.input.runId };
-  const rows = await ctx.ports.warehouse.query({ name: 'sensor_loaded_spans', sql: sqlFile('analysis/sensor_loaded_spans.sql'), params });
+  const rows = await ctx.ports.warehouse.query({ name: 'sensor_loaded_spans', sql: sqlFile('analysis/sensor_loaded_spans.sql'), params: executionRunFilter(ctx.input) });
   return rows.map((r) => ({
     deviceId: String(r.device_id),
     firstMs: instantMs(r.first_loaded!, 'sensor_readings.minute'),
@@ -264,12 +264,15 @@ function deviceState(
   };
 }
 
-/** flow.json and one file per device, from every device's kept state (empty but valid without flow data). */
-async function publishedFiles(ctx: AnalysisContext, timezone: string): Promise<Record<string, unknown>> {
+/**
+ * flow.json and one file per device, from every device's kept state (empty but valid without flow
+ * data); the states this execution just wrote come from memory, the others from the lake.
+ */
+async function publishedFiles(ctx: AnalysisContext, timezone: string, written: ReadonlyMap<string, FlowDevice>): Promise<Record<string, unknown>> {
   const files: Record<string, unknown> = {};
   const devices: FlowDeviceSummary[] = [];
   for (const key of (await listKeys(ctx.ports.lake, FLOW_STATE_PREFIX)).sort()) {
-    const d = await getJson<FlowDevice>(ctx.ports.lake, key);
+    const d = written.get(key) ?? (await getJson<FlowDevice>(ctx.ports.lake, key));
     files[RESULT_FILES.flowDevice(d.deviceId)] = d;
     const { hourly: _h, outliers: _o, events: _e, nights: _n, forecast: _f, timezone: _z, ...summary } = d;
     devices.push(summary);
