@@ -16,6 +16,7 @@ import type { Batch, CollectInput } from '../../contract/manifests';
 import { getJson, listKeys, ObjectNotFoundError, type ObjectStore } from '../../ports/object-store';
 import type { StepPorts } from '../../steps/ports';
 import { decodeJsonlGz, encodeJsonlGz } from '../jsonl-gz';
+import { moveCompleteImports } from '../landing-imports';
 import { rawPrefix } from '../source';
 import { collectChargerSnapshot } from './collect-snapshot';
 import { EV_LANDING_PREFIX, EV_MANIFEST, type ChargerImportManifest } from './import-chargers';
@@ -51,9 +52,7 @@ export async function collectEvChargers(input: CollectInput, ports: StepPorts, o
   };
 
   // Imports: move what landed, then read every import this run holds (a re-run finds them in raw).
-  const landing = await listKeys(ports.lake, EV_LANDING_PREFIX);
-  const complete = landing.filter((k) => k.endsWith(`/${EV_MANIFEST}`) && k.split('/').length === 4).map((k) => k.split('/')[2]!);
-  for (const importId of complete.sort()) await moveImport(ports.lake, importId, landing, `${prefix}imports/`);
+  await moveCompleteImports(ports.lake, EV_LANDING_PREFIX, EV_MANIFEST, `${prefix}imports/`);
   const imported = (await listKeys(ports.lake, `${prefix}imports/`)).filter((k) => k.endsWith(`/${EV_MANIFEST}`)).sort();
   for (const key of imported) {
     const dir = key.slice(0, -EV_MANIFEST.length);
@@ -84,16 +83,6 @@ export async function collectEvChargers(input: CollectInput, ports: StepPorts, o
   }
   ports.log.info('ev-chargers collected', { date: input.date, imports: imported.length, simulated: options.simulator !== null, api: options.api !== null, batches: batches.length });
   return batches;
-}
-
-async function moveImport(lake: ObjectStore, importId: string, landing: readonly string[], to: string): Promise<void> {
-  const from = `${EV_LANDING_PREFIX}${importId}/`;
-  const manifestKey = `${from}${EV_MANIFEST}`;
-  const dataKeys = landing.filter((k) => k.startsWith(from) && k !== manifestKey);
-  // The seed files are tens of kilobytes: through memory, no scratch file.
-  for (const key of [...dataKeys, manifestKey]) await lake.put(`${to}${importId}/${key.slice(from.length)}`, await lake.get(key));
-  for (const key of dataKeys) await lake.delete(key);
-  await lake.delete(manifestKey);
 }
 
 function lakeFiles(lake: ObjectStore): SeedFilePort {

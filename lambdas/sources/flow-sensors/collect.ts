@@ -14,6 +14,7 @@ import type { Batch, CollectInput } from '../../contract/manifests';
 import { getJson, listKeys, type ObjectStore } from '../../ports/object-store';
 import type { StepPorts } from '../../steps/ports';
 import { decodeJsonlGz, encodeJsonlGz } from '../jsonl-gz';
+import { moveCompleteImports } from '../landing-imports';
 import { rawPrefix } from '../source';
 import { FLOW_LANDING_PREFIX, FLOW_MANIFEST, sensorFileText, type SensorImportManifest } from './import-sensors';
 import { importedRecords, simulatedRecords, type SensorRawRecord } from './raw-records';
@@ -39,9 +40,7 @@ export async function collectFlowSensors(input: CollectInput, ports: StepPorts, 
     batches.push({ runId: input.runId, date: input.date, source: options.source, dataset: 'sensor_readings', rawKey, format: 'jsonl.gz', options: {} });
   };
 
-  const landing = await listKeys(ports.lake, FLOW_LANDING_PREFIX);
-  const complete = landing.filter((k) => k.endsWith(`/${FLOW_MANIFEST}`) && k.split('/').length === 4).map((k) => k.split('/')[2]!);
-  for (const importId of complete.sort()) await moveImport(ports.lake, importId, landing, `${prefix}imports/`);
+  await moveCompleteImports(ports.lake, FLOW_LANDING_PREFIX, FLOW_MANIFEST, `${prefix}imports/`);
   const imported = (await listKeys(ports.lake, `${prefix}imports/`)).filter((k) => k.endsWith(`/${FLOW_MANIFEST}`)).sort();
   for (const key of imported) {
     const dir = key.slice(0, -FLOW_MANIFEST.length);
@@ -69,15 +68,6 @@ export async function collectFlowSensors(input: CollectInput, ports: StepPorts, 
   }
   ports.log.info('flow-sensors collected', { date: input.date, imports: imported.length, simulatedReadings: simulated, batches: batches.length });
   return batches;
-}
-
-async function moveImport(lake: ObjectStore, importId: string, landing: readonly string[], to: string): Promise<void> {
-  const from = `${FLOW_LANDING_PREFIX}${importId}/`;
-  const manifestKey = `${from}${FLOW_MANIFEST}`;
-  const dataKeys = landing.filter((k) => k.startsWith(from) && k !== manifestKey);
-  for (const key of [...dataKeys, manifestKey]) await lake.put(`${to}${importId}/${key.slice(from.length)}`, await lake.get(key));
-  for (const key of dataKeys) await lake.delete(key);
-  await lake.delete(manifestKey);
 }
 
 /** The simulator's fault labels a run wrote (for scoring the analysis against the truth). */
