@@ -23,3 +23,11 @@ export async function moveCompleteImports(lake: ObjectStore, landingPrefix: stri
     await lake.delete(manifestKey);
   }
 }
+
+/** What an import id may hold: it names a folder in the landing zone and in raw. */
+export const IMPORT_ID = /^[A-Za-z0-9._-]+$/;
+
+/** The default import id: `imp-<UTC time to the second>-<8 hex of the content hash>`, sortable by time. */
+export function newImportId(now: Date, contentSha256Hex: string): string {
+  return `imp-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${contentSha256Hex.slice(0, 8)}`;
+}

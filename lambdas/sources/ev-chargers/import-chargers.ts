@@ -8,6 +8,7 @@
  * Landing: `landing/ev-chargers/<importId>/station_info.csv`, `charger_info.csv`, then
  * `manifest.json` last (an import without it is still being written and is left alone).
  */
+import { IMPORT_ID, newImportId } from '../landing-imports';
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -60,7 +61,7 @@ const disk: SeedFilePort = { readBytes: (p) => readFile(p).catch(() => null), jo
 
 export async function importChargers(dir: string, options: ChargerImportOptions, ports: ChargerImportPorts): Promise<ChargerImportResult> {
   const root = resolve(dir);
-  if (options.importId !== undefined && !/^[A-Za-z0-9._-]+$/.test(options.importId)) {
+  if (options.importId !== undefined && !IMPORT_ID.test(options.importId)) {
     throw new ChargerImportError(`Import id "${options.importId}" may only contain letters, digits, ".", "_" and "-".`);
   }
   const info = await stat(root).catch(() => null);
@@ -77,7 +78,7 @@ export async function importChargers(dir: string, options: ChargerImportOptions,
     hash.update(`${f}\0`).update(body);
   }
   const now = ports.clock.now();
-  const importId = options.importId ?? `imp-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.digest('hex').slice(0, 8)}`;
+  const importId = options.importId ?? newImportId(now, hash.digest('hex'));
   const prefix = `${EV_LANDING_PREFIX}${importId}/`;
   for (const f of files) await ports.lake.putFile(`${prefix}${f}`, join(root, f), { contentType: 'text/csv' });
   const manifest: ChargerImportManifest = {

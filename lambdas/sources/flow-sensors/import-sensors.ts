@@ -8,6 +8,7 @@
  * Landing: `landing/flow-sensors/<importId>/<file>…`, then `manifest.json` last (an import without
  * it is still being written and is left alone by the collector).
  */
+import { IMPORT_ID, newImportId } from '../landing-imports';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -69,7 +70,7 @@ export function sensorFileText(name: string, body: Uint8Array): string {
 
 export async function importSensors(path: string, o: SensorImportOptions, ports: Pick<StepPorts, 'lake' | 'clock' | 'log'>): Promise<SensorImportResult> {
   const root = resolve(path);
-  if (o.importId !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.importId)) throw new SensorImportError(`Import id "${o.importId}" may only contain letters, digits, ".", "_" and "-".`);
+  if (o.importId !== undefined && !IMPORT_ID.test(o.importId)) throw new SensorImportError(`Import id "${o.importId}" may only contain letters, digits, ".", "_" and "-".`);
   const timezone = ianaTimezone(o.timezone);
   if (timezone === null) throw new SensorImportError(`--timezone "${o.timezone}" is not an IANA timezone: use Area/Location such as Europe/Paris, or UTC.`);
   if (o.deviceId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(o.deviceId)) {
@@ -116,7 +117,7 @@ export async function importSensors(path: string, o: SensorImportOptions, ports:
     rejects.push(...read.rejects);
   }
   const now = ports.clock.now();
-  const importId = o.importId ?? `imp-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.digest('hex').slice(0, 8)}`;
+  const importId = o.importId ?? newImportId(now, hash.digest('hex'));
   const prefix = `${FLOW_LANDING_PREFIX}${importId}/`;
   for (const p of paths) await ports.lake.putFile(`${prefix}${basename(p)}`, p, { contentType: 'text/csv' });
   const manifest: SensorImportManifest = { importId, importedAt: now.toISOString(), files: paths.map((p) => basename(p)), columns, deviceId: o.deviceId ?? null, timezone, dateOrder };

@@ -8,6 +8,7 @@
  * timestamps may be in another zone than the meters' (`--timestamps-zone`).
  * Everything is validated before anything is written, so a bad path leaves the landing zone untouched.
  */
+import { IMPORT_ID, newImportId } from '../landing-imports';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -78,7 +79,7 @@ export async function importMeters(path: string, options: ImportOptions, ports: 
     if (e instanceof ColumnMappingError) throw new MeterImportError(e.message);
     throw e;
   }
-  if (options.importId !== undefined && !/^[A-Za-z0-9._-]+$/.test(options.importId)) {
+  if (options.importId !== undefined && !IMPORT_ID.test(options.importId)) {
     throw new MeterImportError(`Import id "${options.importId}" may only contain letters, digits, ".", "_" and "-".`);
   }
   const info = await stat(root).catch(() => null);
@@ -133,7 +134,7 @@ export async function importMeters(path: string, options: ImportOptions, ports: 
     hash.update(`${toPosix(relative(base, s))}\0${st.size}\0${st.mtimeMs}\n`);
   }
   const now = ports.clock.now();
-  const importId = options.importId ?? `imp-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${hash.digest('hex').slice(0, 8)}`;
+  const importId = options.importId ?? newImportId(now, hash.digest('hex'));
   const prefix = `${LANDING_PREFIX}${importId}/`;
 
   for (const s of sources) await ports.lake.putFile(`${prefix}${toPosix(relative(base, s))}`, s, { contentType: 'text/csv' });
