@@ -35,7 +35,12 @@ export interface CopyStatement {
   copyParquet: { table: string; keys: string[] };
 }
 
-export type BatchItem = Statement | CopyStatement;
+export interface UnloadStatement {
+  name: string;
+  unloadParquet: { sql: string; prefix: string; partitionBy?: string[] };
+}
+
+export type BatchItem = Statement | CopyStatement | UnloadStatement;
 
 export interface Warehouse {
   query<T extends Row = Row>(statement: Statement): Promise<T[]>;

@@ -105,7 +105,7 @@ describe('warehouse SQL on Redshift', () => {
 
   it('the recording holds the pipeline: DDL, COPY, MERGE, the daily rebuild and the analysis', () => {
     const names = recorded.map((r) => r.name);
-    for (const expected of ['ddl_market_prices', 'copy_meter_readings', 'merge_meter_readings', 'insert_meter_daily', 'affected_days', 'meter_readings_scored']) {
+    for (const expected of ['ddl_market_prices', 'copy_meter_readings', 'merge_meter_readings', 'insert_meter_daily', 'affected_days', 'anomaly_chunk_inputs', 'unload_anomaly_readings']) {
       expect(names.some((n) => n.startsWith(expected)), `no "${expected}" statement recorded (self-run: ${selfRun})`).toBe(true);
     }
     expect(recorded.some((r) => /^COPY \w+ FROM 's3:\/\/.*FORMAT AS PARQUET MANIFEST$/.test(r.sql))).toBe(true);
