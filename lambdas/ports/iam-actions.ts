@@ -18,7 +18,7 @@
 import { LAKE_PREFIXES } from './s3-object-store';
 import { LAKE_ROUTES } from './aws-ports';
 import { bindParameters, dataApiTransactionMode } from './redshift-data-warehouse';
-import { isCopy, type BatchItem } from './warehouse';
+import { isCopy, isUnload, type BatchItem } from './warehouse';
 
 /** The resource of one call, named by the environment variable that carries it. */
 export type IamResource =
@@ -126,7 +126,7 @@ export function warehouseStatementCalls(operation: 'query' | 'execute', auth: Wa
 export function warehouseTransactionCalls(items: BatchItem[], auth: WarehouseAuth = PIPELINE_AUTH): IamCall[] {
   // As the adapter prepares them: a COPY of no keys is skipped, a COPY has no parameters.
   const prepared = items.flatMap<{ parameters: readonly unknown[]; check?: string }>((item) =>
-    isCopy(item) ? (item.copyParquet.keys.length ? [{ parameters: [] }] : []) : [{ ...bindParameters(item), check: item.failIfRows }],
+    isCopy(item) ? (item.copyParquet.keys.length ? [{ parameters: [] }] : []) : isUnload(item) ? [{ parameters: [] }] : [{ ...bindParameters(item), check: item.failIfRows }],
   );
   if (prepared.length === 0) return [];
   const calls: IamCall[] =
