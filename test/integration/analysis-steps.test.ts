@@ -130,9 +130,10 @@ describe('the SQL baseline and its in-memory twin', () => {
         envelope_to_ts: window.to_ts,
       }),
       { name: 'scored', sql: 'SELECT meter_id, interval_start, kwh, expected, history FROM anomaly_readings ORDER BY meter_id, interval_start' },
+      ...scriptStatements('analysis/anomaly_inputs_drop.sql', 'drop'),
     ];
     const results = await fx.warehouse.transaction(statements);
-    const scored = results[results.length - 1]!;
+    const scored = results[statements.findIndex((s) => s.name === 'scored')]!;
     for (const meter of ['M0001', 'M0077']) {
       const raw = await fx.warehouse.query({
         name: 'raw',

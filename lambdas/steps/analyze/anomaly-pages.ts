@@ -121,6 +121,7 @@ export async function prepareAnomalyPages(rawInput: unknown, ports: StepPorts): 
         name: 'unload_anomaly_readings',
         unloadParquet: { sql: sqlFile('analysis/anomaly_chunk_unload.sql'), prefix: `${prefix}chunk-${chunk.index}/`, partitionBy: ['page'] },
       },
+      ...scriptStatements('analysis/anomaly_inputs_drop.sql', 'anomaly_inputs_drop'),
     ];
     const results = await ports.warehouse.transaction(items);
     if (first) {
