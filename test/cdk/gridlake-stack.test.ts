@@ -322,10 +322,14 @@ describe('pipeline', () => {
     });
   });
 
-  it('declares DuckDB for the transform step only, and gives it scratch space', () => {
+  it('declares DuckDB for the transform and the anomaly page workers only, and gives the transform scratch space', () => {
     // Bundling is skipped here, so the packed node_modules are checked by `npm run synth` instead.
-    expect(Object.entries(STEP_ACCESS).filter(([, s]) => s.access.includes('duckdb')).map(([n]) => n)).toEqual(['transform']);
+    expect(Object.entries(STEP_ACCESS).filter(([, s]) => s.access.includes('duckdb')).map(([n]) => n).sort()).toEqual(['detect-anomalies', 'transform']);
     expect(resources[logicalId(stack.pipeline.functions.transform)]!.Properties.EphemeralStorage).toEqual({ Size: 4096 });
+    // A page of anomaly inputs is a few MB of Parquet: the default /tmp, DuckDB's default memory.
+    const pages = resources[logicalId(stack.pipeline.functions['detect-anomalies']!)]!.Properties;
+    expect(pages.EphemeralStorage).toBeUndefined();
+    expect(pages.Environment.Variables.GRIDLAKE_DUCKDB_MEMORY_LIMIT).toBeUndefined();
   });
 });
 
@@ -427,7 +431,7 @@ describe('warehouse schema and database users (DDL once, least privilege inside 
     expect(props.AdminSecretArn).toEqual({ Ref: logicalId(stack.warehouse.adminSecret) });
     expect(props.SchemaVersion).toMatch(/^[0-9a-f]{32}$/);
     const warehouseSteps = Object.entries(STEP_ACCESS).filter(([, spec]) => spec.access.includes('warehouse')).map(([name]) => name);
-    expect(warehouseSteps.sort()).toEqual(['analyze', 'collect', 'load', 'notify-failure', 'publish']);
+    expect(warehouseSteps.sort()).toEqual(['analyze', 'collect', 'detect-anomalies', 'load', 'notify-failure', 'prepare-anomalies', 'publish']);
     // Role names (Ref of each role), known at deploy time: each becomes the database user IAMR:<name>.
     expect(props.EtlRoleNames).toEqual(expect.arrayContaining(warehouseSteps.map((name) => ({ Ref: roleOf(stack.pipeline.functions[name]!) }))));
     expect(props.EtlRoleNames).toHaveLength(warehouseSteps.length);

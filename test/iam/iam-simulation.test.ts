@@ -291,7 +291,7 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     const bucketId = t.findBy('AWS::S3::Bucket', bucket);
     expect(bucketId).toBeDefined();
     expect(new Set(serviceCalls.map((c) => c.action))).toEqual(new Set(['s3:GetObject', 's3:PutObject', 'states:StartExecution']));
-    expect(new Set(serviceCalls.map((c) => c.state))).toEqual(new Set(['ForEachDate', 'ForEachSource', 'TransformBatches']));
+    expect(new Set(serviceCalls.map((c) => c.state))).toEqual(new Set(['DetectAnomalies', 'ForEachDate', 'ForEachSource', 'TransformBatches']));
     const verdicts: Verdict[] = [];
     const seen = new Set<string>();
     const requests = serviceCalls.flatMap((c) => {
