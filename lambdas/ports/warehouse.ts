@@ -52,8 +52,9 @@ export interface UnloadStatement {
    * them. Re-running replaces what an earlier UNLOAD wrote in the folders this one writes (Redshift
    * CLEANPATH): a partition value this UNLOAD no longer produces keeps its old files, so readers take
    * their partition list from the data, not from listing the prefix, or use a prefix per run. File
-   * names differ by engine (Redshift `0000_part_00.parquet` per slice, DuckDB `data_0.parquet`): list
-   * a folder and read every `.parquet` key in it. The files exist once the UNLOAD item has run, even if
+   * names differ by engine, and either may write several files to a folder (Redshift
+   * `0000_part_00.parquet`, `0001_part_00.parquet`… per slice; DuckDB `data_0.parquet`, `data_1.parquet`…
+   * when many partitions are open at once): list a folder and read every `.parquet` key in it. The files exist once the UNLOAD item has run, even if
    * the transaction later rolls back (S3 has no transaction): make it the last item.
    */
   unloadParquet: { sql: string; prefix: string; partitionBy?: string[] };

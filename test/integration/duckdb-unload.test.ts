@@ -4,7 +4,7 @@
  * folders under the prefix and read back (with DuckDB) as the rows; a second UNLOAD replaces what the
  * first wrote in the folders it writes (Redshift's CLEANPATH), and a query with a `:param` is refused.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,5 +152,21 @@ describe('DuckDB UNLOAD to Parquet', () => {
     for (const [unload, message] of cases) {
       await expect(wh.transaction(unloadBatch([{ page: 0, meter: 'M1', kwh: 1 }], unload)), String(unload.sql ?? unload.prefix ?? unload.partitionBy)).rejects.toThrow(message);
     }
+  });
+
+  it('records the UNLOAD as the Redshift adapter sends it, and its query on its own, for the grammar test', async () => {
+    const recording = join(dir, 'recording.jsonl');
+    const recorded = await DuckDbWarehouse.open(':memory:', { store: lake, recordStatementsTo: recording });
+    try {
+      await recorded.transaction(unloadBatch([{ page: 0, meter: 'M1', kwh: 1 }], { sql: "SELECT page, meter_id, kwh FROM unload_rows WHERE meter_id <> 'x'" }));
+    } finally {
+      await recorded.close();
+    }
+    const lines = readFileSync(recording, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { name: string; sql: string });
+    expect(lines.find((l) => l.name === 'unload_rows')?.sql).toBe(
+      "UNLOAD ('SELECT page, meter_id, kwh FROM unload_rows WHERE meter_id <> ''x''') TO 's3://gridlake-lake/curated/_unload/recorded/' " +
+        "IAM_ROLE 'arn:aws:iam::123456789012:role/gridlake-copy' FORMAT AS PARQUET PARTITION BY (page) CLEANPATH",
+    );
+    expect(lines.find((l) => l.name === 'unload_rows:query')?.sql).toBe("SELECT page, meter_id, kwh FROM unload_rows WHERE meter_id <> 'x'");
   });
 });
