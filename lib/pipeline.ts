@@ -28,7 +28,8 @@ import type { Warehouse } from './warehouse';
 import { acknowledgeWildcards, KMS_GRANT_ACTIONS, LAMBDA_BASIC_EXECUTION, nagRef, S3_DELETE_ACTIONS, S3_PUT_ACTIONS, S3_READ_ACTIONS } from './nag';
 import { removalPolicy } from './removal';
 import { duckdbEnvironment, type TransformFunctionSize } from './duckdb-sizing';
-import { UNLOAD_PREFIX, WORK_PREFIX } from '../lambdas/contract/work-manifests';
+import { WORK_PREFIX } from '../lambdas/contract/work-manifests';
+import { UNLOAD_PREFIX_ROOT as UNLOAD_PREFIX } from '../lambdas/ports/warehouse';
 
 /** What a step may touch. `lake` zones are buckets; `duckdb` packs the native engine. */
 type Access =

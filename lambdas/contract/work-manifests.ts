@@ -16,8 +16,6 @@ import { z } from 'zod';
 import { getJson, getText, type ObjectStore } from '../ports/object-store';
 
 export const WORK_PREFIX = 'curated/_manifests/';
-/** What the warehouse UNLOADs for the analyses (lambdas/steps/analyze/anomaly-pages.ts); expired like the working files. */
-export const UNLOAD_PREFIX = 'curated/_unload/';
 
 /** The dates of one execution (Plan writes it, ForEachDate reads it). */
 export function planRunsKey(startedAt: string, firstRunId: string, lastRunId: string): string {

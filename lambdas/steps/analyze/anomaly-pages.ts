@@ -24,9 +24,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AnalyzeInputSchema, parseInput, type AnomalyPages } from '../../contract/manifests';
-import { putJsonl, readJsonl, UNLOAD_PREFIX, WORK_PREFIX } from '../../contract/work-manifests';
+import { putJsonl, readJsonl, WORK_PREFIX } from '../../contract/work-manifests';
 import { listKeys } from '../../ports/object-store';
-import type { BatchItem } from '../../ports/warehouse';
+import { UNLOAD_PREFIX_ROOT as UNLOAD_PREFIX, type BatchItem } from '../../ports/warehouse';
 import { scriptStatements } from '../../sql/script';
 import { sqlFile } from '../../sql/files';
 import type { StepPorts } from '../ports';
@@ -65,10 +65,16 @@ export interface PageOutcome {
   anomalies: number;
 }
 
-/** Where one execution's unloaded inputs go (the curated bucket expires curated/_unload/ after 7 days). */
-export function unloadPrefix(runId: string): string {
+/**
+ * Where one preparation's unloaded inputs go: a folder of its own per invocation (the run id and the
+ * time), because UNLOAD … CLEANPATH replaces only the page folders it writes
+ * (https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html): a retry that finds fewer pages must
+ * not leave an earlier attempt's files where a page worker reads. The curated bucket expires
+ * curated/_unload/ after 7 days.
+ */
+export function unloadPrefix(runId: string, at: Date): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(runId)) throw new Error(`run id "${runId}" cannot name an UNLOAD prefix (letters, digits, _ . - only).`);
-  return `${UNLOAD_PREFIX}anomalies/run=${runId}/`;
+  return `${UNLOAD_PREFIX}anomalies/run=${runId}/at=${at.toISOString().replace(/[:.]/g, '-')}/`;
 }
 
 const pagesKey = (runId: string) => `${WORK_PREFIX}run=${runId}/anomalies/pages.jsonl`;
@@ -90,7 +96,7 @@ export async function prepareAnomalyPages(rawInput: unknown, ports: StepPorts): 
     await putJsonl(ports.lake, key, []);
     return out;
   }
-  const prefix = unloadPrefix(input.runId);
+  const prefix = unloadPrefix(input.runId, ports.clock.now());
   const chunks = detectionChunks(grid);
   const meterParams = {
     ...executionRunFilter(input),
