@@ -163,7 +163,7 @@ export async function detectAnomalyPage(rawItem: unknown, ports: StepPorts): Pro
       ports,
       work,
       `${item.prefix}meters/page=${item.page}/`,
-      'SELECT meter_id, timezone, epoch_ms(first_loaded) AS first_loaded, epoch_ms(first_at) AS first_at, epoch_ms(last_at) AS last_at FROM read_parquet([FILES]) ORDER BY meter_id',
+      'SELECT meter_id, timezone, first_loaded, first_at, last_at FROM read_parquet([FILES]) ORDER BY meter_id',
     );
     const meters: PageMeter[] = meterRows.map((r) => ({
       meterId: String(r.meter_id),
@@ -181,7 +181,7 @@ export async function detectAnomalyPage(rawItem: unknown, ports: StepPorts): Pro
       ports,
       work,
       `${item.prefix}chunk-${chunk.index}/page=${item.page}/`,
-      'SELECT meter_id, epoch_ms(interval_start) AS t, kwh, expected, history, high FROM read_parquet([FILES]) ORDER BY meter_id, t',
+      'SELECT meter_id, t, kwh, expected, history, high FROM read_parquet([FILES]) ORDER BY meter_id, t',
     ));
     const found = await detectMeters(ctx, ranges, chunks, readChunk);
     const page = { first: meters[0]!.meterId, last: meters[meters.length - 1]!.meterId };
