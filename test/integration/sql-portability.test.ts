@@ -44,7 +44,17 @@ const SAMPLE: Record<string, string | number | null> = {
   flow_mean: 12.5, flow_min: 10, flow_max: 15, pressure_mean: 4.2, pressure_min: 4.1, pressure_max: 4.3, minutes: 60,
   night: '2026-11-01', mnf_lpm: 3.2, blocks: 8, slope_lpm_per_night: 0.1, trend_z: 2.5, leak_suspected: 1,
   issued_on: '2026-11-01', lo: 9, hi: 16,
+  // The fleet-wide anomaly inputs (lambdas/steps/analyze/anomaly-pages.ts).
+  read_from_ts: '2026-10-17T00:00:00Z', envelope_from_ts: '2026-08-01T00:00:00Z', envelope_to_ts: '2026-10-31T00:00:00Z',
 };
+
+/**
+ * Files that run in one transaction, in this order, over temp tables the first ones create
+ * (lambdas/steps/analyze/anomaly-pages.ts): run together when the first is reached.
+ */
+const SEQUENCES: string[][] = [
+  ['analysis/anomaly_meters.sql', 'analysis/anomaly_meters_unload.sql', 'analysis/anomaly_chunk_inputs.sql', 'analysis/anomaly_chunk_unload.sql', 'analysis/anomaly_inputs_drop.sql'],
+];
 
 function files(folder: string): string[] {
   const dir = join(SQL, folder);
@@ -109,8 +119,18 @@ describe('warehouse SQL runs on Postgres (PGlite)', () => {
     await pg.exec(`INSERT INTO meters VALUES ('M1', 'Europe/London', 'a1', 't1', 'test', 'r')`);
     await pg.exec(`INSERT INTO stg_meter_readings VALUES ('M1', '2026-11-01T10:00:00Z', 30, 0.5, 'test', 'r')`);
     const ran: string[] = [];
-    for (const folder of WAREHOUSE_FOLDERS.slice(1)) {
-      for (const f of files(folder)) {
+    const inSequence = new Set(SEQUENCES.flat());
+    // A sequence runs whole, in its order, where its alphabetically first file would have run.
+    const ordered = WAREHOUSE_FOLDERS.slice(1).flatMap((folder) =>
+      files(folder).flatMap((f) => {
+        const sequence = SEQUENCES.find((q) => q.includes(f));
+        if (!sequence) return [f];
+        return f === [...sequence].sort()[0] ? sequence : [];
+      }),
+    );
+    expect(ordered.filter((f) => inSequence.has(f)).sort()).toEqual([...inSequence].sort());
+    {
+      for (const f of ordered) {
         if (f === 'load/create_load_counts.sql' || f === 'load/create_stg_meter_timezones.sql') continue;
         if (f === 'load/affected_days.sql') await pg.exec('DROP TABLE IF EXISTS affected_days');
         // Files run alphabetically; each run-record insert gets a clean slate as in the load.
