@@ -93,4 +93,55 @@ describe('a batch of files through the transform', () => {
     const rejects = await readQuarantine(t.lake, out);
     expect(rejects).toEqual([expect.objectContaining({ file: prefix + 'b.csv', line: 3, reason: 'negative reading' })]);
   });
+
+  it("each file is read in its own session: a file's zone, meter registry and reader rejects never reach the next file", async () => {
+    const prefix = 'raw/source=meters/dt=2026-11-01/run=run-2/imp/';
+    const registryKey = 'landing/meters/imp-2/meters.jsonl';
+    await t.lake.put(registryKey, '{"meter_id":"T1","timezone":"Asia/Tokyo"}\n');
+    const bodies: Record<string, string> = {
+      // Tokyo times, a registry that knows only T1, and a line the CSV reader rejects (4 fields).
+      'tokyo.csv': 'meter_id,timestamp,kwh\nT1,2026-11-01 09:00:00,0.1\nT1,2026-11-01 09:30:00,0.2,extra\nX1,2026-11-01 09:00:00,0.3\n',
+      // UTC, no registry: X1 is a meter like any other, 00:00 is 00:00Z, and nothing is rejected.
+      'utc.csv': 'meter_id,timestamp,kwh\nX1,2026-11-01 00:00:00,0.4\nT1,2026-11-01 00:30:00,0.5\n',
+    };
+    for (const [name, body] of Object.entries(bodies)) await t.lake.put(prefix + name, body);
+    const options: Record<string, Batch['options']> = { 'tokyo.csv': { timezone: 'Asia/Tokyo', metersKey: registryKey }, 'utc.csv': { timezone: 'UTC' } };
+    const out = await transformBatch(
+      {
+        runId: 'run-2',
+        date: '2026-11-01',
+        source: 'meters',
+        dataset: 'meter_readings',
+        tag: 'imp-x2-000000000000',
+        files: Object.keys(bodies).map((name, i) => ({ rawKey: prefix + name, format: 'csv', options: options[name]!, seq: i + 1, bytes: bodies[name]!.length })),
+      },
+      t.ports,
+    );
+    expect(out.rejected).toEqual([]);
+    expect(out.files.map((f) => [f.rawKey.slice(prefix.length), f.rowsIn, f.rowsOut, f.duplicates, f.quarantined, f.timezone])).toEqual([
+      ['tokyo.csv', 3, 1, 0, 2, 'Asia/Tokyo'],
+      ['utc.csv', 2, 2, 0, 0, 'UTC'],
+    ]);
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'file_seq, meter_id');
+    expect(rows.map((r) => [r.meter_id, r.interval_start, r.kwh, r.file_seq, r.file_timezone])).toEqual([
+      ['T1', '2026-11-01 00:00:00+00', 0.1, 1, 'Asia/Tokyo'],
+      ['T1', '2026-11-01 00:30:00+00', 0.5, 2, 'UTC'],
+      ['X1', '2026-11-01 00:00:00+00', 0.4, 2, 'UTC'],
+    ]);
+    const rejects = await readQuarantine(t.lake, out);
+    expect(rejects.map((r) => [r.file.slice(prefix.length), r.line, r.reason.replace(/:.*/, '')])).toEqual([
+      ['tokyo.csv', 3, 'wrong column count'],
+      ['tokyo.csv', 4, 'unknown meter'],
+    ]);
+  });
+
+  it('a batch that is written as one Parquet leaves no table behind in the process', async () => {
+    const { TransformSession } = await import('../../lambdas/steps/transform/duckdb-session');
+    const session = await TransformSession.open({ spillDir: t.ports.tmpDir + '/duckdb-spill' });
+    try {
+      expect(await session.rows("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'gridlake_batch_%'")).toEqual([]);
+    } finally {
+      session.close();
+    }
+  });
 });

@@ -77,6 +77,12 @@ export class TransformSession {
     await this.conn.run(sql, params && Object.keys(params).length ? params : undefined);
   }
 
+  /** Runs a statement that reports a row count (COPY, INSERT) and returns it. */
+  async count(sql: string, params?: Params): Promise<number> {
+    const result = await this.conn.run(sql, params && Object.keys(params).length ? params : undefined);
+    return Number(result.rowsChanged);
+  }
+
   async rows<T extends Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql, params && Object.keys(params).length ? params : undefined);
     return reader.getRowObjectsJS().map((r) => normalise(r) as T);
