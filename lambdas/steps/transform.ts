@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Batch, BatchOutput, FileResult, RejectedFile, TransformBatch } from '../contract/manifests';
@@ -43,6 +44,12 @@ export interface TransformOptions {
   tempDirectory?: string;
   /** DuckDB max_temp_directory_size: the spill's share of the function's ephemeral storage. Default DuckDB's own. */
   maxTempDirectorySize?: string;
+  /** Files of a batch read at once. Default: the threads (else the cores), at most 4. */
+  fileConcurrency?: number;
+}
+
+function fileConcurrency(options: TransformOptions): number {
+  return Math.max(1, Math.min(4, options.fileConcurrency ?? options.threads ?? availableParallelism()));
 }
 
 export class TransformError extends Error {
@@ -97,8 +104,9 @@ function sessionOptions(ports: StepPorts, options: TransformOptions) {
  * seen by the next), and its curated rows get the file's position (`file_seq`; readings also
  * `file_timezone`), so the load orders versions across all files at once. A file its source cannot
  * read as a whole (RawFileRejected) is left out and reported in `rejected`: the batch's other files
- * still load. Each file's raw copy and work files are removed before the next is read, so /tmp holds
- * one raw file at a time.
+ * still load. Files are read a few at a time (`fileConcurrency`); the rows are written in file order.
+ * Each file's raw copy and work files are removed as soon as it is done, so /tmp holds at most
+ * `fileConcurrency` raw files at a time.
  */
 export async function transformBatch(batch: TransformBatch, ports: StepPorts, options: TransformOptions = {}): Promise<BatchOutput> {
   const started = performance.now();
@@ -108,24 +116,30 @@ export async function transformBatch(batch: TransformBatch, ports: StepPorts, op
   const table = single ? null : `gridlake_batch_${randomUUID().replace(/-/g, '')}`;
   const combined = join(work, 'curated.parquet');
   try {
-    const quarantineParts: string[] = [];
-    const files: FileResult[] = [];
-    const rejected: RejectedFile[] = [];
-    const warnings: string[] = [];
-    for (const [i, file] of batch.files.entries()) {
-      const one: Batch = { runId: batch.runId, date: batch.date, source: batch.source, dataset: batch.dataset, rawKey: file.rawKey, format: file.format, options: file.options };
+    // Files are read `fileConcurrency` at a time (a small file keeps one core busy at most), and
+    // their curated rows are written in file order: each file's write waits for the previous file's.
+    const turns = batch.files.map(() => {
+      let release!: () => void;
+      const done = new Promise<void>((resolve) => (release = resolve));
+      return { done, release };
+    });
+    const outcomes: ({ result: FileResult; quarantinePart: string | null; warnings: string[] } | { rejected: RejectedFile })[] = [];
+    const one = async (i: number) => {
+      const file = batch.files[i]!;
+      const oneFile: Batch = { runId: batch.runId, date: batch.date, source: batch.source, dataset: batch.dataset, rawKey: file.rawKey, format: file.format, options: file.options };
       const fileWork = join(work, `f${i}`);
-      await mkdir(fileWork);
       const sink: CuratedSink = table ? { kind: 'table', table, index: i } : { kind: 'file', path: combined };
+      const myTurn = () => (i > 0 ? turns[i - 1]!.done : Promise.resolve());
       try {
-        const fileTimezone = batch.dataset === 'meter_readings' ? readingsTimezone(one, ports) : undefined;
-        const done = await transformFile(one, ports, options, fileWork, { fileSeq: file.seq, fileTimezone }, sink);
+        await mkdir(fileWork);
+        const fileTimezone = batch.dataset === 'meter_readings' ? readingsTimezone(oneFile, ports) : undefined;
+        const done = await transformFile(oneFile, ports, options, fileWork, { fileSeq: file.seq, fileTimezone }, sink, myTurn);
+        let quarantinePart: string | null = null;
         if (done.quarantined > 0) {
-          const q = join(work, `part-${i}.jsonl`);
-          await rename(done.quarantinePath, q);
-          quarantineParts.push(q);
+          quarantinePart = join(work, `part-${i}.jsonl`);
+          await rename(done.quarantinePath, quarantinePart);
         }
-        files.push({
+        const result: FileResult = {
           rawKey: file.rawKey,
           seq: file.seq,
           rowsIn: done.rowsIn,
@@ -133,18 +147,50 @@ export async function transformBatch(batch: TransformBatch, ports: StepPorts, op
           duplicates: done.duplicates,
           quarantined: done.quarantined,
           ...(done.timezone !== undefined ? { timezone: done.timezone } : {}),
-        });
-        for (const w of done.warnings ?? []) warnings.push(`${file.rawKey.split('/').pop()}: ${w}`);
+        };
+        outcomes[i] = { result, quarantinePart, warnings: (done.warnings ?? []).map((w) => `${file.rawKey.split('/').pop()}: ${w}`) };
       } catch (e) {
         if (!(e instanceof RawFileRejected)) throw e;
         ports.log.warn('raw file rejected', { rawKey: file.rawKey, line: e.line, error: e.message });
-        rejected.push({ rawKey: file.rawKey, error: JSON.stringify({ errorType: e.name, errorMessage: e.message }) });
+        outcomes[i] = { rejected: { rawKey: file.rawKey, error: JSON.stringify({ errorType: e.name, errorMessage: e.message }) } };
         // Rows are written only after a file's counts are checked; this keeps that true if the order changes.
+        await myTurn();
         if (sink.kind === 'file') await rm(sink.path, { force: true });
         else await withSession(ports, options, (s) => dropFileRows(s, sink));
       } finally {
+        turns[i]!.release();
         await rm(fileWork, { recursive: true, force: true });
       }
+    };
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (!failed && next < batch.files.length) {
+        try {
+          await one(next++);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      }
+    };
+    // Every worker is awaited before the work folder is removed, even when one fails.
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(fileConcurrency(options), batch.files.length) }, worker));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+
+    const files: FileResult[] = [];
+    const rejected: RejectedFile[] = [];
+    const quarantineParts: string[] = [];
+    const warnings: string[] = [];
+    for (const o of outcomes) {
+      if ('rejected' in o) {
+        rejected.push(o.rejected);
+        continue;
+      }
+      files.push(o.result);
+      if (o.quarantinePart) quarantineParts.push(o.quarantinePart);
+      warnings.push(...o.warnings);
     }
 
     const curated = batchCuratedKey(batch);
@@ -236,7 +282,15 @@ async function writeCurated(session: TransformSession, sink: CuratedSink, loadCo
 }
 
 /** The transform of one raw file in `work` (quarantine lines there, curated rows to `sink`), counts checked. */
-async function transformFile(batch: Batch, ports: StepPorts, options: TransformOptions, work: string, loadColumns: LoadColumns, sink: CuratedSink): Promise<FileOutcome> {
+async function transformFile(
+  batch: Batch,
+  ports: StepPorts,
+  options: TransformOptions,
+  work: string,
+  loadColumns: LoadColumns,
+  sink: CuratedSink,
+  turn: () => Promise<void>,
+): Promise<FileOutcome> {
   const spec = transformSpec(batch.dataset, batch.rawKey);
   // A fresh connection per file: temp tables, views, macros, variables and the CSV reader's reject
   // tables are the connection's own, so nothing of one file reaches the next (a connection costs ~3 ms).
@@ -261,6 +315,7 @@ async function transformFile(batch: Batch, ports: StepPorts, options: TransformO
     if (intake.csv && sourceRows + staged.rejects.length !== rowsIn) throw await unreadRecords(staged, file, rowsIn, sourceRows);
     const plan = await planQuarantine(session, staged);
 
+    await turn();
     const rowsOut = await writeCurated(session, sink, loadColumns);
     const quarantinePath = join(work, 'rejects.jsonl');
     const quarantined = await writeQuarantine(session, staged, file, quarantinePath, plan);

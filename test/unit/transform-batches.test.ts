@@ -135,6 +135,40 @@ describe('a batch of files through the transform', () => {
     ]);
   });
 
+  it('files read at the same time keep the batch in file order: results, rejects, quarantine lines and rows', async () => {
+    const prefix = 'raw/source=meters/dt=2026-11-01/run=run-3/imp/';
+    const names = ['f0.csv', 'f1.csv', 'f2.csv', 'f3.csv', 'f4.csv', 'f5.csv'];
+    const bodies = names.map((name, i) => {
+      if (i === 3) return 'name,colour\napple,red\n'; // not a meter CSV: rejected, the others load
+      // The first files are the largest, so later files finish first.
+      const rows = Array.from({ length: (6 - i) * 400 }, (_, k) => `M${i},${new Date(Date.parse('2026-06-01T00:00:00Z') + k * 1800e3).toISOString()},0.5`);
+      return ['meter_id,timestamp,kwh', ...rows, `M${i},2026-06-01T00:00:00Z,-1`].join('\n') + '\n';
+    });
+    for (const [i, name] of names.entries()) await t.lake.put(prefix + name, bodies[i]!);
+    const files = names.map((name, i) => ({ rawKey: prefix + name, format: 'csv' as const, options: { timezone: 'UTC' }, seq: i + 1, bytes: bodies[i]!.length }));
+    const out = await transformBatch({ runId: 'run-3', date: '2026-11-01', source: 'meters', dataset: 'meter_readings', tag: 'imp-x6-000000000000', files }, t.ports, {
+      fileConcurrency: 3,
+    });
+    expect(out.rejected.map((r) => r.rawKey.slice(prefix.length))).toEqual(['f3.csv']);
+    expect(out.files.map((f) => [f.rawKey.slice(prefix.length), f.seq, f.rowsIn, f.rowsOut, f.quarantined])).toEqual([
+      ['f0.csv', 1, 2401, 2400, 1],
+      ['f1.csv', 2, 2001, 2000, 1],
+      ['f2.csv', 3, 1601, 1600, 1],
+      ['f4.csv', 5, 801, 800, 1],
+      ['f5.csv', 6, 401, 400, 1],
+    ]);
+    expect((await readQuarantine(t.lake, out)).map((q) => [q.file.slice(prefix.length), q.line])).toEqual([
+      ['f0.csv', 2402],
+      ['f1.csv', 2002],
+      ['f2.csv', 1602],
+      ['f4.csv', 802],
+      ['f5.csv', 402],
+    ]);
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'file_seq, interval_start');
+    expect(rows).toHaveLength(7200);
+    expect([...new Set(rows.map((r) => `${r.meter_id}:${r.file_seq}`))]).toEqual(['M0:1', 'M1:2', 'M2:3', 'M4:5', 'M5:6']);
+  });
+
   it('a batch that is written as one Parquet leaves no table behind in the process', async () => {
     const { TransformSession } = await import('../../lambdas/steps/transform/duckdb-session');
     const session = await TransformSession.open({ spillDir: t.ports.tmpDir + '/duckdb-spill' });
