@@ -117,7 +117,8 @@ export async function transformBatch(batch: TransformBatch, ports: StepPorts, op
   const combined = join(work, 'curated.parquet');
   try {
     // Files are read `fileConcurrency` at a time (a small file keeps one core busy at most), and
-    // their curated rows are written in file order: each file's write waits for the previous file's.
+    // their curated rows are written in file order: each file's write waits for the previous file's
+    // (released once written, or when the file ends in any other way).
     const turns = batch.files.map(() => {
       let release!: () => void;
       const done = new Promise<void>((resolve) => (release = resolve));
@@ -133,7 +134,7 @@ export async function transformBatch(batch: TransformBatch, ports: StepPorts, op
       try {
         await mkdir(fileWork);
         const fileTimezone = batch.dataset === 'meter_readings' ? readingsTimezone(oneFile, ports) : undefined;
-        const done = await transformFile(oneFile, ports, options, fileWork, { fileSeq: file.seq, fileTimezone }, sink, myTurn);
+        const done = await transformFile(oneFile, ports, options, fileWork, { fileSeq: file.seq, fileTimezone }, sink, { wait: myTurn, release: turns[i]!.release });
         let quarantinePart: string | null = null;
         if (done.quarantined > 0) {
           quarantinePart = join(work, `part-${i}.jsonl`);
@@ -289,11 +290,11 @@ async function transformFile(
   work: string,
   loadColumns: LoadColumns,
   sink: CuratedSink,
-  turn: () => Promise<void>,
+  turn: { wait: () => Promise<void>; release: () => void },
 ): Promise<FileOutcome> {
   const spec = transformSpec(batch.dataset, batch.rawKey);
   // A fresh connection per file: temp tables, views, macros, variables and the CSV reader's reject
-  // tables are the connection's own, so nothing of one file reaches the next (a connection costs ~3 ms).
+  // tables are the connection's own, so nothing of one file reaches the next (a connection costs ~0.3 ms).
   const session = await TransformSession.open(sessionOptions(ports, options));
   try {
     const file = batch.rawKey;
@@ -315,8 +316,14 @@ async function transformFile(
     if (intake.csv && sourceRows + staged.rejects.length !== rowsIn) throw await unreadRecords(staged, file, rowsIn, sourceRows);
     const plan = await planQuarantine(session, staged);
 
-    await turn();
-    const rowsOut = await writeCurated(session, sink, loadColumns);
+    // The batch's rows are written in file order: this file's write waits for the previous file's.
+    await turn.wait();
+    let rowsOut: number;
+    try {
+      rowsOut = await writeCurated(session, sink, loadColumns);
+    } finally {
+      turn.release();
+    }
     const quarantinePath = join(work, 'rejects.jsonl');
     const quarantined = await writeQuarantine(session, staged, file, quarantinePath, plan);
 
