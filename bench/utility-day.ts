@@ -2,7 +2,8 @@
  * A utility's day: METERS meters × 48 half-hourly readings (1,000,000 × 48 = 48M rows by default)
  * landed as FILES CSV files in the import layout (`meter_id,timestamp,kwh`), then the whole local
  * workflow as `gridlake run --date D --sources meters` runs it (statemachines/etl.asl.json: Plan,
- * Collect, the TransformBatches Distributed Map, Load, Analyze, Publish). Printed: wall time, the
+ * Collect, the TransformBatches Distributed Map, Load, PrepareAnomalies, the DetectAnomalies
+ * Distributed Map, Analyze, Publish). Printed: wall time, the
  * workflow process's peak RSS, each state's time, and beside them the DuckDB floor measured in the
  * same run — a plain `read_csv → Parquet` of the same bytes — and the cloud model of each Map step:
  * per-item time × items / MaxConcurrency, with every state whose single invocation would pass a
@@ -105,6 +106,7 @@ interface ChildReport {
   analyses: Record<string, number>;
   rows: { rows_in: number; rows_loaded: number; duplicates: number; quarantined: number };
   transformConcurrency: number;
+  pageConcurrency: number;
 }
 
 /** The child: the workflow on an imported data dir, timed per state. */
@@ -170,6 +172,7 @@ async function child(dataDir: string, meters: number): Promise<void> {
       quarantined: Number(rows?.quarantined ?? 0),
     },
     transformConcurrency: parseConfig(config).workflow.transformConcurrency,
+    pageConcurrency: parseConfig(config).analysis.pageConcurrency,
   };
   void meters;
   console.log(JSON.stringify(report));
@@ -245,11 +248,12 @@ export async function benchUtilityDay(argv: string[] = process.argv.slice(2)): P
     // The cloud model: each Map item is a Lambda invocation; a Map's time ≈ mean item time × items ÷
     // MaxConcurrency. A Task state is one invocation. Either is flagged past 15 minutes.
     // Only Task states are Lambda invocations (the Map states around them are the Maps' own wall time).
-    // MaxConcurrency: TransformBatches reads workflow.transformConcurrency, ForEachSource is 4.
+    // MaxConcurrency: TransformBatches reads workflow.transformConcurrency, DetectAnomalies
+    // analysis.pageConcurrency, ForEachSource is 4.
     const { aslTaskHandlers } = await import('../lib/asl-tasks');
     const { ASL_PATH } = await import('../local/workflow');
     const tasks = new Set(aslTaskHandlers(ASL_PATH).flatMap((t) => t.states));
-    const concurrency: Record<string, number> = { TransformBatch: c.transformConcurrency, CollectSource: 4 };
+    const concurrency: Record<string, number> = { TransformBatch: c.transformConcurrency, DetectAnomalyPage: c.pageConcurrency, CollectSource: 4 };
     for (const [state, [n, total, longest]] of Object.entries(c.states)) {
       if (!tasks.has(state)) continue;
       const perItem = total / n;

@@ -228,13 +228,15 @@ export const ConfigSchema = z.strictObject({
        */
       publishedCustomers: inRange(1, 100_000).int().default(1000),
       /**
-       * Meters whose readings anomaly detection reads, scores and replaces per warehouse round trip,
-       * 1..10000. Default 500: a page's scored readings (~35 days × 48 per meter) stay well under the
-       * Data API's 500 MB result cap and the Analyze function's memory, whatever the fleet's size.
+       * Meters per page of anomaly detection, 1..10000: one DetectAnomalies child execution (a Lambda
+       * invocation) reads, examines and replaces a page. Default 500: a page's unloaded readings
+       * (~36 days × 48 per meter) stay well inside the function's memory, whatever the fleet's size.
        */
       metersPerPage: inRange(1, 10_000).int().default(500),
+      /** Pages examined at once (the DetectAnomalies Map's MaxConcurrency), 1..1000. Default 16. */
+      pageConcurrency: inRange(1, 1000).int().default(16),
     })
-    .default({ historyDays: 90, zThreshold: 6, publishedCustomers: 1000, metersPerPage: 500 }),
+    .default({ historyDays: 90, zThreshold: 6, publishedCustomers: 1000, metersPerPage: 500, pageConcurrency: 16 }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

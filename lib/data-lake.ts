@@ -74,6 +74,8 @@ export class DataLake extends Construct {
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
         // COPY manifests are only needed while the load runs.
         { id: 'expire-copy-manifests', prefix: 'curated/_manifests/', expiration: Duration.days(7) },
+        // UNLOAD output (lambdas/ports/warehouse.ts UnloadStatement) is read back by the same run.
+        { id: 'expire-unloads', prefix: 'curated/_unload/', expiration: Duration.days(7) },
       ],
     });
     this.quarantine = new s3.Bucket(this, 'Quarantine', {

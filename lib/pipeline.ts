@@ -29,6 +29,7 @@ import { acknowledgeWildcards, KMS_GRANT_ACTIONS, LAMBDA_BASIC_EXECUTION, nagRef
 import { removalPolicy } from './removal';
 import { duckdbEnvironment, type TransformFunctionSize } from './duckdb-sizing';
 import { WORK_PREFIX } from '../lambdas/contract/work-manifests';
+import { UNLOAD_PREFIX_ROOT as UNLOAD_PREFIX } from '../lambdas/ports/warehouse';
 
 /** What a step may touch. `lake` zones are buckets; `duckdb` packs the native engine. */
 type Access =
@@ -38,6 +39,8 @@ type Access =
   | 'curated:write'
   | 'manifests:read'
   | 'manifests:write'
+  | 'unload:read'
+  | 'unload:write'
   | 'quarantine:write'
   | 'quarantine:delete'
   | 'landing:delete'
@@ -74,6 +77,11 @@ export const STEP_ACCESS: Record<string, StepSpec> = {
   transform: { memoryMb: 3008, access: ['raw:read', 'curated:write', 'quarantine:write', 'quarantine:delete', 'duckdb'] },
   // COPY (writes manifests under curated/_manifests/) → staging → MERGE (the tables exist: lib/warehouse-schema.ts creates them at deploy).
   load: { memoryMb: 512, access: ['curated:read', 'curated:write', 'warehouse'] },
+  // Meter anomaly inputs for the whole fleet: the warehouse UNLOADs them (as the COPY role) under
+  // curated/_unload/; the pages go as JSON Lines under curated/_manifests/ for the DetectAnomalies Map.
+  'prepare-anomalies': { memoryMb: 512, access: ['warehouse', 'manifests:write', 'unload:write'] },
+  // One page of meters: reads its unloaded Parquet (DuckDB), replaces its anomalies in the warehouse.
+  'detect-anomalies': { memoryMb: 1769, access: ['warehouse', 'unload:read', 'duckdb'] },
   // SQL aggregates + models → results/*.json; pseudonymises customers; alerts on new anomalies.
   // Replaces results/latest/ whole, so files that dropped out of the result set are deleted there.
   analyze: { memoryMb: 1769, access: ['warehouse', 'results:read', 'results:write', 'results:delete-latest', 'pseudonym', 'notify'] },
@@ -236,7 +244,10 @@ export class Pipeline extends Construct {
     const id = task.name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
     const env = this.environment(access, props);
     const duckdb = access.includes('duckdb');
-    if (duckdb) Object.assign(env, duckdbEnvironment(transformSize));
+    // DuckDB's memory and spill follow the transform's size; other DuckDB readers (a page of anomaly
+    // inputs, a few MB) keep its defaults and the default /tmp.
+    const sized = duckdb && task.name === 'transform';
+    if (sized) Object.assign(env, duckdbEnvironment(transformSize));
 
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: props.logRetention, removalPolicy: removal });
     const fn = new nodejs.NodejsFunction(this, id, {
@@ -249,7 +260,7 @@ export class Pipeline extends Construct {
       // so a slow function fails with its own timeout error and log line, not an opaque States.Timeout.
       timeout: Duration.seconds(Math.min((task.timeoutSeconds ?? 330) - 30, 900)),
       // DuckDB spills and stages Parquet in /tmp: give it room beyond the default 512 MB.
-      ephemeralStorageSize: duckdb ? Size.mebibytes(transformSize.ephemeralStorageMb) : undefined,
+      ephemeralStorageSize: sized ? Size.mebibytes(transformSize.ephemeralStorageMb) : undefined,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -274,7 +285,7 @@ export class Pipeline extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
     if (access.some((a) => a.startsWith('raw:'))) env.RAW_BUCKET = lake.raw.bucketName;
-    if (access.some((a) => a.startsWith('curated:') || a.startsWith('manifests:'))) env.CURATED_BUCKET = lake.curated.bucketName;
+    if (access.some((a) => a.startsWith('curated:') || a.startsWith('manifests:') || a.startsWith('unload:'))) env.CURATED_BUCKET = lake.curated.bucketName;
     if (access.some((a) => a.startsWith('quarantine:'))) env.QUARANTINE_BUCKET = lake.quarantine.bucketName;
     if (access.some((a) => a.startsWith('results:'))) env.RESULTS_BUCKET = lake.results.bucketName;
     if (access.includes('site:write')) env.SITE_BUCKET = props.siteBucket.bucketName;
@@ -284,7 +295,8 @@ export class Pipeline extends Construct {
       // No REDSHIFT_SECRET_ARN: the Data API signs in as this function's role (database user
       // IAMR:<role name>, granted gridlake_etl by the schema custom resource), never as the admin.
       // Only the load COPYs; the others never need the role.
-      if (access.includes('curated:read')) env.COPY_ROLE_ARN = warehouse.copyRole.roleArn;
+      // COPY reads and UNLOAD writes as this role (the namespace's default IAM role).
+      if (access.includes('curated:read') || access.includes('unload:write')) env.COPY_ROLE_ARN = warehouse.copyRole.roleArn;
     }
     if (access.includes('notify')) {
       env.ALERT_TOPIC_ARN = props.alertTopic.topicArn;
@@ -318,6 +330,12 @@ export class Pipeline extends Construct {
           break;
         case 'manifests:write':
           lake.curated.grantPut(fn, `${WORK_PREFIX}*`);
+          break;
+        // What the warehouse UNLOADed for the analyses (the COPY role writes it; readers read that prefix only).
+        case 'unload:read':
+          lake.curated.grantRead(fn, `${UNLOAD_PREFIX}*`);
+          break;
+        case 'unload:write':
           break;
         case 'quarantine:write':
           lake.quarantine.grantPut(fn);
@@ -367,6 +385,7 @@ export class Pipeline extends Construct {
     if (access.some((a) => a === 'raw:read' || a === 'raw:write')) buckets.push(bucketRef(lake.raw));
     if (access.some((a) => a.startsWith('curated:'))) buckets.push(bucketRef(lake.curated));
     if (access.some((a) => a.startsWith('manifests:'))) buckets.push(bucketRef(lake.curated, `${WORK_PREFIX}*`));
+    if (access.includes('unload:read')) buckets.push(bucketRef(lake.curated, `${UNLOAD_PREFIX}*`));
     if (access.includes('quarantine:write')) buckets.push(bucketRef(lake.quarantine));
     if (access.some((a) => a === 'results:read' || a === 'results:write')) buckets.push(bucketRef(lake.results));
     if (access.includes('site:write')) buckets.push(bucketRef(props.siteBucket, 'data/*'));

@@ -3,7 +3,7 @@
  * Secrets Manager (JSON `username`/`password`, the shape the Data API reads); only the schema custom
  * resource signs in with it, the pipeline's functions sign in as their own IAM roles. (Redshift's own `manageAdminPassword` secret
  * is not used: CloudFormation exposes no attribute for its ARN.) Redshift reads Parquet for COPY through its own role that can
- * read the curated bucket and nothing else. A daily RPU-hours usage limit (no CloudFormation type
+ * read the curated bucket and nothing else, and write (UNLOAD) under its `curated/_unload/` prefix only. A daily RPU-hours usage limit (no CloudFormation type
  * exists for it) is created with a custom resource calling CreateUsageLimit.
  *
  * Network: a workgroup always lives in subnets of a VPC. Without `subnetIds` CreateWorkgroup falls
@@ -25,6 +25,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { UNLOAD_PREFIX_ROOT } from '../lambdas/ports/warehouse';
 import { acknowledgeWildcards, nagRef } from './nag';
 import { removalPolicy } from './removal';
 import type { WarehouseNetwork } from './warehouse-network';
@@ -76,13 +77,23 @@ export class Warehouse extends Construct {
         new iam.ServicePrincipal('redshift.amazonaws.com'),
         new iam.ServicePrincipal('redshift-serverless.amazonaws.com'),
       ),
-      description: 'Assumed by Redshift Serverless for COPY of curated Parquet; reads the curated bucket only.',
+      description: 'Assumed by Redshift Serverless for COPY of curated Parquet and UNLOAD to curated/_unload/; no other bucket.',
     });
     props.curatedBucket.grantRead(this.copyRole);
     acknowledgeWildcards(
       this.copyRole,
       { actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'], resources: [`${nagRef(this, props.curatedBucket.bucketArn)}/*`] },
       'COPY reads any object of the curated bucket (keys are per dataset, date and run); no other bucket.',
+    );
+    // UNLOAD … CLEANPATH writes Parquet under curated/_unload/ and first deletes what an earlier
+    // UNLOAD left in the folders it writes (CLEANPATH needs s3:DeleteObject; it lists with the
+    // s3:ListBucket granted above): https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
+    const unloadObjects = props.curatedBucket.arnForObjects(`${UNLOAD_PREFIX_ROOT}*`);
+    this.copyRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [unloadObjects] }));
+    acknowledgeWildcards(
+      this.copyRole,
+      { resources: [`${nagRef(this, props.curatedBucket.bucketArn)}/${UNLOAD_PREFIX_ROOT}*`] },
+      'UNLOAD writes one folder per run and partition under curated/_unload/ (keys made by Redshift); writes nowhere else.',
     );
 
     this.adminSecret = new secretsmanager.Secret(this, 'AdminSecret', {

@@ -9,8 +9,9 @@
  *   over positive readings. Pooling thousands of readings makes it stable, where a per-bucket MAD
  *   from ~9 readings is not (it produced false spikes whenever a bucket's MAD came out small).
  *
- * The analyze step computes the same statistics in SQL (lambdas/sql/analysis/meter_readings_scored.sql,
- * percentile_cont); this is the in-memory twin used by the quality tests and the bench.
+ * The analyze step computes the bucket medians and the envelope in SQL (lambdas/sql/analysis/anomaly_chunk_inputs.sql,
+ * percentile_cont; the spread in lambdas/steps/analyze/anomaly-detection.ts); this is the in-memory twin
+ * used by the quality tests and the bench.
  */
 import { weekSlotOf } from './local-time';
 import { MAD_TO_SIGMA, median, quantile } from './robust-stats';
@@ -22,7 +23,7 @@ export interface SeasonalBaseline {
   count: Uint32Array;
   /** Pooled robust log spread s of the meter; NaN without positive readings. */
   logScale: number;
-  /** The meter's 99.5th percentile (its upper envelope, see meter_upper_envelope.sql). */
+  /** The meter's 99.5th percentile (its upper envelope, see anomaly_chunk_inputs.sql). */
   high: number;
   intervalMinutes: number;
 }

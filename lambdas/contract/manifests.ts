@@ -225,12 +225,30 @@ export const LoadOutputSchema = z.object({
 });
 export type LoadOutput = z.infer<typeof LoadOutputSchema>;
 
+/** What PrepareAnomalies returns into the state (lambdas/steps/analyze/anomaly-pages.ts): keys and counts only. */
+export const AnomalyPagesSchema = z.object({
+  /** The pages as JSON Lines (the DetectAnomalies Map's ItemReader). */
+  pagesKey: z.string(),
+  /** Where the Map's ResultWriter writes the pages' outcomes. */
+  resultsPrefix: z.string(),
+  pages: z.number().int().nonnegative(),
+  meters: z.number().int().nonnegative(),
+  /** The DetectAnomalies Map's MaxConcurrency (config analysis.pageConcurrency). */
+  concurrency: z.number().int().positive(),
+});
+export type AnomalyPages = z.infer<typeof AnomalyPagesSchema>;
+
 export const AnalyzeInputSchema = z.object({
   /** The last date of the execution: results describe the warehouse as of this date. */
   date: IsoDate,
   runId: z.string(),
   /** The first date the execution loaded: anomalies are detected from here (capped) to `date`. */
   fromDate: IsoDate.optional(),
+  /**
+   * The workflow's PrepareAnomalies output: the meters' anomalies were detected page by page by the
+   * DetectAnomalies Map before Analyze. Absent (a direct call), Analyze runs the pages itself.
+   */
+  anomalyPages: AnomalyPagesSchema.optional(),
 });
 export type AnalyzeInput = z.infer<typeof AnalyzeInputSchema>;
 

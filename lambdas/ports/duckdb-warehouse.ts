@@ -2,16 +2,17 @@
  * Warehouse over an embedded DuckDB file: the local stand-in for Redshift. It honours the same
  * contract as the Redshift Data API adapter — named `:params` bound (never interpolated),
  * transactions as ordered batches, COPY from Parquet objects through a manifest, matched by column
- * position — so the same load SQL (COPY → staging → MERGE) runs on both.
+ * position, UNLOAD to Parquet with Redshift's CLEANPATH semantics — so the same load SQL (COPY →
+ * staging → MERGE) and the same unloads run on both.
  *
  * One connection, and every call waits its turn: DuckDB transactions belong to a connection, so
  * interleaving two callers' batches on one connection would mix their transactions.
  */
 import { TransientError } from './transient-error';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import {
   DuckDBConnection,
   DuckDBInstance,
@@ -24,20 +25,23 @@ import {
 } from '@duckdb/node-api';
 import { createTableSql } from '../datasets/create-table-sql';
 import type { DatasetDeclaration } from '../datasets/dataset';
-import type { ObjectStore } from './object-store';
+import { listKeys, type ObjectStore } from './object-store';
 import { LocalFolderStore } from './local-folder-store';
-import { redshiftCopy } from './redshift-sql-text';
+import { redshiftCopy, redshiftUnload } from './redshift-sql-text';
 import { StatementRecorder } from './statement-recorder';
 import {
   assertCheckPassed,
   assertIdentifier,
+  checkUnload,
   isCopy,
+  isUnload,
   rewriteNamedParams,
   WarehouseError,
   type BatchItem,
   type Row,
   type SqlValue,
   type Statement,
+  type UnloadStatement,
   type Warehouse,
 } from './warehouse';
 
@@ -67,6 +71,7 @@ const DUCKDB_CONFLICT = /write-write conflict|Conflict on tuple deletion|Could n
 // and role (the real ones exist only in the cloud; neither changes the grammar).
 const RECORDED_MANIFEST = 's3://gridlake-lake/curated/_manifests/recorded.manifest';
 const RECORDED_COPY_ROLE = 'arn:aws:iam::123456789012:role/gridlake-copy';
+const RECORDED_UNLOAD_TARGET = 's3://gridlake-lake/curated/_unload/recorded/';
 
 export class DuckDbWarehouse implements Warehouse {
   private queue: Promise<unknown> = Promise.resolve();
@@ -182,6 +187,9 @@ export class DuckDbWarehouse implements Warehouse {
           if (isCopy(item)) {
             await this.copyParquet(item.name, item.copyParquet.table, item.copyParquet.keys, scratch);
             results.push([]);
+          } else if (isUnload(item)) {
+            await this.unloadParquet(item, scratch);
+            results.push([]);
           } else {
             const rows = await this.runStatement(item, returnsRows(item.sql));
             assertCheckPassed(item, rows);
@@ -290,6 +298,61 @@ export class DuckDbWarehouse implements Warehouse {
       throw new WarehouseError(name, (e as Error).message, { cause: e });
     }
   }
+
+  /**
+   * UNLOAD … FORMAT AS PARQUET [PARTITION BY (…)] CLEANPATH, as Redshift runs it: the SELECT (checked
+   * by checkUnload, the same check as the Redshift adapter's, and parsed here as ONE statement) is
+   * written by DuckDB's COPY TO into a scratch folder — partition columns left out of the files, as
+   * Redshift leaves them out — and the files are then put into the lake through the object store.
+   * CLEANPATH first removes what is already there: every object under the prefix, or with PARTITION
+   * BY only the objects in the partition folders that receive new files (r_UNLOAD.html, CLEANPATH);
+   * a partition this UNLOAD does not produce keeps its old files, on Redshift and here alike.
+   */
+  private async unloadParquet(item: UnloadStatement, scratch: string[]): Promise<void> {
+    const { select, prefix, partitionBy } = checkUnload(item);
+    this.record(item.name, redshiftUnload(select, RECORDED_UNLOAD_TARGET, RECORDED_COPY_ROLE, partitionBy));
+    // Its query too, on its own: inside UNLOAD ('…') it is a string literal the grammar check cannot see into.
+    this.record(`${item.name}:query`, select);
+    const store = this.store;
+    if (!store) throw new WarehouseError(item.name, 'no object store configured to UNLOAD Parquet to');
+    const count = (await this.conn.extractStatements(select)).count;
+    if (count !== 1) throw new WarehouseError(item.name, `the UNLOAD query holds ${count} statements; UNLOAD takes one SELECT.`);
+    const dir = await mkdtemp(join(tmpdir(), 'gridlake-unload-'));
+    scratch.push(dir);
+    // The target is our own scratch path, bound as a parameter (never spliced into the SQL); the
+    // SQL goes through the same :name translation as every statement (it has no parameter left).
+    const options = partitionBy.length ? `FORMAT parquet, PARTITION_BY (${partitionBy.join(', ')})` : 'FORMAT parquet';
+    const out = partitionBy.length ? join(dir, 'out') : join(dir, 'out', 'data_0.parquet');
+    if (!partitionBy.length) mkdirSync(dirname(out), { recursive: true });
+    const { sql } = bound({ name: item.name, sql: select });
+    try {
+      // On lines of its own: a `--` comment on the query's last line must not swallow the `)`.
+      await this.conn.run(`COPY (\n${sql}\n) TO $out (${options})`, { out });
+    } catch (e) {
+      throw new WarehouseError(item.name, (e as Error).message, { cause: e });
+    }
+    const files = await filesUnder(join(dir, 'out')).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+    const folders = partitionBy.length ? [...new Set(files.map((f) => unloadKey(prefix, dirname(f)) + '/'))] : [prefix];
+    for (const folder of folders) {
+      for (const key of await listKeys(store, folder)) await store.delete(key);
+    }
+    for (const file of files.sort()) await store.putFile(unloadKey(prefix, file), join(dir, 'out', file));
+  }
+}
+
+/**
+ * The lake keys of an unload's files: DuckDB names a NULL partition value `col=NULL`, Redshift
+ * `col=__HIVE_DEFAULT_PARTITION__` (https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html,
+ * PARTITION BY clause); the lake gets Redshift's name, which DuckDB's hive reader also reads as NULL.
+ */
+function unloadKey(prefix: string, relativePath: string): string {
+  return prefix + relativePath.split(sep).map((part) => part.replace(/^([a-z_][a-z0-9_]*)=NULL$/, '$1=__HIVE_DEFAULT_PARTITION__')).join('/');
+}
+
+/** Every file under a folder, as paths relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)));
 }
 
 /** Where this adapter writes COPY manifests (the Redshift adapter's default prefix). */

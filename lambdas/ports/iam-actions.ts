@@ -18,7 +18,7 @@
 import { LAKE_PREFIXES } from './s3-object-store';
 import { LAKE_ROUTES } from './aws-ports';
 import { bindParameters, dataApiTransactionMode } from './redshift-data-warehouse';
-import { isCopy, type BatchItem } from './warehouse';
+import { isCopy, isUnload, type BatchItem } from './warehouse';
 
 /** The resource of one call, named by the environment variable that carries it. */
 export type IamResource =
@@ -126,7 +126,7 @@ export function warehouseStatementCalls(operation: 'query' | 'execute', auth: Wa
 export function warehouseTransactionCalls(items: BatchItem[], auth: WarehouseAuth = PIPELINE_AUTH): IamCall[] {
   // As the adapter prepares them: a COPY of no keys is skipped, a COPY has no parameters.
   const prepared = items.flatMap<{ parameters: readonly unknown[]; check?: string }>((item) =>
-    isCopy(item) ? (item.copyParquet.keys.length ? [{ parameters: [] }] : []) : [{ ...bindParameters(item), check: item.failIfRows }],
+    isCopy(item) ? (item.copyParquet.keys.length ? [{ parameters: [] }] : []) : isUnload(item) ? [{ parameters: [] }] : [{ ...bindParameters(item), check: item.failIfRows }],
   );
   if (prepared.length === 0) return [];
   const calls: IamCall[] =
@@ -160,6 +160,35 @@ export function copyRoleCalls(statementName: string, keys: string[]): IamCall[] 
     { action: 's3:GetObject', resource: { type: 'object', bucketVariable: 'CURATED_BUCKET', key } as IamResource, request: `COPY reads ${key}` },
     { action: 's3:ListBucket', resource: { type: 'bucket', bucketVariable: 'CURATED_BUCKET', prefix: key } as IamResource, request: 'COPY lists the bucket' },
   ]);
+}
+
+/**
+ * What the COPY role (assumed by Redshift) does for one UNLOAD … PARTITION BY … CLEANPATH
+ * (redshift-sql-text.ts): lists the prefix, deletes what an earlier UNLOAD left in the folders it
+ * writes (CLEANPATH needs s3:DeleteObject), and puts the Parquet files
+ * (https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html). The function that sends the UNLOAD
+ * makes no S3 request of its own: its calls are the Data API's (warehouseTransactionCalls).
+ * Object keys are examples of what Redshift names (`<prefix><col>=<value>/0000_part_00.parquet`).
+ */
+export function unloadRoleCalls(prefix: string, partitionBy: readonly string[] = []): IamCall[] {
+  const folder = prefix + partitionBy.map((c) => `${c}=0/`).join('');
+  const key = `${folder}0000_part_00.parquet`;
+  const object = { type: 'object', bucketVariable: bucketVariable('lake', key), key } as IamResource;
+  return [
+    { action: 's3:ListBucket', resource: { type: 'bucket', bucketVariable: bucketVariable('lake', prefix), prefix: folder }, request: 'UNLOAD CLEANPATH lists the folder' },
+    { action: 's3:DeleteObject', resource: object, request: `UNLOAD CLEANPATH deletes ${key}` },
+    { action: 's3:PutObject', resource: object, request: `UNLOAD writes ${key}` },
+  ];
+}
+
+/**
+ * What a function that reads an unload back needs (through the lake port: list the prefix or a
+ * partition folder, then get each `.parquet` key): the same as objectStoreCalls 'list' and 'get'.
+ * For a reader that does not go through a recorded port (e.g. DuckDB reading s3:// itself), declare
+ * these for its function in test/iam.
+ */
+export function unloadReadCalls(prefix: string): IamCall[] {
+  return [...objectStoreCalls('lake', 'list', prefix), ...objectStoreCalls('lake', 'get', `${prefix}0000_part_00.parquet`)];
 }
 
 /** SnsNotifier.notify (sns-notifier.ts): Publish, and the data key of the topic's KMS key (SSE). */

@@ -9,6 +9,13 @@
  *   MANIFEST`; the manifest is written to the lake (default `curated/_manifests/`, the bucket the COPY
  *   role can read). Redshift matches Parquet columns to table columns BY POSITION, so the Parquet
  *   files and the target (staging) table must list columns in the same order.
+ * - An `UnloadStatement` becomes `UNLOAD ('<select>') TO 's3://<curated bucket>/<prefix>' IAM_ROLE
+ *   '<role>' FORMAT AS PARQUET [PARTITION BY (…)] CLEANPATH`, sent like any other item of the
+ *   transaction: in the same BatchExecuteStatement or Data API session, so it reads the temp tables
+ *   the earlier items filled (a temp table lives as long as its session, and a batch's statements
+ *   run in one session and one transaction). The UNLOAD page lists no restriction on running it in
+ *   a transaction block (https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html); what it
+ *   wrote to S3 is not taken back if the transaction then rolls back.
  * - Statements are polled with DescribeStatement (exponential backoff, a deadline after which the
  *   statement is cancelled), results are read page by page with GetStatementResult.
  * - Throttling and the active-statement limit are retried with backoff and jitter here, because
@@ -39,21 +46,24 @@ import type { S3Locator } from './s3-object-store';
 import {
   assertCheckPassed,
   assertIdentifier,
+  checkUnload,
   isCopy,
+  isUnload,
   rewriteNamedParams,
   WarehouseError,
   type BatchItem,
   type CopyStatement,
   type Row,
+  type UnloadStatement,
   type SqlValue,
   type Statement,
   type Warehouse,
 } from './warehouse';
-import { redshiftCopy } from './redshift-sql-text';
+import { redshiftCopy, redshiftUnload } from './redshift-sql-text';
 import { copyManifestKey, writeCopyManifest } from './copy-manifest';
 
-// The COPY text lives in its own module so the local adapter can record it too.
-export { redshiftCopy } from './redshift-sql-text';
+// The COPY and UNLOAD texts live in their own module so the local adapter can record them too.
+export { redshiftCopy, redshiftUnload } from './redshift-sql-text';
 
 /** The Data API rejects SQL text above 100 KB. */
 export const MAX_STATEMENT_BYTES = 100 * 1024;
@@ -82,9 +92,9 @@ export interface RedshiftDataWarehouseOptions {
   database: string;
   /** Secret with `username`/`password`; omit to use the caller's IAM identity (workgroup IAM auth). */
   secretArn?: string;
-  /** IAM role Redshift assumes for COPY; required only when a transaction contains a CopyStatement. */
+  /** IAM role Redshift assumes for COPY and UNLOAD; required only when a transaction contains one. */
   copyRoleArn?: string;
-  /** Where COPY manifests are written and how their S3 URIs are named; required for CopyStatements. */
+  /** Where COPY manifests are written and how S3 URIs are named; required for Copy and Unload statements. */
   lake?: ObjectStore & S3Locator;
   /** Key prefix of COPY manifests; must be readable by the COPY role. Default `curated/_manifests/`. */
   manifestPrefix?: string;
@@ -223,6 +233,8 @@ export class RedshiftDataWarehouse implements Warehouse {
       if (isCopy(item)) {
         if (item.copyParquet.keys.length === 0) continue; // nothing to load: COPY of an empty manifest fails
         prepared.push({ index, name: item.name, sql: await this.renderCopy(item), parameters: [] });
+      } else if (isUnload(item)) {
+        prepared.push({ index, name: item.name, sql: this.renderUnload(item), parameters: [] });
       } else {
         prepared.push({ index, name: item.name, ...bindParameters(item), check: item.failIfRows !== undefined ? item : undefined });
       }
@@ -322,6 +334,23 @@ export class RedshiftDataWarehouse implements Warehouse {
     const manifestUri = lake.s3Uri(manifestKey);
     if (!S3_URI.test(manifestUri)) throw new WarehouseError(item.name, `manifest key "${manifestKey}" has characters COPY cannot quote safely.`);
     return redshiftCopy(table, manifestUri, copyRoleArn);
+  }
+
+  /**
+   * The UNLOAD text for an UnloadStatement: its SELECT checked (one statement, no parameter: Redshift
+   * binds none outside SELECT/INSERT/UPDATE/DELETE, and the SELECT travels as a string literal), its
+   * prefix and the role checked so that no quote can reach the literals they are spliced into.
+   */
+  renderUnload(item: UnloadStatement): string {
+    const { select, prefix, partitionBy } = checkUnload(item);
+    const { lake, copyRoleArn } = this.options;
+    if (!lake || !copyRoleArn) {
+      throw new WarehouseError(item.name, 'UNLOAD needs the lake store and the COPY role ARN: set LAKE buckets and COPY_ROLE_ARN for this function.');
+    }
+    if (!ROLE_ARN.test(copyRoleArn)) throw new WarehouseError(item.name, `COPY_ROLE_ARN "${copyRoleArn}" is not an IAM role ARN.`);
+    const target = lake.s3Uri(prefix);
+    if (!S3_URI.test(target)) throw new WarehouseError(item.name, `UNLOAD prefix "${prefix}" has characters UNLOAD cannot quote safely.`);
+    return redshiftUnload(select, target, copyRoleArn, partitionBy);
   }
 
   private async start(statement: Statement): Promise<string> {

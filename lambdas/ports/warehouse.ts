@@ -35,7 +35,32 @@ export interface CopyStatement {
   copyParquet: { table: string; keys: string[] };
 }
 
-export type BatchItem = Statement | CopyStatement;
+/**
+ * Unload a query's rows to the lake as Parquet (Redshift UNLOAD … FORMAT AS PARQUET), for analyses
+ * that read per-reading data back from the lake in parallel. Only inside `transaction([...])`, after
+ * the statements that fill what it reads (temp tables of the same transaction); returns `[]`.
+ */
+export interface UnloadStatement {
+  name: string;
+  /**
+   * unloadParquet.sql: one SELECT from a .sql file, WITHOUT parameters (Redshift binds none in UNLOAD);
+   * it may read temp tables filled earlier in the same transaction (bound INSERTs).
+   * prefix: a lake key prefix ending in '/', under `curated/_unload/` (routes to the curated bucket).
+   * partitionBy: optional column names (identifiers) → Hive folders `<prefix><col>=<value>/…parquet`.
+   *
+   * The partition columns are not in the files (read them from the folder names), as Redshift writes
+   * them. Re-running replaces what an earlier UNLOAD wrote in the folders this one writes (Redshift
+   * CLEANPATH): a partition value this UNLOAD no longer produces keeps its old files, so readers take
+   * their partition list from the data, not from listing the prefix, or use a prefix per run. File
+   * names differ by engine, and either may write several files to a folder (Redshift
+   * `0000_part_00.parquet`, `0001_part_00.parquet`… per slice; DuckDB `data_0.parquet`, `data_1.parquet`…
+   * when many partitions are open at once): list a folder and read every `.parquet` key in it. The files exist once the UNLOAD item has run, even if
+   * the transaction later rolls back (S3 has no transaction): make it the last item.
+   */
+  unloadParquet: { sql: string; prefix: string; partitionBy?: string[] };
+}
+
+export type BatchItem = Statement | CopyStatement | UnloadStatement;
 
 export interface Warehouse {
   query<T extends Row = Row>(statement: Statement): Promise<T[]>;
@@ -57,6 +82,101 @@ export interface Warehouse {
 
 export function isCopy(item: BatchItem): item is CopyStatement {
   return 'copyParquet' in item;
+}
+
+export function isUnload(item: BatchItem): item is UnloadStatement {
+  return 'unloadParquet' in item;
+}
+
+/** Where unloads may write: the curated bucket's working prefix (expires after 7 days, lib/data-lake.ts). */
+export const UNLOAD_PREFIX_ROOT = 'curated/_unload/';
+const UNLOAD_PREFIX = /^curated\/_unload\/(?:[A-Za-z0-9_.=-]+\/)+$/;
+
+/**
+ * Checks an UnloadStatement before either adapter runs it, naming the statement: the prefix is a
+ * folder under curated/_unload/ made of safe characters (it is spliced into a quoted S3 URI or a
+ * file path), partition columns are identifiers, and the SQL is ONE SELECT (or WITH … SELECT) with
+ * no `:name` placeholder (UNLOAD takes no bound parameters: fill a temp table with a bound INSERT
+ * first) and no backslash (Redshift string literals treat it as an escape, so it cannot be quoted
+ * safely inside UNLOAD ('…')). Returns the SELECT without a trailing `;`.
+ */
+export function checkUnload(item: UnloadStatement): { select: string; prefix: string; partitionBy: string[] } {
+  const { sql, prefix, partitionBy = [] } = item.unloadParquet;
+  const fail = (detail: string): never => {
+    throw new WarehouseError(item.name, detail);
+  };
+  if (!UNLOAD_PREFIX.test(prefix) || prefix.split('/').some((p) => p === '.' || p === '..')) {
+    fail(`UNLOAD prefix "${prefix}" must be a folder under ${UNLOAD_PREFIX_ROOT} ending in "/", of letters, digits and _ . = -.`);
+  }
+  for (const column of partitionBy) {
+    try {
+      assertIdentifier(column);
+    } catch (e) {
+      fail(`UNLOAD partition column: ${(e as Error).message}`);
+    }
+  }
+  if (new Set(partitionBy).size !== partitionBy.length) fail(`UNLOAD partition columns repeat: ${partitionBy.join(', ')}.`);
+  const params: string[] = [];
+  rewriteNamedParams(sql, (name) => (params.push(name), ''));
+  if (params.length) {
+    fail(
+      `UNLOAD takes no bound parameters, but its SQL uses ${params.map((p) => `:${p}`).join(', ')}. ` +
+        'Fill a temp table with a bound INSERT earlier in the same transaction and SELECT from it.',
+    );
+  }
+  if (sql.includes('\\')) fail('the UNLOAD query contains a backslash, which cannot be quoted safely inside UNLOAD (\'…\'); use CHR(92).');
+  const code = sqlCodeOnly(sql);
+  const trailing = code.search(/;\s*$/); // one closing `;` (and comments after it) is allowed
+  const end = trailing >= 0 ? trailing : sql.length;
+  const select = sql.slice(0, end).trimEnd();
+  const body = code.slice(0, end);
+  if (body.includes(';')) fail('the UNLOAD query holds more than one statement; UNLOAD takes one SELECT.');
+  if (!/^\s*(select|with)\b/i.test(body)) fail('the UNLOAD query must be a SELECT (or WITH … SELECT).');
+  return { select, prefix, partitionBy };
+}
+
+/**
+ * The SQL with comments and the contents of quoted strings and identifiers blanked out (same
+ * length, so positions still match): what is left is code, for finding `;` and the first verb.
+ */
+function sqlCodeOnly(sql: string): string {
+  let out = '';
+  let i = 0;
+  const blank = (text: string) => text.replace(/[^\n]/g, ' ');
+  while (i < sql.length) {
+    const ch = sql[i]!;
+    let stop = -1;
+    if (ch === "'" || ch === '"') {
+      let end = i + 1;
+      for (;;) {
+        end = sql.indexOf(ch, end);
+        if (end === -1) {
+          end = sql.length;
+          break;
+        }
+        if (sql[end + 1] === ch) end += 2; // a doubled quote is one quote inside the literal
+        else {
+          end += 1;
+          break;
+        }
+      }
+      stop = end;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      stop = end === -1 ? sql.length : end;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      stop = end === -1 ? sql.length : end + 2;
+    }
+    if (stop === -1) {
+      out += ch;
+      i += 1;
+    } else {
+      out += blank(sql.slice(i, stop));
+      i = stop;
+    }
+  }
+  return out;
 }
 
 export class WarehouseError extends Error {

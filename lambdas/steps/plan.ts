@@ -26,7 +26,7 @@ export function runIdFor(date: string, attempt = 1): string {
 /**
  * The bound parameters that pick the rows one execution wrote (`run_id` between its first and last
  * date's run id, of the same attempt): used by the analyses that follow the data
- * (analysis/meter_loaded_spans.sql, sensor_loaded_spans.sql). A run id without an attempt is
+ * (analysis/anomaly_meters.sql, sensor_loaded_spans.sql). A run id without an attempt is
  * matched as is.
  */
 export function executionRunFilter(input: { runId: string; date: string; fromDate?: string }): { first_run_id: string; last_run_id: string; run_id_pattern: string } {

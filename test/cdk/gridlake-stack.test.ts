@@ -112,6 +112,11 @@ describe('data lake', () => {
     ]);
     const quarantine = resources[logicalId(stack.lake.quarantine)]!.Properties;
     expect(quarantine.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 30, Status: 'Enabled' });
+    // The curated bucket's working prefixes (COPY manifests, UNLOAD output) expire after 7 days.
+    const curatedRules = resources[logicalId(stack.lake.curated)]!.Properties.LifecycleConfiguration.Rules;
+    for (const prefix of ['curated/_manifests/', 'curated/_unload/']) {
+      expect(curatedRules, prefix).toContainEqual(expect.objectContaining({ Prefix: prefix, ExpirationInDays: 7, Status: 'Enabled' }));
+    }
   });
 
   it('removes data with the stack in dev (auto-delete) and nothing is retained', () => {
@@ -139,15 +144,18 @@ describe('warehouse', () => {
     });
   });
 
-  it('lets the COPY role read the curated bucket and nothing else', () => {
+  it('lets the COPY role read the curated bucket, write (UNLOAD) under curated/_unload/ only, and nothing else', () => {
     const roleId = logicalId(stack.warehouse.copyRole);
     const statements = ofType('AWS::IAM::Policy')
       .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     const curated = logicalId(stack.lake.curated);
     expect(statements.length).toBeGreaterThan(0);
+    const writes = statements.filter((s) => !actionsOf(s).every((a) => a.startsWith('s3:Get') || a.startsWith('s3:List')));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes[0]!).sort()).toEqual(['s3:DeleteObject', 's3:PutObject']);
+    expect(JSON.stringify(writes[0]!.Resource)).toMatch(/\/curated\/_unload\/\*"\]\]\}$/);
     for (const s of statements) {
-      expect(actionsOf(s).every((a) => a.startsWith('s3:Get') || a.startsWith('s3:List'))).toBe(true);
       expect(JSON.stringify(s.Resource)).toContain(curated);
       for (const other of [stack.lake.raw, stack.lake.quarantine, stack.lake.results]) expect(JSON.stringify(s.Resource)).not.toContain(logicalId(other));
     }
@@ -322,10 +330,14 @@ describe('pipeline', () => {
     });
   });
 
-  it('declares DuckDB for the transform step only, and gives it scratch space', () => {
+  it('declares DuckDB for the transform and the anomaly page workers only, and gives the transform scratch space', () => {
     // Bundling is skipped here, so the packed node_modules are checked by `npm run synth` instead.
-    expect(Object.entries(STEP_ACCESS).filter(([, s]) => s.access.includes('duckdb')).map(([n]) => n)).toEqual(['transform']);
+    expect(Object.entries(STEP_ACCESS).filter(([, s]) => s.access.includes('duckdb')).map(([n]) => n).sort()).toEqual(['detect-anomalies', 'transform']);
     expect(resources[logicalId(stack.pipeline.functions.transform)]!.Properties.EphemeralStorage).toEqual({ Size: 4096 });
+    // A page of anomaly inputs is a few MB of Parquet: the default /tmp, DuckDB's default memory.
+    const pages = resources[logicalId(stack.pipeline.functions['detect-anomalies']!)]!.Properties;
+    expect(pages.EphemeralStorage).toBeUndefined();
+    expect(pages.Environment.Variables.GRIDLAKE_DUCKDB_MEMORY_LIMIT).toBeUndefined();
   });
 });
 
@@ -427,7 +439,7 @@ describe('warehouse schema and database users (DDL once, least privilege inside 
     expect(props.AdminSecretArn).toEqual({ Ref: logicalId(stack.warehouse.adminSecret) });
     expect(props.SchemaVersion).toMatch(/^[0-9a-f]{32}$/);
     const warehouseSteps = Object.entries(STEP_ACCESS).filter(([, spec]) => spec.access.includes('warehouse')).map(([name]) => name);
-    expect(warehouseSteps.sort()).toEqual(['analyze', 'collect', 'load', 'notify-failure', 'publish']);
+    expect(warehouseSteps.sort()).toEqual(['analyze', 'collect', 'detect-anomalies', 'load', 'notify-failure', 'prepare-anomalies', 'publish']);
     // Role names (Ref of each role), known at deploy time: each becomes the database user IAMR:<name>.
     expect(props.EtlRoleNames).toEqual(expect.arrayContaining(warehouseSteps.map((name) => ({ Ref: roleOf(stack.pipeline.functions[name]!) }))));
     expect(props.EtlRoleNames).toHaveLength(warehouseSteps.length);

@@ -28,6 +28,7 @@ import {
   objectStoreCalls,
   SECRETS_READ_AT_START,
   secretCalls,
+  unloadRoleCalls,
   warehouseStatementCalls,
   warehouseTransactionCalls,
   type IamCall,
@@ -36,7 +37,7 @@ import {
 import { DuckDbWarehouse } from '../../lambdas/ports/duckdb-warehouse';
 import { migrateWarehouse } from '../../lambdas/schema/warehouse-schema';
 import { closeLocalPorts, localPorts } from '../../lambdas/ports/local-ports';
-import { isCopy } from '../../lambdas/ports/warehouse';
+import { isCopy, isUnload } from '../../lambdas/ports/warehouse';
 import { importMeters } from '../../lambdas/sources/meters/index';
 import { silentLog } from '../../lambdas/steps/ports';
 import { runLocalWorkflow, ASL_PATH, ROOT } from '../../local/workflow';
@@ -291,7 +292,7 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     const bucketId = t.findBy('AWS::S3::Bucket', bucket);
     expect(bucketId).toBeDefined();
     expect(new Set(serviceCalls.map((c) => c.action))).toEqual(new Set(['s3:GetObject', 's3:PutObject', 'states:StartExecution']));
-    expect(new Set(serviceCalls.map((c) => c.state))).toEqual(new Set(['ForEachDate', 'ForEachSource', 'TransformBatches']));
+    expect(new Set(serviceCalls.map((c) => c.state))).toEqual(new Set(['DetectAnomalies', 'ForEachDate', 'ForEachSource', 'TransformBatches']));
     const verdicts: Verdict[] = [];
     const seen = new Set<string>();
     const requests = serviceCalls.flatMap((c) => {
@@ -363,6 +364,31 @@ describe('IAM simulation of a recorded local run against the synthesized roles',
     }
     expect(checks.length).toBeGreaterThan(0);
     expect(denied(await Promise.all(distinct(checks).map(evaluate)))).toEqual([]);
+  });
+
+  it('allows the COPY role to UNLOAD (list, CLEANPATH delete, put) under curated/_unload/ and nowhere else', async () => {
+    const [, namespace] = t.ofType('AWS::RedshiftServerless::Namespace')[0]!;
+    const copyRoleId = TemplateResolver.target(namespace.Properties!.DefaultIamRoleArn)!;
+    const load = stateFunction.get('Load')!;
+    const check = (who: string, call: IamCall): Check => ({ who: `COPY role (${who})`, call, roleId: copyRoleId, sessionName: 'RedshiftIamRoleSession', env: load.env });
+    // Every UNLOAD the recorded run made, and (declared, so the grant is proven before any step unloads) one partitioned by page.
+    const checks = unloadRoleCalls('curated/_unload/anomaly_inputs/run=r1/', ['page']).map((call) => check('declared unload', call));
+    for (const op of recorder.operations) {
+      if (op.port !== 'warehouse' || op.operation !== 'transaction') continue;
+      for (const item of op.items) {
+        if (isUnload(item)) for (const call of unloadRoleCalls(item.unloadParquet.prefix, item.unloadParquet.partitionBy)) checks.push(check(item.name, call));
+      }
+    }
+    expect(denied(await Promise.all(distinct(checks).map(evaluate)))).toEqual([]);
+    // The write grant is the prefix's only: curated data and the other buckets stay read-only or out of reach.
+    const outside = await Promise.all(
+      [
+        { action: 's3:PutObject', key: 'curated/meter_readings/dt=2026-11-01/x.parquet' },
+        { action: 's3:DeleteObject', key: 'curated/meter_readings/dt=2026-11-01/x.parquet' },
+        { action: 's3:PutObject', key: 'curated/_manifests/x.manifest' },
+      ].map(({ action, key }) => evaluate(check('outside', { action, resource: { type: 'object', bucketVariable: 'CURATED_BUCKET', key }, request: action }))),
+    );
+    expect(outside.map((v) => v.result)).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied', 'ImplicitlyDenied']);
   });
 
   it("allows the custom resources' SDK calls (the usage limit's Create/Update/DeleteUsageLimit)", async () => {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { closeLocalPorts } from '../../lambdas/ports/local-ports';
 import { SQL_RECORDING_ENV, type RecordedStatement } from '../../lambdas/ports/statement-recorder';
+import { redshiftUnload } from '../../lambdas/ports/redshift-sql-text';
 import { runLocalWorkflow } from '../../local/workflow';
 import { redshiftProblems, warehouseSqlFiles } from './redshift-check';
 import type { SqlText } from './sqlfluff';
@@ -57,6 +58,14 @@ async function recordSmallWorkflow(): Promise<void> {
 let recorded: RecordedStatement[] = [];
 let selfRun = false;
 const files = warehouseSqlFiles();
+/**
+ * The UNLOAD shapes the Redshift adapter sends (redshift-sql-text.ts), checked whether or not a test
+ * of this run unloaded: with and without PARTITION BY, a query with a quoted literal and a comment.
+ */
+const unloadTexts = [
+  redshiftUnload("SELECT page, meter_id, kwh\nFROM inputs -- per page\nWHERE meter_id <> 'x'", 's3://gridlake-lake/curated/_unload/a/run=r1/', 'arn:aws:iam::123456789012:role/gridlake-copy', ['page', 'day']),
+  redshiftUnload('SELECT a FROM flat', 's3://gridlake-lake/curated/_unload/flat/', 'arn:aws:iam::123456789012:role/gridlake-copy'),
+].map((sql, i) => ({ label: `UNLOAD shape ${i + 1} (lambdas/ports/redshift-sql-text.ts)`, sql }));
 const fileProblems: string[] = [];
 const statementProblems: string[] = [];
 let statementShapes = 0;
@@ -75,7 +84,7 @@ beforeAll(async () => {
   }
   // Each distinct text once, remembering whether a file, a statement or both hold it.
   const texts = new Map<string, { file?: string; statement?: string }>();
-  for (const f of files) texts.set(f.sql, { file: f.label });
+  for (const f of [...files, ...unloadTexts]) texts.set(f.sql, { file: f.label });
   for (const r of recorded) {
     const sql = canonicalStatement(r.sql);
     const seen = texts.get(sql) ?? {};
@@ -105,7 +114,7 @@ describe('warehouse SQL on Redshift', () => {
 
   it('the recording holds the pipeline: DDL, COPY, MERGE, the daily rebuild and the analysis', () => {
     const names = recorded.map((r) => r.name);
-    for (const expected of ['ddl_market_prices', 'copy_meter_readings', 'merge_meter_readings', 'insert_meter_daily', 'affected_days', 'meter_readings_scored']) {
+    for (const expected of ['ddl_market_prices', 'copy_meter_readings', 'merge_meter_readings', 'insert_meter_daily', 'affected_days', 'anomaly_chunk_inputs', 'unload_anomaly_readings']) {
       expect(names.some((n) => n.startsWith(expected)), `no "${expected}" statement recorded (self-run: ${selfRun})`).toBe(true);
     }
     expect(recorded.some((r) => /^COPY \w+ FROM 's3:\/\/.*FORMAT AS PARQUET MANIFEST$/.test(r.sql))).toBe(true);

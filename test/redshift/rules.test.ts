@@ -6,6 +6,7 @@ import { noParamsInComments } from './rules/no-params-in-comments';
 import { oneOrderByForSortAggregates } from './rules/one-order-by-for-sort-aggregates';
 import { RESERVED_WORDS, reservedWordIdentifiers } from './rules/reserved-word-identifiers';
 import type { SqlRule } from './rules/sql-tokens';
+import { unloadQueryRule } from './rules/unload-query';
 
 const check = (rule: SqlRule, sql: string) => checkRedshiftRules(sql, [rule]);
 
@@ -88,5 +89,22 @@ describe('no-params-in-comments', () => {
   });
   it('accepts colons that are no placeholder: times, URLs, casts, "key: value" prose', () => {
     expect(check(noParamsInComments, '-- at 12:30, see https://docs.aws.amazon.com, x::int, Natural key: (a, b)\nSELECT 1')).toEqual([]);
+  });
+});
+
+describe('unload-query', () => {
+  const unload = (query: string) => `UNLOAD ('${query.replaceAll("'", "''")}')\nTO 's3://b/curated/_unload/x/' IAM_ROLE 'arn:aws:iam::123456789012:role/r' FORMAT AS PARQUET CLEANPATH`;
+  it('refuses a bound parameter inside the quoted query, on its line', () => {
+    const f = check(unloadQueryRule, unload("SELECT a\nFROM t WHERE b = 'x' AND c = :c"));
+    expect(f).toMatchObject([{ line: 2 }]);
+    expect(f[0]!.message).toMatch(/:c in an UNLOAD query.*temp table/);
+  });
+  it('refuses a LIMIT in the outer SELECT (the AWS page example), accepts a nested one', () => {
+    expect(check(unloadQueryRule, unload('select * from venue limit 10'))).toHaveLength(1);
+    expect(check(unloadQueryRule, unload('select * from venue where venueid in (select venueid from venue order by venueid desc limit 10)'))).toEqual([]);
+  });
+  it('accepts a plain query with quoted literals, and leaves other statements alone', () => {
+    expect(check(unloadQueryRule, unload("SELECT page, kwh FROM inputs WHERE meter_id <> 'a:b' -- :not_a_param"))).toEqual([]);
+    expect(check(unloadQueryRule, 'SELECT * FROM t WHERE a = :a LIMIT 5')).toEqual([]);
   });
 });

@@ -66,14 +66,14 @@ describe('statemachines/etl.asl.json', () => {
     }
   });
 
-  it('passes keys and counts between states, not data: lists of dates and batches are read from S3 by Distributed Maps', () => {
+  it('passes keys and counts between states, not data: lists of dates, batches and pages of meters are read from S3 by Distributed Maps', () => {
     const maps = Object.fromEntries(allStates(definition.States).filter(([, s]) => s.Type === 'Map'));
-    expect(Object.keys(maps).sort()).toEqual(['ForEachDate', 'ForEachSource', 'TransformBatches']);
-    for (const name of ['ForEachDate', 'ForEachSource', 'TransformBatches']) {
+    expect(Object.keys(maps).sort()).toEqual(['DetectAnomalies', 'ForEachDate', 'ForEachSource', 'TransformBatches']);
+    for (const name of ['DetectAnomalies', 'ForEachDate', 'ForEachSource', 'TransformBatches']) {
       expect(maps[name].ItemProcessor.ProcessorConfig, name).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
     }
-    // Lists that grow (dates, batches) come from JSON Lines in S3 and their results go back to S3.
-    for (const name of ['ForEachDate', 'TransformBatches']) {
+    // Lists that grow (dates, batches, pages of meters) come from JSON Lines in S3 and their results go back to S3.
+    for (const name of ['DetectAnomalies', 'ForEachDate', 'TransformBatches']) {
       expect(maps[name].ItemReader, name).toMatchObject({ Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSONL' } });
       expect(maps[name].ResultWriter.Resource, name).toBe('arn:aws:states:::s3:putObject');
       expect(maps[name].ItemsPath, name).toBeUndefined();

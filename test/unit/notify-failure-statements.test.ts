@@ -1,7 +1,7 @@
 /** NotifyFailure's warehouse work is set-based: a fixed handful of statements for any backfill (cloud review R8). */
 import { describe, expect, it } from 'vitest';
 import { failedExecutionStatements } from '../../lambdas/steps/notify-failure';
-import { isCopy } from '../../lambdas/ports/warehouse';
+import { isCopy, isUnload } from '../../lambdas/ports/warehouse';
 
 const DATA_API_SQL_LIMIT = 100_000; // https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html (Sql: 100 KB)
 
@@ -16,7 +16,7 @@ describe('failedExecutionStatements', () => {
     // create + 1,600 pairs / 200 per insert + 3 set-based marks + drop; the old path sent 3,200.
     expect(items.length).toBe(1 + 8 + 3 + 1);
     for (const item of items) {
-      if (isCopy(item)) throw new Error('no COPY expected');
+      if (isCopy(item) || isUnload(item)) throw new Error('no COPY or UNLOAD expected');
       expect(Buffer.byteLength(item.sql)).toBeLessThan(DATA_API_SQL_LIMIT / 2);
       expect(item.sql).not.toContain("it's broken");
       expect(item.sql).not.toContain('2025-01-01');

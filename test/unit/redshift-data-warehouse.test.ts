@@ -323,6 +323,70 @@ describe('transaction', () => {
   });
 });
 
+describe('UNLOAD to Parquet', () => {
+  const lake = Object.assign(new LocalFolderStore(tmpdir()), { s3Uri: (key: string) => `s3://gridlake-curated/${key}` });
+  const fill = [
+    { name: 'create_inputs', sql: 'CREATE TEMP TABLE inputs (page INTEGER, meter_id VARCHAR(64), kwh DOUBLE PRECISION)' },
+    { name: 'insert_inputs', sql: 'INSERT INTO inputs SELECT page, meter_id, kwh FROM readings WHERE day = :day', params: { day: '2026-11-01' } },
+  ];
+
+  it('sends UNLOAD … FORMAT AS PARQUET PARTITION BY … CLEANPATH in the same session as the bound INSERT that fills its temp table', async () => {
+    let n = 0;
+    mock.on(ExecuteStatementCommand).callsFake((input) => ({ Id: `s${++n}`, SessionId: input.SessionId ?? 'sess-u' }));
+    mock.on(DescribeStatementCommand).callsFake((input) => ({ Id: input.Id, Status: 'FINISHED' }));
+    const { wh } = warehouse({ lake, copyRoleArn: ROLE });
+    const results = await wh.transaction([
+      ...fill,
+      {
+        name: 'unload_inputs',
+        unloadParquet: { sql: "-- per page\nSELECT page, meter_id, kwh FROM inputs WHERE meter_id <> 'x';\n", prefix: 'curated/_unload/anomaly_inputs/run=r1/', partitionBy: ['page'] },
+      },
+    ]);
+    expect(results).toEqual([[], [], []]);
+    const calls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Sql?.split(' ')[0])).toEqual(['BEGIN', 'CREATE', 'INSERT', 'UNLOAD', 'COMMIT']);
+    expect(calls.slice(1).every((c) => c.SessionId === 'sess-u')).toBe(true);
+    const unload = calls[3]!;
+    expect(unload.Sql).toBe(
+      "UNLOAD ('-- per page\nSELECT page, meter_id, kwh FROM inputs WHERE meter_id <> ''x''') TO 's3://gridlake-curated/curated/_unload/anomaly_inputs/run=r1/' " +
+        "IAM_ROLE 'arn:aws:iam::123456789012:role/gridlake-copy' FORMAT AS PARQUET PARTITION BY (page) CLEANPATH",
+    );
+    expect(unload.Parameters).toBeUndefined();
+    expect(unload.StatementName).toBe('unload_inputs');
+  });
+
+  it('goes in the BatchExecuteStatement of a parameterless transaction, without PARTITION BY when none is given', async () => {
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'b9' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'b9', Status: 'FINISHED', SubStatements: [{ Id: 'b9:1', Status: 'FINISHED' }, { Id: 'b9:2', Status: 'FINISHED' }] });
+    const { wh } = warehouse({ lake, copyRoleArn: ROLE });
+    await wh.transaction([
+      { name: 'create_flat', sql: 'CREATE TEMP TABLE flat AS SELECT 1 AS a' },
+      { name: 'unload_flat', unloadParquet: { sql: 'SELECT a FROM flat', prefix: 'curated/_unload/flat/' } },
+    ]);
+    const sqls = mock.commandCalls(BatchExecuteStatementCommand)[0]!.args[0].input.Sqls!;
+    expect(sqls[1]).toBe("UNLOAD ('SELECT a FROM flat') TO 's3://gridlake-curated/curated/_unload/flat/' IAM_ROLE 'arn:aws:iam::123456789012:role/gridlake-copy' FORMAT AS PARQUET CLEANPATH");
+  });
+
+  it('refuses, before sending anything, what cannot be unloaded safely, naming the statement', async () => {
+    const { wh } = warehouse({ lake, copyRoleArn: ROLE });
+    const unload = (over: object) => ({ name: 'unload_bad', unloadParquet: { sql: 'SELECT page, kwh FROM inputs', prefix: 'curated/_unload/x/', ...over } });
+    const cases: Array<[object, RegExp]> = [
+      [{ sql: 'SELECT page FROM inputs WHERE day = :day' }, /"unload_bad" failed: UNLOAD takes no bound parameters.*:day/],
+      [{ sql: 'SELECT 1; DROP TABLE meter_readings' }, /more than one statement/],
+      [{ sql: "SELECT '\\' AS backslash" }, /backslash/],
+      [{ sql: 'UPDATE inputs SET kwh = 0' }, /must be a SELECT/],
+      [{ prefix: 'results/latest/' }, /under curated\/_unload\//],
+      [{ prefix: "curated/_unload/x' IAM_ROLE 'y/" }, /under curated\/_unload\//],
+      [{ prefix: 'curated/_unload/x' }, /ending in "\/"/],
+      [{ partitionBy: ['Page'] }, /partition column/],
+    ];
+    for (const [over, message] of cases) await expect(wh.transaction([...fill, unload(over)]), JSON.stringify(over)).rejects.toThrow(message);
+    await expect(warehouse({ lake }).wh.transaction([unload({})])).rejects.toThrow(/COPY_ROLE_ARN/);
+    expect(mock.commandCalls(ExecuteStatementCommand)).toHaveLength(0);
+    expect(mock.commandCalls(BatchExecuteStatementCommand)).toHaveLength(0);
+  });
+});
+
 describe('createTableSql (the DDL Redshift runs)', () => {
   it('adds the declared DISTSTYLE/DISTKEY/SORTKEY after the column list of the portable DDL', () => {
     const { wh: redshift } = warehouse();

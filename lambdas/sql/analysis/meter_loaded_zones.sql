@@ -1,7 +1,7 @@
 -- Per timezone, the first and last interval one execution loaded and how many meters it loaded
 -- (one row per zone, whatever the fleet's size): anomaly detection derives its fleet-wide time grid
 -- from these (the slices of time, the end of the last local day) so that every page of meters is
--- examined on the same grid. The run filters are those of meter_loaded_spans.sql.
+-- examined on the same grid. The run filters are those of anomaly_meters.sql.
 SELECT COALESCE(m.timezone, CAST(:default_timezone AS VARCHAR(64))) AS timezone,
   MIN(r.interval_start) AS first_loaded, MAX(r.interval_start) AS last_loaded, COUNT(DISTINCT r.meter_id) AS meters
 FROM meter_readings r
