@@ -84,10 +84,11 @@ function runChild(mode: Mode, csv: string, work: string): ChildResult {
 async function child(mode: string, csv: string, work: string): Promise<void> {
   // Everything each side needs is loaded before the clock starts (the floor's DuckDB is imported at
   // the top of this file; the transform's modules here).
-  const { transform, transformBatch } = await import('../lambdas/steps/transform');
+  const { transformBatch } = await import('../lambdas/steps/transform');
   const { LocalFolderStore } = await import('../lambdas/ports/local-folder-store');
   const { listAll, listKeys } = await import('../lambdas/ports/object-store');
   const { groupIntoBatches, MAX_BATCH_ITEM_BYTES } = await import('../lambdas/steps/transform-batches');
+  const { filesTag } = await import('../lambdas/steps/transform/object-keys');
   const { parseConfig } = await import('../lambdas/config');
   const { fixedClock } = await import('../lambdas/ports/clock');
   const { silentLog } = await import('../lambdas/steps/ports');
@@ -148,7 +149,11 @@ async function child(mode: string, csv: string, work: string): Promise<void> {
     const totals = { rowsIn: 0, rowsOut: 0, duplicates: 0, quarantined: 0 };
     const add = (o: typeof totals) => (Object.keys(totals) as Array<keyof typeof totals>).forEach((k) => (totals[k] += o[k]));
     if (mode === 'small-per-file') {
-      for (const f of files) add(await transform(f, ports));
+      // One invocation per file: each file a batch of its own.
+      for (const [i, f] of files.entries()) {
+        const { rawKey, format, options, ...head } = f;
+        add(await transformBatch({ ...head, tag: filesTag([rawKey]), files: [{ rawKey, format, options, seq: i + 1, bytes: 0 }] }, ports));
+      }
     } else {
       const sizes = new Map<string, number>();
       for await (const o of listAll(lake, 'raw/')) sizes.set(o.key, o.size);

@@ -172,26 +172,6 @@ export const BatchOutputSchema = z.object({
 });
 export type BatchOutput = z.infer<typeof BatchOutputSchema>;
 
-/** Counts reconcile: rowsIn = rowsOut + duplicates + quarantined. */
-export const TransformOutputSchema = z.object({
-  runId: z.string(),
-  date: IsoDate,
-  source: SourceNameSchema,
-  dataset: z.string(),
-  rawKey: z.string(),
-  curatedKeys: z.array(z.string()),
-  quarantineKey: z.string().nullable(),
-  rowsIn: z.number().int().nonnegative(),
-  rowsOut: z.number().int().nonnegative(),
-  duplicates: z.number().int().nonnegative(),
-  quarantined: z.number().int().nonnegative(),
-  /** meter_readings: the timezone naive timestamps were read in; the load registers unknown meters with it. */
-  timezone: z.string().optional(),
-  /** Things the data loaded as told but a person should check (e.g. readings that look hourly). */
-  warnings: z.array(z.string()).optional(),
-});
-export type TransformOutput = z.infer<typeof TransformOutputSchema>;
-
 /**
  * A batch that failed as a whole with RawFileRejected (the BatchRejected state of the workflow):
  * the transform catches a file's RawFileRejected itself, so this is the last line of defence.

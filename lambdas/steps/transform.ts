@@ -13,11 +13,13 @@
  * Rules (units, DST, maximum, reasons) are documented in docs/TRANSFORM.md.
  */
 import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Batch, BatchOutput, FileResult, RejectedFile, TransformBatch, TransformOutput } from '../contract/manifests';
+import type { Batch, BatchOutput, FileResult, RejectedFile, TransformBatch } from '../contract/manifests';
 import { sqlFile } from '../sql/files';
 import type { StepPorts } from './ports';
 import { transformSpec, type TransformSpec } from './transform/dataset-specs';
@@ -27,7 +29,7 @@ import { plainCsvPath } from './transform/gzip-csv';
 import { knownTimezones } from './transform/known-timezones';
 import { loadMeterRegistry } from './transform/meter-registry';
 import { readNaiveTimesInOneZone } from './transform/naive-times-zone';
-import { batchCuratedKey, batchQuarantineKey, curatedKey, quarantineKey } from './transform/object-keys';
+import { batchCuratedKey, batchQuarantineKey } from './transform/object-keys';
 import { planQuarantine, writeQuarantine } from './transform/quarantine-writer';
 import { csvReaderRejects, NotAMeterCsvError, stageJsonl, stageMeterCsv, type StagedRaw } from './transform/raw-input';
 import { csvIntake, type CsvIntake } from './transform/csv-intake';
@@ -42,6 +44,12 @@ export interface TransformOptions {
   tempDirectory?: string;
   /** DuckDB max_temp_directory_size: the spill's share of the function's ephemeral storage. Default DuckDB's own. */
   maxTempDirectorySize?: string;
+  /** Files of a batch read at once. Default: the threads (else the cores), at most 4. */
+  fileConcurrency?: number;
+}
+
+function fileConcurrency(options: TransformOptions): number {
+  return Math.max(1, Math.min(4, options.fileConcurrency ?? options.threads ?? availableParallelism()));
 }
 
 export class TransformError extends Error {
@@ -50,7 +58,6 @@ export class TransformError extends Error {
 
 /** What one file's transform left in its work folder, before anything is uploaded. */
 interface FileOutcome {
-  curatedPath: string;
   /** Written only when rows were rejected. */
   quarantinePath: string;
   rowsIn: number;
@@ -68,6 +75,19 @@ interface LoadColumns {
   fileTimezone?: string;
 }
 
+/**
+ * Where a file's curated rows go. A one-file batch (a large file is a batch of its own) writes its
+ * Parquet straight from the dedupe, never holding the rows. Several files append to one table of the
+ * process's DuckDB instance (a generated name, so concurrent batches never meet), written once as the
+ * batch's Parquet at the end: a Parquet part per file, read back and rewritten, cost more than the
+ * transform of a small file itself. The table holds at most the batch's rows (`transform.batchBytes`
+ * of CSV) and spills past the memory limit like any DuckDB table.
+ */
+type CuratedSink = { kind: 'file'; path: string } | { kind: 'table'; table: string; index: number };
+
+/** The column that tells the files of a batch table apart (dropped when the table is written out). */
+const FILE_INDEX_COLUMN = 'batch_file_index';
+
 function sessionOptions(ports: StepPorts, options: TransformOptions) {
   return {
     spillDir: options.tempDirectory ?? join(ports.tmpDir, 'duckdb-spill'),
@@ -78,78 +98,49 @@ function sessionOptions(ports: StepPorts, options: TransformOptions) {
 }
 
 /**
- * One raw file → its own curated Parquet and quarantine (curated rows: the table's columns only).
- * The workflow transforms batches ({@link transformBatch}); this is the same work for one file.
- */
-export async function transform(batch: Batch, ports: StepPorts, options: TransformOptions = {}): Promise<TransformOutput> {
-  const started = performance.now();
-  await mkdir(ports.tmpDir, { recursive: true });
-  const work = await mkdtemp(join(ports.tmpDir, 'gridlake-transform-'));
-  try {
-    const done = await transformFile(batch, ports, options, work, null);
-    const curated = curatedKey(batch);
-    await ports.lake.putFile(curated, done.curatedPath, { contentType: 'application/vnd.apache.parquet' });
-    const qKey = quarantineKey(batch);
-    if (done.quarantined > 0) await ports.lake.putFile(qKey, done.quarantinePath, { contentType: 'application/x-ndjson' });
-    else await ports.lake.delete(qKey); // a re-run under a changed rule must not leave stale rejects
-    const result: TransformOutput = {
-      runId: batch.runId,
-      date: batch.date,
-      source: batch.source,
-      dataset: batch.dataset,
-      rawKey: batch.rawKey,
-      curatedKeys: [curated],
-      quarantineKey: done.quarantined > 0 ? qKey : null,
-      rowsIn: done.rowsIn,
-      rowsOut: done.rowsOut,
-      duplicates: done.duplicates,
-      quarantined: done.quarantined,
-      ...(done.timezone !== undefined ? { timezone: done.timezone } : {}),
-      ...(done.warnings ? { warnings: done.warnings } : {}),
-    };
-    ports.log.info('transformed', { ...result, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) });
-    return result;
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
-
-/**
  * A batch of raw files (one dataset; Collect grouped them: ./transform-batches.ts) → ONE curated
- * Parquet and one quarantine file for the whole batch. Each file is read on its own, exactly as
- * {@link transform} reads it (its own door, counts, line numbers, dedupe: last in file order wins),
- * and its curated rows get the file's position (`file_seq`; readings also `file_timezone`), so the
- * load orders versions across all files at once. A file its source cannot read as a whole
- * (RawFileRejected) is left out and reported in `rejected`: the batch's other files still load.
- * Each file's raw copy and work files are removed before the next is read, so /tmp holds one raw
- * file at a time plus the curated parts.
+ * Parquet and one quarantine file for the whole batch. Each file is read on its own connection (its
+ * own door, counts, line numbers, dedupe: last in file order wins; nothing of one file's session is
+ * seen by the next), and its curated rows get the file's position (`file_seq`; readings also
+ * `file_timezone`), so the load orders versions across all files at once. A file its source cannot
+ * read as a whole (RawFileRejected) is left out and reported in `rejected`: the batch's other files
+ * still load. Files are read a few at a time (`fileConcurrency`); the rows are written in file order.
+ * Each file's raw copy and work files are removed as soon as it is done, so /tmp holds at most
+ * `fileConcurrency` raw files at a time.
  */
 export async function transformBatch(batch: TransformBatch, ports: StepPorts, options: TransformOptions = {}): Promise<BatchOutput> {
   const started = performance.now();
   await mkdir(ports.tmpDir, { recursive: true });
   const work = await mkdtemp(join(ports.tmpDir, 'gridlake-batch-'));
+  const single = batch.files.length === 1;
+  const table = single ? null : `gridlake_batch_${randomUUID().replace(/-/g, '')}`;
+  const combined = join(work, 'curated.parquet');
   try {
-    const parts: string[] = [];
-    const quarantineParts: string[] = [];
-    const files: FileResult[] = [];
-    const rejected: RejectedFile[] = [];
-    const warnings: string[] = [];
-    for (const [i, file] of batch.files.entries()) {
-      const one: Batch = { runId: batch.runId, date: batch.date, source: batch.source, dataset: batch.dataset, rawKey: file.rawKey, format: file.format, options: file.options };
+    // Files are read `fileConcurrency` at a time (a small file keeps one core busy at most), and
+    // their curated rows are written in file order: each file's write waits for the previous file's
+    // (released once written, or when the file ends in any other way).
+    const turns = batch.files.map(() => {
+      let release!: () => void;
+      const done = new Promise<void>((resolve) => (release = resolve));
+      return { done, release };
+    });
+    const outcomes: ({ result: FileResult; quarantinePart: string | null; warnings: string[] } | { rejected: RejectedFile })[] = [];
+    const one = async (i: number) => {
+      const file = batch.files[i]!;
+      const oneFile: Batch = { runId: batch.runId, date: batch.date, source: batch.source, dataset: batch.dataset, rawKey: file.rawKey, format: file.format, options: file.options };
       const fileWork = join(work, `f${i}`);
-      await mkdir(fileWork);
+      const sink: CuratedSink = table ? { kind: 'table', table, index: i } : { kind: 'file', path: combined };
+      const myTurn = () => (i > 0 ? turns[i - 1]!.done : Promise.resolve());
       try {
-        const fileTimezone = batch.dataset === 'meter_readings' ? readingsTimezone(one, ports) : undefined;
-        const done = await transformFile(one, ports, options, fileWork, { fileSeq: file.seq, fileTimezone });
-        const part = join(work, `part-${i}.parquet`);
-        await rename(done.curatedPath, part);
-        parts.push(part);
+        await mkdir(fileWork);
+        const fileTimezone = batch.dataset === 'meter_readings' ? readingsTimezone(oneFile, ports) : undefined;
+        const done = await transformFile(oneFile, ports, options, fileWork, { fileSeq: file.seq, fileTimezone }, sink, { wait: myTurn, release: turns[i]!.release });
+        let quarantinePart: string | null = null;
         if (done.quarantined > 0) {
-          const q = join(work, `part-${i}.jsonl`);
-          await rename(done.quarantinePath, q);
-          quarantineParts.push(q);
+          quarantinePart = join(work, `part-${i}.jsonl`);
+          await rename(done.quarantinePath, quarantinePart);
         }
-        files.push({
+        const result: FileResult = {
           rawKey: file.rawKey,
           seq: file.seq,
           rowsIn: done.rowsIn,
@@ -157,22 +148,57 @@ export async function transformBatch(batch: TransformBatch, ports: StepPorts, op
           duplicates: done.duplicates,
           quarantined: done.quarantined,
           ...(done.timezone !== undefined ? { timezone: done.timezone } : {}),
-        });
-        for (const w of done.warnings ?? []) warnings.push(`${file.rawKey.split('/').pop()}: ${w}`);
+        };
+        outcomes[i] = { result, quarantinePart, warnings: (done.warnings ?? []).map((w) => `${file.rawKey.split('/').pop()}: ${w}`) };
       } catch (e) {
         if (!(e instanceof RawFileRejected)) throw e;
-        ports.log.warn('raw file rejected', { rawKey: file.rawKey, error: e.message });
-        rejected.push({ rawKey: file.rawKey, error: JSON.stringify({ errorType: e.name, errorMessage: e.message }) });
+        ports.log.warn('raw file rejected', { rawKey: file.rawKey, line: e.line, error: e.message });
+        outcomes[i] = { rejected: { rawKey: file.rawKey, error: JSON.stringify({ errorType: e.name, errorMessage: e.message }) } };
+        // Rows are written only after a file's counts are checked; this keeps that true if the order changes.
+        await myTurn();
+        if (sink.kind === 'file') await rm(sink.path, { force: true });
+        else await withSession(ports, options, (s) => dropFileRows(s, sink));
       } finally {
+        turns[i]!.release();
         await rm(fileWork, { recursive: true, force: true });
       }
+    };
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (!failed && next < batch.files.length) {
+        try {
+          await one(next++);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      }
+    };
+    // Every worker is awaited before the work folder is removed, even when one fails.
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(fileConcurrency(options), batch.files.length) }, worker));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+
+    const files: FileResult[] = [];
+    const rejected: RejectedFile[] = [];
+    const quarantineParts: string[] = [];
+    const warnings: string[] = [];
+    for (const o of outcomes) {
+      if ('rejected' in o) {
+        rejected.push(o.rejected);
+        continue;
+      }
+      files.push(o.result);
+      if (o.quarantinePart) quarantineParts.push(o.quarantinePart);
+      warnings.push(...o.warnings);
     }
 
     const curated = batchCuratedKey(batch);
     const curatedKeys: string[] = [];
     const curatedBytes: number[] = [];
-    if (parts.length > 0) {
-      const combined = parts.length === 1 ? parts[0]! : await combineParts(ports, options, parts, join(work, 'curated.parquet'));
+    if (files.length > 0) {
+      if (table) await withSession(ports, options, (s) => writeBatchTable(s, table, combined));
       await ports.lake.putFile(curated, combined, { contentType: 'application/vnd.apache.parquet' });
       curatedKeys.push(curated);
       curatedBytes.push((await stat(combined)).size);
@@ -211,25 +237,28 @@ export async function transformBatch(batch: TransformBatch, ports: StepPorts, op
     ports.log.info('transformed batch', { ...summary, fileCount: batch.files.length, seconds: Number(((performance.now() - started) / 1000).toFixed(3)) });
     return result;
   } finally {
+    if (table) await withSession(ports, options, (s) => s.run(`DROP TABLE IF EXISTS ${table}`)).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
 }
 
-/** The parts of a batch (one per file, same columns) as one zstd Parquet file. */
-async function combineParts(ports: StepPorts, options: TransformOptions, parts: string[], out: string): Promise<string> {
+async function withSession<T>(ports: StepPorts, options: TransformOptions, f: (s: TransformSession) => Promise<T>): Promise<T> {
   const session = await TransformSession.open(sessionOptions(ports, options));
   try {
-    // Paths are bound one parameter each (a table function takes a list literal of parameters).
-    const params: Params = { out };
-    const refs = parts.map((p, i) => {
-      params[`p${i}`] = p;
-      return `$p${i}`;
-    });
-    await session.run(`COPY (SELECT * FROM read_parquet([${refs.join(', ')}], hive_partitioning = false)) TO $out (FORMAT parquet, COMPRESSION zstd)`, params);
-    return out;
+    return await f(session);
   } finally {
     session.close();
   }
+}
+
+/** The batch table (its files' curated rows, in file order) as one zstd Parquet file. */
+async function writeBatchTable(session: TransformSession, table: string, out: string): Promise<void> {
+  await session.run(`COPY (SELECT * EXCLUDE (${FILE_INDEX_COLUMN}) FROM ${table}) TO $out (FORMAT parquet, COMPRESSION zstd)`, { out });
+}
+
+async function dropFileRows(session: TransformSession, sink: Extract<CuratedSink, { kind: 'table' }>): Promise<void> {
+  const exists = await session.rows("SELECT 1 FROM duckdb_tables() WHERE NOT temporary AND table_name = $t", { t: sink.table });
+  if (exists.length) await session.run(`DELETE FROM ${sink.table} WHERE ${FILE_INDEX_COLUMN} = $i`, { i: sink.index });
 }
 
 async function concatFiles(paths: string[], out: string): Promise<void> {
@@ -239,9 +268,33 @@ async function concatFiles(paths: string[], out: string): Promise<void> {
   await once(sink, 'close');
 }
 
-/** The transform of one raw file into `work` (curated Parquet, quarantine lines), counts checked. */
-async function transformFile(batch: Batch, ports: StepPorts, options: TransformOptions, work: string, loadColumns: LoadColumns | null): Promise<FileOutcome> {
+/**
+ * Writes the curated rows of the file (view `curated`) with the load's ordering columns after the
+ * table's (Redshift's COPY matches Parquet columns by position) to the sink; returns the rows written.
+ */
+async function writeCurated(session: TransformSession, sink: CuratedSink, loadColumns: LoadColumns): Promise<number> {
+  const timezoneColumn = loadColumns.fileTimezone !== undefined ? ', CAST($file_timezone AS VARCHAR) AS file_timezone' : '';
+  const select = `SELECT *, CAST($file_seq AS INTEGER) AS file_seq${timezoneColumn} FROM curated`;
+  const params: Params = { file_seq: loadColumns.fileSeq, ...(loadColumns.fileTimezone !== undefined ? { file_timezone: loadColumns.fileTimezone } : {}) };
+  if (sink.kind === 'file') return session.count(`COPY (${select}) TO $out (FORMAT parquet, COMPRESSION zstd)`, { ...params, out: sink.path });
+  // The table's columns come from the first file that reaches it (every file's curated view has the same).
+  await session.run(`CREATE TABLE IF NOT EXISTS ${sink.table} AS SELECT *, 0 AS ${FILE_INDEX_COLUMN} FROM (${select}) LIMIT 0`, params);
+  return session.count(`INSERT INTO ${sink.table} SELECT *, CAST($index AS INTEGER) FROM (${select})`, { ...params, index: sink.index });
+}
+
+/** The transform of one raw file in `work` (quarantine lines there, curated rows to `sink`), counts checked. */
+async function transformFile(
+  batch: Batch,
+  ports: StepPorts,
+  options: TransformOptions,
+  work: string,
+  loadColumns: LoadColumns,
+  sink: CuratedSink,
+  turn: { wait: () => Promise<void>; release: () => void },
+): Promise<FileOutcome> {
   const spec = transformSpec(batch.dataset, batch.rawKey);
+  // A fresh connection per file: temp tables, views, macros, variables and the CSV reader's reject
+  // tables are the connection's own, so nothing of one file reaches the next (a connection costs ~0.3 ms).
   const session = await TransformSession.open(sessionOptions(ports, options));
   try {
     const file = batch.rawKey;
@@ -254,41 +307,37 @@ async function transformFile(batch: Batch, ports: StepPorts, options: TransformO
 
     await session.run('CREATE TEMP VIEW IF NOT EXISTS rejected AS SELECT ord, reason, NULL::VARCHAR[] AS raw_fields FROM checked WHERE reason IS NOT NULL');
     await session.run('CREATE OR REPLACE TEMP TABLE bad AS SELECT ord, reason, raw_fields FROM rejected');
+    const { badRows, sourceRows } = await session.one<{ badRows: number; sourceRows: number }>(
+      'SELECT (SELECT count(*) FROM bad) AS badRows, (SELECT count(*) FROM checked) AS sourceRows',
+    );
+    // A CSV's rows_in is counted from its bytes: the reader's rows and rejects must add up to it
+    // (checked before any row is written: a file rejected here leaves nothing in the batch).
+    const rowsIn = intake.csv ? intake.csv.records : sourceRows + staged.rejects.length;
+    if (intake.csv && sourceRows + staged.rejects.length !== rowsIn) throw await unreadRecords(staged, file, rowsIn, sourceRows);
     const plan = await planQuarantine(session, staged);
 
-    const curatedPath = join(work, 'curated.parquet');
-    if (loadColumns) {
-      // The load's ordering columns after the table's (Redshift's COPY matches Parquet columns by position).
-      const timezoneColumn = loadColumns.fileTimezone !== undefined ? ', CAST($file_timezone AS VARCHAR) AS file_timezone' : '';
-      await session.run(`COPY (SELECT *, CAST($file_seq AS INTEGER) AS file_seq${timezoneColumn} FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, {
-        out: curatedPath,
-        file_seq: loadColumns.fileSeq,
-        ...(loadColumns.fileTimezone !== undefined ? { file_timezone: loadColumns.fileTimezone } : {}),
-      });
-    } else {
-      await session.run(`COPY (SELECT * FROM curated) TO $out (FORMAT parquet, COMPRESSION zstd)`, { out: curatedPath });
+    // The batch's rows are written in file order: this file's write waits for the previous file's.
+    await turn.wait();
+    let rowsOut: number;
+    try {
+      rowsOut = await writeCurated(session, sink, loadColumns);
+    } finally {
+      turn.release();
     }
     const quarantinePath = join(work, 'rejects.jsonl');
     const quarantined = await writeQuarantine(session, staged, file, quarantinePath, plan);
-    const { rowsOut, badRows, sourceRows } = await session.one<{ rowsOut: number; badRows: number; sourceRows: number }>(
-      'SELECT (SELECT count(*) FROM read_parquet($out)) AS rowsOut, (SELECT count(*) FROM bad) AS badRows, (SELECT count(*) FROM checked) AS sourceRows',
-      { out: curatedPath },
-    );
 
-    // A CSV's rows_in is counted from its bytes: the reader's rows and rejects must add up to it.
-    const rowsIn = intake.csv ? intake.csv.records : sourceRows + staged.rejects.length;
-    if (intake.csv && sourceRows + staged.rejects.length !== rowsIn) throw await unreadRecords(staged, file, rowsIn, sourceRows);
     const duplicates = sourceRows - badRows - rowsOut;
     if (duplicates < 0 || quarantined !== badRows + staged.rejects.length || rowsIn !== rowsOut + duplicates + quarantined) {
       throw new TransformError(
         `${file}: counts do not reconcile (in ${rowsIn}, out ${rowsOut}, duplicates ${duplicates}, quarantined ${quarantined}). This is a bug in lambdas/sql/transform/${spec.dataset}.sql.`,
       );
     }
-    const outcome: FileOutcome = { curatedPath, quarantinePath, rowsIn, rowsOut, duplicates, quarantined };
+    const outcome: FileOutcome = { quarantinePath, rowsIn, rowsOut, duplicates, quarantined };
     if (spec.dataset === 'meter_readings') {
       outcome.timezone = readingsTimezone(batch, ports);
       if (batch.format === 'csv') {
-        const coarser = await coarserGridWarning(session, curatedPath, ports.config.meters.intervalMinutes, rowsOut);
+        const coarser = await coarserGridWarning(session, sink, ports.config.meters.intervalMinutes, rowsOut);
         if (coarser) outcome.warnings = [coarser];
       }
     }
@@ -422,13 +471,15 @@ async function datasetVariables(session: TransformSession, batch: Batch, ports: 
  * interval: the day totals are right, but intervals, averages and the gap rule are not. The rows are
  * loaded as told; the run says what to check. (UTC instants: a zone at :30 or :45 goes unnoticed.)
  */
-async function coarserGridWarning(session: TransformSession, curatedPath: string, intervalMinutes: number, rows: number): Promise<string | null> {
+async function coarserGridWarning(session: TransformSession, sink: CuratedSink, intervalMinutes: number, rows: number): Promise<string | null> {
   if (rows < 24 || 1440 % (2 * intervalMinutes) !== 0) return null;
   // Stops at the first reading off the coarser grid: ordinary data answers within its first rows.
-  const offGrid = await session.rows('SELECT 1 FROM read_parquet($out) WHERE epoch_us(interval_start) % ($coarse::BIGINT * 60000000) <> 0 LIMIT 1', {
-    out: curatedPath,
-    coarse: 2 * intervalMinutes,
-  });
+  const offGridSql = 'epoch_us(interval_start) % ($coarse::BIGINT * 60000000) <> 0';
+  const coarse = 2 * intervalMinutes;
+  const offGrid =
+    sink.kind === 'file'
+      ? await session.rows(`SELECT 1 FROM read_parquet($out) WHERE ${offGridSql} LIMIT 1`, { out: sink.path, coarse })
+      : await session.rows(`SELECT 1 FROM ${sink.table} WHERE ${FILE_INDEX_COLUMN} = $index AND ${offGridSql} LIMIT 1`, { index: sink.index, coarse });
   if (offGrid.length > 0) return null;
   return `all ${rows} readings start on a ${2 * intervalMinutes}-minute grid: if the meters read every ${2 * intervalMinutes} minutes, set meters.intervalMinutes to ${2 * intervalMinutes} (each row was loaded as one ${intervalMinutes}-minute interval)`;
 }

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listKeys } from '../../lambdas/ports/object-store';
 import { importMeters, metersSource } from '../../lambdas/sources/meters/index';
-import { transform } from '../../lambdas/steps/transform';
-import { quarantineLines, readParquet, testLake, type TestLake } from '../unit/transform-helpers';
+import { quarantineLines, readParquet, testLake, transformOne, type TestLake } from '../unit/transform-helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'meters');
 const collectInput = { runId: 'run-1', date: '2026-11-01', source: 'meters' as const };
@@ -36,7 +35,7 @@ describe('import meters → collect → transform', () => {
     expect(batches[1]!.options).toMatchObject({ timezone: 'Asia/Tokyo', meterId: '3000', columnMap: 'datetime=timestamp,consumption=wh' });
 
     const outs = [];
-    for (const b of batches) outs.push(await transform(b, t.ports));
+    for (const b of batches) outs.push(await transformOne(b, t.ports));
     const [meters, m3000, m3001, m3002] = outs;
     expect(meters).toMatchObject({ rowsIn: 2, rowsOut: 2 });
     // 3000.csv: 10 rows, two timestamps sent twice with different values → the later value wins
@@ -73,7 +72,7 @@ describe('import meters → collect → transform', () => {
     await importMeters(file, { timezone: 'Asia/Tokyo', importId: 'imp-2' }, t.ports);
     const batches = await metersSource.collect(collectInput, t.ports);
     expect(batches).toHaveLength(2);
-    const [a, b] = [await transform(batches[0]!, t.ports), await transform(batches[1]!, t.ports)];
+    const [a, b] = [await transformOne(batches[0]!, t.ports), await transformOne(batches[1]!, t.ports)];
     expect(a.curatedKeys[0]).not.toEqual(b.curatedKeys[0]);
     expect(await readParquet(t.lake, a.curatedKeys[0]!, 'interval_start')).toEqual(await readParquet(t.lake, b.curatedKeys[0]!, 'interval_start'));
   });
@@ -88,13 +87,13 @@ describe('import meters → collect → transform', () => {
     await importMeters(join(FIXTURES, 'smap-export'), { timezone: 'Asia/Tokyo', timestampsZone: 'UTC', importId: 'imp-utc' }, t.ports);
     const batches = await metersSource.collect(collectInput, t.ports);
     expect(batches[2]!.options).toMatchObject({ timezone: 'Asia/Tokyo', timestampsZone: 'UTC', meterId: '3001' });
-    const meters = await transform(batches[0]!, t.ports);
+    const meters = await transformOne(batches[0]!, t.ports);
     expect((await readParquet(t.lake, meters.curatedKeys[0]!, 'meter_id')).map((m) => [m.meter_id, m.timezone])).toEqual([
       ['3000', 'Asia/Tokyo'],
       ['3001', 'Asia/Tokyo'],
     ]);
     // 3001.csv starts "2016-07-15 00:00:00,378.0": midnight UTC, not midnight in Tokyo (15:00 UTC the day before).
-    const m3001 = await transform(batches[2]!, t.ports);
+    const m3001 = await transformOne(batches[2]!, t.ports);
     expect(m3001).toMatchObject({ rowsIn: 6, rowsOut: 6, quarantined: 0, timezone: 'Asia/Tokyo' });
     const rows = await readParquet(t.lake, m3001.curatedKeys[0]!, 'interval_start');
     expect(rows.slice(0, 2).map((r) => [r.interval_start, r.kwh])).toEqual([
@@ -109,7 +108,7 @@ describe('import meters → collect → transform', () => {
     expect(result.recognised).toEqual([{ layout: 'smap-consumption', title: expect.stringContaining('datetime,consumption'), files: 1 }]);
     const [batch] = await metersSource.collect(collectInput, t.ports);
     expect(batch!.options).toMatchObject({ meterId: '3001', timezone: 'Asia/Tokyo' });
-    const out = await transform(batch!, t.ports);
+    const out = await transformOne(batch!, t.ports);
     const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start');
     expect(rows[0]).toMatchObject({ meter_id: '3001', interval_start: '2016-07-14 15:00:00+00', kwh: 0.378 });
   });

@@ -93,4 +93,89 @@ describe('a batch of files through the transform', () => {
     const rejects = await readQuarantine(t.lake, out);
     expect(rejects).toEqual([expect.objectContaining({ file: prefix + 'b.csv', line: 3, reason: 'negative reading' })]);
   });
+
+  it("each file is read in its own session: a file's zone, meter registry and reader rejects never reach the next file", async () => {
+    const prefix = 'raw/source=meters/dt=2026-11-01/run=run-2/imp/';
+    const registryKey = 'landing/meters/imp-2/meters.jsonl';
+    await t.lake.put(registryKey, '{"meter_id":"T1","timezone":"Asia/Tokyo"}\n');
+    const bodies: Record<string, string> = {
+      // Tokyo times, a registry that knows only T1, and a line the CSV reader rejects (4 fields).
+      'tokyo.csv': 'meter_id,timestamp,kwh\nT1,2026-11-01 09:00:00,0.1\nT1,2026-11-01 09:30:00,0.2,extra\nX1,2026-11-01 09:00:00,0.3\n',
+      // UTC, no registry: X1 is a meter like any other, 00:00 is 00:00Z, and nothing is rejected.
+      'utc.csv': 'meter_id,timestamp,kwh\nX1,2026-11-01 00:00:00,0.4\nT1,2026-11-01 00:30:00,0.5\n',
+    };
+    for (const [name, body] of Object.entries(bodies)) await t.lake.put(prefix + name, body);
+    const options: Record<string, Batch['options']> = { 'tokyo.csv': { timezone: 'Asia/Tokyo', metersKey: registryKey }, 'utc.csv': { timezone: 'UTC' } };
+    const out = await transformBatch(
+      {
+        runId: 'run-2',
+        date: '2026-11-01',
+        source: 'meters',
+        dataset: 'meter_readings',
+        tag: 'imp-x2-000000000000',
+        files: Object.keys(bodies).map((name, i) => ({ rawKey: prefix + name, format: 'csv', options: options[name]!, seq: i + 1, bytes: bodies[name]!.length })),
+      },
+      t.ports,
+    );
+    expect(out.rejected).toEqual([]);
+    expect(out.files.map((f) => [f.rawKey.slice(prefix.length), f.rowsIn, f.rowsOut, f.duplicates, f.quarantined, f.timezone])).toEqual([
+      ['tokyo.csv', 3, 1, 0, 2, 'Asia/Tokyo'],
+      ['utc.csv', 2, 2, 0, 0, 'UTC'],
+    ]);
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'file_seq, meter_id');
+    expect(rows.map((r) => [r.meter_id, r.interval_start, r.kwh, r.file_seq, r.file_timezone])).toEqual([
+      ['T1', '2026-11-01 00:00:00+00', 0.1, 1, 'Asia/Tokyo'],
+      ['T1', '2026-11-01 00:30:00+00', 0.5, 2, 'UTC'],
+      ['X1', '2026-11-01 00:00:00+00', 0.4, 2, 'UTC'],
+    ]);
+    const rejects = await readQuarantine(t.lake, out);
+    expect(rejects.map((r) => [r.file.slice(prefix.length), r.line, r.reason.replace(/:.*/, '')])).toEqual([
+      ['tokyo.csv', 3, 'wrong column count'],
+      ['tokyo.csv', 4, 'unknown meter'],
+    ]);
+  });
+
+  it('files read at the same time keep the batch in file order: results, rejects, quarantine lines and rows', async () => {
+    const prefix = 'raw/source=meters/dt=2026-11-01/run=run-3/imp/';
+    const names = ['f0.csv', 'f1.csv', 'f2.csv', 'f3.csv', 'f4.csv', 'f5.csv'];
+    const bodies = names.map((name, i) => {
+      if (i === 3) return 'name,colour\napple,red\n'; // not a meter CSV: rejected, the others load
+      // The first files are the largest, so later files finish first.
+      const rows = Array.from({ length: (6 - i) * 400 }, (_, k) => `M${i},${new Date(Date.parse('2026-06-01T00:00:00Z') + k * 1800e3).toISOString()},0.5`);
+      return ['meter_id,timestamp,kwh', ...rows, `M${i},2026-06-01T00:00:00Z,-1`].join('\n') + '\n';
+    });
+    for (const [i, name] of names.entries()) await t.lake.put(prefix + name, bodies[i]!);
+    const files = names.map((name, i) => ({ rawKey: prefix + name, format: 'csv' as const, options: { timezone: 'UTC' }, seq: i + 1, bytes: bodies[i]!.length }));
+    const out = await transformBatch({ runId: 'run-3', date: '2026-11-01', source: 'meters', dataset: 'meter_readings', tag: 'imp-x6-000000000000', files }, t.ports, {
+      fileConcurrency: 3,
+    });
+    expect(out.rejected.map((r) => r.rawKey.slice(prefix.length))).toEqual(['f3.csv']);
+    expect(out.files.map((f) => [f.rawKey.slice(prefix.length), f.seq, f.rowsIn, f.rowsOut, f.quarantined])).toEqual([
+      ['f0.csv', 1, 2401, 2400, 1],
+      ['f1.csv', 2, 2001, 2000, 1],
+      ['f2.csv', 3, 1601, 1600, 1],
+      ['f4.csv', 5, 801, 800, 1],
+      ['f5.csv', 6, 401, 400, 1],
+    ]);
+    expect((await readQuarantine(t.lake, out)).map((q) => [q.file.slice(prefix.length), q.line])).toEqual([
+      ['f0.csv', 2402],
+      ['f1.csv', 2002],
+      ['f2.csv', 1602],
+      ['f4.csv', 802],
+      ['f5.csv', 402],
+    ]);
+    const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'file_seq, interval_start');
+    expect(rows).toHaveLength(7200);
+    expect([...new Set(rows.map((r) => `${r.meter_id}:${r.file_seq}`))]).toEqual(['M0:1', 'M1:2', 'M2:3', 'M4:5', 'M5:6']);
+  });
+
+  it('a batch that is written as one Parquet leaves no table behind in the process', async () => {
+    const { TransformSession } = await import('../../lambdas/steps/transform/duckdb-session');
+    const session = await TransformSession.open({ spillDir: t.ports.tmpDir + '/duckdb-spill' });
+    try {
+      expect(await session.rows("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'gridlake_batch_%'")).toEqual([]);
+    } finally {
+      session.close();
+    }
+  });
 });

@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseConfig } from '../../lambdas/config';
-import type { Batch } from '../../lambdas/contract/manifests';
+import type { Batch, BatchOutput } from '../../lambdas/contract/manifests';
 import { fixedClock } from '../../lambdas/ports/clock';
 import { LocalFolderStore } from '../../lambdas/ports/local-folder-store';
 import type { StepPorts } from '../../lambdas/steps/ports';
 import { silentLog } from '../../lambdas/steps/ports';
+import { RawFileRejected } from '../../lambdas/steps/raw-file-rejected';
+import { transformBatch, type TransformOptions } from '../../lambdas/steps/transform';
+import { filesTag } from '../../lambdas/steps/transform/object-keys';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 export interface TestLake {
@@ -40,6 +43,44 @@ export function testLake(config: unknown = {}): TestLake {
 
 export function batch(over: Partial<Batch> & Pick<Batch, 'rawKey' | 'dataset'>): Batch {
   return { runId: 'run-1', date: '2026-11-01', source: 'meters', format: 'csv', options: {}, ...over };
+}
+
+/** A one-file batch's output, with the file's own timezone beside the batch's totals. */
+export type OneFileOutput = BatchOutput & { rawKey: string; timezone?: string };
+
+/**
+ * One raw file through the workflow's transform (`transformBatch`) as a one-file batch. A file the
+ * batch rejects (RawFileRejected: reported in `rejected`, the batch itself succeeds) is thrown here
+ * as that error again, with the line the step logged, so a test can assert on it as on any error.
+ */
+export async function transformOne(one: Batch, ports: StepPorts, options?: TransformOptions): Promise<OneFileOutput> {
+  const lines = new Map<string, number | null>();
+  const log = {
+    ...ports.log,
+    warn: (message: string, fields?: Record<string, unknown>) => {
+      if (message === 'raw file rejected') lines.set(String(fields?.rawKey), (fields?.line as number | null | undefined) ?? null);
+      ports.log.warn(message, fields);
+    },
+  };
+  const out = await transformBatch(
+    {
+      runId: one.runId,
+      date: one.date,
+      source: one.source,
+      dataset: one.dataset,
+      tag: filesTag([one.rawKey]),
+      files: [{ rawKey: one.rawKey, format: one.format, options: one.options, seq: 1, bytes: 0 }],
+    },
+    { ...ports, log },
+    options,
+  );
+  const [rejected] = out.rejected;
+  if (rejected) {
+    const { errorMessage } = JSON.parse(rejected.error) as { errorType: string; errorMessage: string };
+    throw new RawFileRejected(rejected.rawKey, lines.get(rejected.rawKey) ?? null, errorMessage, { messageNamesFile: true });
+  }
+  const timezone = out.files[0]?.timezone;
+  return { ...out, rawKey: one.rawKey, ...(timezone !== undefined ? { timezone } : {}) };
 }
 
 export const jsonlGz = (records: object[]) => gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));

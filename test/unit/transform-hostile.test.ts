@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { importMeters } from '../../lambdas/sources/meters/import-meters';
 import { afterEach, describe, expect, it } from 'vitest';
-import { transform } from '../../lambdas/steps/transform';
 import { surveyCsv } from '../../lambdas/steps/transform/csv-survey';
-import { batch, jsonlGz, readParquet, readQuarantine, testLake, type TestLake } from './transform-helpers';
+import { batch, jsonlGz, readParquet, readQuarantine, testLake, transformOne, type TestLake } from './transform-helpers';
 
 const RAW = 'raw/source=meters/dt=2026-11-01/run=run-1/';
 let t: TestLake;
@@ -32,7 +31,7 @@ function readings(n: number, bad: Record<number, string> = {}, eol = '\n'): stri
   return ['meter_id,timestamp,kwh', ...rows].join(eol) + eol;
 }
 
-const run = (rawKey: string) => transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
+const run = (rawKey: string) => transformOne(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
 
 describe('transform: rows_in is counted from the file', () => {
   it('a stray quote that never closes (row 101 of 10,000): 9,999 readings load, 1 is quarantined at its line', async () => {
@@ -150,9 +149,11 @@ describe('transform: values checked at the door, with a reason', () => {
       'M1,-0001-10-01T00:00:00Z,0.5',
       'M1,0000-10-01 00:00:00,0.5',
       'M2,-0001-10-01 00:00:00,0.5',
+      // written in year 1, but the instant is in year 0 (0000-12-31T23:30Z)
+      'M3,0001-01-01T00:30:00+01:00,0.5',
     ].join('\n');
     const out = await run(put('values.csv', body + '\n'));
-    expect(out).toMatchObject({ rowsIn: 8, rowsOut: 2, quarantined: 6 });
+    expect(out).toMatchObject({ rowsIn: 9, rowsOut: 2, quarantined: 7 });
     expect((await readQuarantine(t.lake, out)).map((l) => [l.line, l.reason])).toEqual([
       [3, 'meter_id longer than 64 bytes (UTF-8)'],
       [4, 'UTC offset beyond ±14:00'],
@@ -160,6 +161,7 @@ describe('transform: values checked at the door, with a reason', () => {
       [7, 'year outside 1..9999'],
       [8, 'year outside 1..9999'],
       [9, 'year outside 1..9999'],
+      [10, 'year outside 1..9999'],
     ]);
   });
 });
@@ -220,7 +222,7 @@ describe('transform: files rejected at the door fail only their batch, naming fi
       ['market', 'market_prices'],
     ] as const) {
       const rawKey = put('x', Buffer.concat([jsonlGz([]).subarray(0, 0), Buffer.from('{"a": 1}\n{not json\n')]), `raw/source=${source}/dt=2026-11-01/run=run-1/part-00000.jsonl`);
-      const err = await transform(batch({ rawKey, dataset, source, format: 'jsonl.gz' }), t.ports).catch((e: Error) => e);
+      const err = await transformOne(batch({ rawKey, dataset, source, format: 'jsonl.gz' }), t.ports).catch((e: Error) => e);
       expect(err).toMatchObject({ name: 'RawFileRejected', message: expect.stringContaining(rawKey) });
     }
   });

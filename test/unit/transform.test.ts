@@ -1,14 +1,15 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { transform } from '../../lambdas/steps/transform';
 import { batchTag } from '../../lambdas/steps/transform/object-keys';
 import { fromRejects } from '../../lambdas/steps/transform/csv-line-numbers';
 import { parseCsvLine } from '../../lambdas/steps/transform/csv-header';
-import { batch, jsonlGz, parquetSchema, quarantineLines, readParquet, readQuarantine, testLake, type TestLake } from './transform-helpers';
+import { batch, jsonlGz, parquetSchema, quarantineLines, readParquet, readQuarantine, testLake, transformOne, type TestLake } from './transform-helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'meters');
 const RAW = 'raw/source=meters/dt=2026-11-01/run=run-1/';
+/** What a one-file batch adds to each curated row for the load: the file's position and (readings) its zone, here the default one. */
+const LOAD_COLUMNS = { file_seq: 1, file_timezone: 'Europe/London' };
 
 let t: TestLake;
 afterEach(() => t?.cleanup());
@@ -39,7 +40,7 @@ describe('transform: meter readings CSV', () => {
   it('quarantines every malformed row with its line and reason, dedupes, and reconciles', async () => {
     t = testLake();
     const rawKey = putFixture('malformed.csv');
-    const out = await transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
+    const out = await transformOne(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
 
     expect(out).toMatchObject({ rowsIn: 15, rowsOut: 3, duplicates: 2, quarantined: 10 });
     expect(out.rowsIn).toBe(out.rowsOut + out.duplicates + out.quarantined);
@@ -63,10 +64,10 @@ describe('transform: meter readings CSV', () => {
 
     const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'meter_id, interval_start');
     expect(rows).toEqual([
-      { meter_id: 'M 2, quoted', interval_start: '2026-11-01 04:30:00+00', interval_minutes: 30, kwh: 1.5, source: 'meters', run_id: 'run-1', received_at: null },
+      { meter_id: 'M 2, quoted', interval_start: '2026-11-01 04:30:00+00', interval_minutes: 30, kwh: 1.5, source: 'meters', run_id: 'run-1', received_at: null, ...LOAD_COLUMNS },
       // the re-sent reading (line 16) replaces line 2; the exact duplicate (line 15) is dropped
-      { meter_id: 'M1', interval_start: '2026-11-01 00:00:00+00', interval_minutes: 30, kwh: 0.75, source: 'meters', run_id: 'run-1', received_at: null },
-      { meter_id: 'M1', interval_start: '2026-11-01 00:30:00+00', interval_minutes: 30, kwh: 0.25, source: 'meters', run_id: 'run-1', received_at: null },
+      { meter_id: 'M1', interval_start: '2026-11-01 00:00:00+00', interval_minutes: 30, kwh: 0.75, source: 'meters', run_id: 'run-1', received_at: null, ...LOAD_COLUMNS },
+      { meter_id: 'M1', interval_start: '2026-11-01 00:30:00+00', interval_minutes: 30, kwh: 0.25, source: 'meters', run_id: 'run-1', received_at: null, ...LOAD_COLUMNS },
     ]);
     expect(await parquetSchema(t.lake, out.curatedKeys[0]!)).toEqual([
       'meter_id VARCHAR',
@@ -76,15 +77,18 @@ describe('transform: meter readings CSV', () => {
       'source VARCHAR',
       'run_id VARCHAR',
       'received_at TIMESTAMP WITH TIME ZONE',
+      // the load's ordering columns after the table's (lambdas/steps/load.ts)
+      'file_seq INTEGER',
+      'file_timezone VARCHAR',
     ]);
   });
 
   it('is idempotent: the same batch writes the same keys and rows', async () => {
     t = testLake();
     const rawKey = putFixture('malformed.csv');
-    const a = await transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
+    const a = await transformOne(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
     const rowsA = await readParquet(t.lake, a.curatedKeys[0]!, 'meter_id, interval_start');
-    const b = await transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
+    const b = await transformOne(batch({ rawKey, dataset: 'meter_readings' }), t.ports);
     expect(b).toEqual(a);
     expect(await readParquet(t.lake, b.curatedKeys[0]!, 'meter_id, interval_start')).toEqual(rowsA);
   });
@@ -92,7 +96,7 @@ describe('transform: meter readings CSV', () => {
   it('converts wh to kwh and naive local times to UTC in the batch timezone', async () => {
     t = testLake();
     const rawKey = putFixture('csv-folder/wh-readings.csv', `${RAW}wh-readings.csv`);
-    const out = await transform(batch({ rawKey, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
+    const out = await transformOne(batch({ rawKey, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 2, rowsOut: 2, duplicates: 0, quarantined: 0, quarantineKey: null });
     const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start');
     expect(rows.map((r) => [r.interval_start, r.kwh])).toEqual([
@@ -104,7 +108,7 @@ describe('transform: meter readings CSV', () => {
   it('fails the batch when the file is not a meter CSV, naming the file and the missing columns', async () => {
     t = testLake();
     const rawKey = putFixture('not-a-meter.csv');
-    await expect(transform(batch({ rawKey, dataset: 'meter_readings' }), t.ports)).rejects.toThrow(
+    await expect(transformOne(batch({ rawKey, dataset: 'meter_readings' }), t.ports)).rejects.toThrow(
       /not-a-meter\.csv is not a meter readings CSV: missing column\(s\) meter_id, timestamp, kwh \(or wh\).*Expected a header "meter_id,timestamp,kwh"/,
     );
   });
@@ -112,9 +116,9 @@ describe('transform: meter readings CSV', () => {
   it('accepts an empty file: an empty curated Parquet with the table schema and zero counts', async () => {
     t = testLake();
     await t.lake.put(`${RAW}empty.csv`, '');
-    const out = await transform(batch({ rawKey: `${RAW}empty.csv`, dataset: 'meter_readings' }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}empty.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 0, rowsOut: 0, duplicates: 0, quarantined: 0, quarantineKey: null });
-    expect(await parquetSchema(t.lake, out.curatedKeys[0]!)).toHaveLength(7);
+    expect(await parquetSchema(t.lake, out.curatedKeys[0]!)).toHaveLength(7 + 2); // the table's columns and the load's file_seq, file_timezone
   });
 
   it('London fall-back day: a full naive day keeps 50 distinct intervals (first 01:xx = BST, second = GMT)', async () => {
@@ -122,7 +126,7 @@ describe('transform: meter readings CSV', () => {
     const instants = localDayInstants('2026-10-25', 'Europe/London');
     expect(instants).toHaveLength(50);
     await t.lake.put(`${RAW}fall.csv`, naiveDayCsv('L1', instants, 'Europe/London'));
-    const out = await transform(batch({ rawKey: `${RAW}fall.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}fall.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 50, rowsOut: 50, duplicates: 0, quarantined: 0 });
     const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start');
     expect(rows.map((r) => Date.parse(String(r.interval_start).replace(' ', 'T').replace('+00', 'Z')))).toEqual(instants);
@@ -136,7 +140,7 @@ describe('transform: meter readings CSV', () => {
     expect(instants).toHaveLength(46);
     const csv = naiveDayCsv('L1', instants, 'Europe/London') + 'L1,2026-03-29 01:30:00,0.9\n';
     await t.lake.put(`${RAW}spring.csv`, csv);
-    const out = await transform(batch({ rawKey: `${RAW}spring.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}spring.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 47, rowsOut: 46, duplicates: 0, quarantined: 1 });
     const q = await readQuarantine(t.lake, out);
     expect(q).toEqual([
@@ -152,7 +156,7 @@ describe('transform: meter readings CSV', () => {
       '"L,1",2026-03-29 01:30:00,0.2,"say ""hi"""\r\n' +
       'L1,2026-03-29 02:00:00,0.3,\r\n';
     await t.lake.put(`${RAW}quoted-spring.csv`, csv);
-    const out = await transform(batch({ rawKey: `${RAW}quoted-spring.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}quoted-spring.csv`, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, duplicates: 0, quarantined: 1 });
     const q = await readQuarantine(t.lake, out);
     expect(q).toEqual([
@@ -179,7 +183,7 @@ describe('transform: meter readings CSV', () => {
       'Z8,2026-11-01 06:30,1', // naive, no seconds: Tokyo wall clock
     ].join('\n');
     await t.lake.put(`${RAW}iso.csv`, csv + '\n');
-    const out = await transform(batch({ rawKey: `${RAW}iso.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}iso.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 8, rowsOut: 8, quarantined: 0 });
     const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'meter_id');
     expect(rows.map((r) => [r.meter_id, r.interval_start])).toEqual([
@@ -197,7 +201,7 @@ describe('transform: meter readings CSV', () => {
   it('quarantines a date without a time and a number with digit separators, never guessing', async () => {
     t = testLake();
     await t.lake.put(`${RAW}odd.csv`, 'meter_id,timestamp,kwh\nD1,2026-10-30,12.5\nD2,2026-10-30T00:00:00Z,1_0\nD3,2026-10-30T00:00:00Z,1.5\n');
-    const out = await transform(batch({ rawKey: `${RAW}odd.csv`, dataset: 'meter_readings' }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}odd.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 3, rowsOut: 1, quarantined: 2 });
     const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([
@@ -210,19 +214,19 @@ describe('transform: meter readings CSV', () => {
     t = testLake();
     const hours = Array.from({ length: 24 }, (_, h) => `H1,2026-11-01T${String(h).padStart(2, '0')}:00:00Z,1`);
     await t.lake.put(`${RAW}hourly.csv`, ['meter_id,timestamp,kwh', ...hours].join('\n') + '\n');
-    const out = await transform(batch({ rawKey: `${RAW}hourly.csv`, dataset: 'meter_readings' }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}hourly.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 24, rowsOut: 24, quarantined: 0 });
     expect(out.warnings).toEqual([expect.stringMatching(/all 24 readings start on a 60-minute grid: .*set meters\.intervalMinutes to 60/)]);
 
     const halfHours = Array.from({ length: 48 }, (_, i) => `H2,2026-11-01T${String(i >> 1).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00Z,1`);
     await t.lake.put(`${RAW}half.csv`, ['meter_id,timestamp,kwh', ...halfHours].join('\n') + '\n');
-    expect((await transform(batch({ rawKey: `${RAW}half.csv`, dataset: 'meter_readings' }), t.ports)).warnings).toBeUndefined();
+    expect((await transformOne(batch({ rawKey: `${RAW}half.csv`, dataset: 'meter_readings' }), t.ports)).warnings).toBeUndefined();
   });
 
   it('quarantines a reading that starts after the run\'s clock (a typo\'d year), offset or naive', async () => {
     t = testLake(); // its clock: 2026-11-02T06:00:00Z
     await t.lake.put(`${RAW}future.csv`, 'meter_id,timestamp,kwh\nF1,2027-06-01T00:00:00Z,1\nF1,2027-06-01 00:00:00,1\nF1,2026-11-02T05:30:00Z,1\nF1,2026-11-02 12:00:00,1\n');
-    const out = await transform(batch({ rawKey: `${RAW}future.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}future.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 4, rowsOut: 2, quarantined: 2 });
     const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([
@@ -234,7 +238,7 @@ describe('transform: meter readings CSV', () => {
   it('checks an hourly grid when the configured interval is 60 minutes', async () => {
     t = testLake({ meters: { intervalMinutes: 60 } });
     await t.lake.put(`${RAW}hourly.csv`, 'meter_id,timestamp,kwh\nH1,2026-11-01T00:00:00Z,1\nH1,2026-11-01T01:00:00Z,2\nH1,2026-11-01T01:30:00Z,3\n');
-    const out = await transform(batch({ rawKey: `${RAW}hourly.csv`, dataset: 'meter_readings' }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}hourly.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, quarantined: 1 });
     expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => r.interval_minutes)).toEqual([60, 60]);
     const q = await readQuarantine(t.lake, out);
@@ -244,7 +248,7 @@ describe('transform: meter readings CSV', () => {
   it('names a line that is not UTF-8 as such, not as a wrong column count', async () => {
     t = testLake();
     await t.lake.put(`${RAW}latin1.csv`, Buffer.concat([Buffer.from('meter_id,timestamp,kwh\nM'), Buffer.from([0xe9]), Buffer.from(',2026-11-01T00:00:00Z,1\nM2,2026-11-01T00:00:00Z,1\n')]));
-    const out = await transform(batch({ rawKey: `${RAW}latin1.csv`, dataset: 'meter_readings' }), t.ports);
+    const out = await transformOne(batch({ rawKey: `${RAW}latin1.csv`, dataset: 'meter_readings' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 2, rowsOut: 1, quarantined: 1 });
     const [q] = await readQuarantine(t.lake, out);
     expect(q).toMatchObject({ line: 2, reason: expect.stringMatching(/^not UTF-8 text \(save the file as UTF-8\)/) });
@@ -256,8 +260,8 @@ describe('transform: meter readings CSV', () => {
     await t.lake.put(`${RAW}b.csv`, 'timestamp,meter_id,wh\n2026-11-01 09:00:00,B1,500\n2026-11-01 09:00:00,B1,700\n2026-11-01 09:30:00,B1,x\n');
     const run = () =>
       Promise.all([
-        transform(batch({ rawKey: `${RAW}a.csv`, dataset: 'meter_readings' }), t.ports),
-        transform(batch({ rawKey: `${RAW}b.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports),
+        transformOne(batch({ rawKey: `${RAW}a.csv`, dataset: 'meter_readings' }), t.ports),
+        transformOne(batch({ rawKey: `${RAW}b.csv`, dataset: 'meter_readings', options: { timezone: 'Asia/Tokyo' } }), t.ports),
       ]);
     const [a, b] = await run();
     expect(a).toMatchObject({ rowsIn: 2, rowsOut: 1, duplicates: 0, quarantined: 1 });
@@ -274,7 +278,7 @@ describe('transform: meter readings CSV', () => {
     t = testLake();
     await t.lake.put(`${RAW}meters.jsonl.gz`, jsonlGz([{ meter_id: 'T1', timezone: 'Asia/Tokyo' }, { meter_id: 'L1', timezone: 'Europe/London' }]));
     await t.lake.put(`${RAW}r.csv`, 'meter_id,timestamp,kwh\nT1,2026-11-01 09:00:00,1\nL1,2026-11-01 09:00:00,2\nX9,2026-11-01 09:00:00,3\n');
-    const out = await transform(
+    const out = await transformOne(
       batch({ rawKey: `${RAW}r.csv`, dataset: 'meter_readings', options: { timezone: 'UTC', metersKey: `${RAW}meters.jsonl.gz` } }),
       t.ports,
     );
@@ -300,7 +304,7 @@ describe('transform: meter readings CSV', () => {
         { meter_id: 'S1', timestamp: '2026-11-01T00:45:00Z', kwh: 0.4 },
       ]),
     );
-    const out = await transform(batch({ rawKey: key, source: 'meter-simulator', dataset: 'meter_readings', format: 'jsonl.gz' }), t.ports);
+    const out = await transformOne(batch({ rawKey: key, source: 'meter-simulator', dataset: 'meter_readings', format: 'jsonl.gz' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 4, rowsOut: 2, duplicates: 1, quarantined: 1 });
     const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start');
     expect(rows.map((r) => [r.interval_start, r.source])).toEqual([
@@ -317,7 +321,7 @@ describe('transform: meter CSV quotes and delimiters', () => {
     t = testLake();
     const key = `${RAW}stray-quote.csv`;
     await t.lake.put(key, 'meter_id,timestamp,kwh\nFlat 3" east,2026-11-01 00:00:00,0.25\nM1,2026-11-01 00:30:00,0.3\nM1,2026-11-01 01:00:00,-1\n');
-    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, duplicates: 0, quarantined: 1 });
     expect(await quarantineOf(out.quarantineKey!)).toEqual([
       { file: key, line: 4, reason: 'negative reading', record: { meter_id: 'M1', timestamp: '2026-11-01 01:00:00', kwh: '-1' } },
@@ -342,7 +346,7 @@ describe('transform: meter CSV quotes and delimiters', () => {
       'M1,2026-03-29 02:30:00,0.4', // 8
     ].join('\n');
     await t.lake.put(key, csv + '\n');
-    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 6, rowsOut: 2, duplicates: 0, quarantined: 4 });
     const nonexistent = 'nonexistent local time (skipped by a DST change)';
     expect(await quarantineOf(out.quarantineKey!)).toEqual([
@@ -370,7 +374,7 @@ describe('transform: meter CSV quotes and delimiters', () => {
       'M1;2026-11-01 02:30:00;1,5;extra', // 7
     ].join('\r\n');
     await t.lake.put(key, csv + '\r\n');
-    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 6, rowsOut: 3, duplicates: 0, quarantined: 3 });
     expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => [r.interval_start, r.kwh])).toEqual([
       ['2026-11-01 00:00:00+00', 0.25],
@@ -394,7 +398,7 @@ describe('transform: meter CSV quotes and delimiters', () => {
     t = testLake();
     const key = `${RAW}tabs.csv`;
     await t.lake.put(key, 'timestamp\tmeter_id\twh\n2026-11-01 00:00:00\tT1\t250,5\n2026-11-01 00:30:00\tT 2\t1000\n2026-11-01 01:00:00\tT1\t-5\n');
-    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'UTC' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 3, rowsOut: 2, quarantined: 1 });
     expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => [r.meter_id, r.kwh])).toEqual([
       ['T1', 0.2505],
@@ -417,7 +421,7 @@ describe('transform: meter CSV quotes and delimiters', () => {
       'M1;2026-03-29 02:30:00;3,5;', // 6
     ].join('\n');
     await t.lake.put(key, csv + '\n');
-    const out = await transform(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
+    const out = await transformOne(batch({ rawKey: key, dataset: 'meter_readings', options: { timezone: 'Europe/London' } }), t.ports);
     expect(out).toMatchObject({ rowsIn: 4, rowsOut: 2, quarantined: 2 });
     expect((await readParquet(t.lake, out.curatedKeys[0]!, 'interval_start')).map((r) => [r.meter_id, r.interval_start, r.kwh])).toEqual([
       ['Flat 3; east', '2026-03-29 00:00:00+00', 0.25],
@@ -433,7 +437,7 @@ describe('transform: meter CSV quotes and delimiters', () => {
     t = testLake();
     const fails = async (name: string, body: string | Uint8Array) => {
       await t.lake.put(`${RAW}${name}`, body);
-      const err = await transform(batch({ rawKey: `${RAW}${name}`, dataset: 'meter_readings' }), t.ports).then(
+      const err = await transformOne(batch({ rawKey: `${RAW}${name}`, dataset: 'meter_readings' }), t.ports).then(
         () => null,
         (e: Error) => e,
       );
@@ -473,12 +477,12 @@ describe('transform: JSONL datasets', () => {
         { household_id: '1901-0101', energy_type: 'electricity', month: '2026-11-01', amount: 310, unit: 'kWh' },
       ]),
     );
-    const out = await transform(batch({ rawKey: key, source: 'utilities', dataset: 'utility_usage', format: 'jsonl.gz' }), t.ports);
+    const out = await transformOne(batch({ rawKey: key, source: 'utilities', dataset: 'utility_usage', format: 'jsonl.gz' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 6, rowsOut: 2, duplicates: 1, quarantined: 3 });
     const rows = await readParquet(t.lake, out.curatedKeys[0]!, 'energy_type');
     expect(rows).toEqual([
-      { household_id: '1901-0101', energy_type: 'electricity', month: '2026-11-01', amount: 310, unit: 'kWh', emission_factor: 0.4747, emission_kg: 310 * 0.4747, run_id: 'run-1' },
-      { household_id: '1901-0101', energy_type: 'heating', month: '2026-11-01', amount: 1000, unit: 'MJ', emission_factor: 0.202, emission_kg: 1000 * 0.202, run_id: 'run-1' },
+      { household_id: '1901-0101', energy_type: 'electricity', month: '2026-11-01', amount: 310, unit: 'kWh', emission_factor: 0.4747, emission_kg: 310 * 0.4747, run_id: 'run-1', file_seq: 1 },
+      { household_id: '1901-0101', energy_type: 'heating', month: '2026-11-01', amount: 1000, unit: 'MJ', emission_factor: 0.202, emission_kg: 1000 * 0.202, run_id: 'run-1', file_seq: 1 },
     ]);
     const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => [l.line, l.reason])).toEqual([
@@ -496,13 +500,13 @@ describe('transform: JSONL datasets', () => {
       key,
       jsonlGz([bar, { ...bar, trade_date: '2026-10-29', high: 8 }, { ...bar, trade_date: '2026-10-28', open: 0 }, { ...bar, trade_date: '2026-10-27', volume: -5 }]),
     );
-    const out = await transform(batch({ rawKey: key, source: 'market', dataset: 'market_prices', format: 'jsonl.gz' }), t.ports);
+    const out = await transformOne(batch({ rawKey: key, source: 'market', dataset: 'market_prices', format: 'jsonl.gz' }), t.ports);
     expect(out).toMatchObject({ rowsIn: 4, rowsOut: 1, quarantined: 3 });
     const q = await readQuarantine(t.lake, out);
     expect(q.map((l) => l.reason)).toEqual(['high below low', 'non-positive price', 'negative volume']);
     const { open, ...rest } = bar; // the provider's open is the column open_price (OPEN is a Redshift reserved word)
     expect(await readParquet(t.lake, out.curatedKeys[0]!, 'symbol')).toEqual([
-      { ...rest, open_price: open, volume: '1000', source: 'market', run_id: 'run-1' },
+      { ...rest, open_price: open, volume: '1000', source: 'market', run_id: 'run-1', file_seq: 1 },
     ]); // BIGINT reads back as text in JSON
   });
 
@@ -510,22 +514,22 @@ describe('transform: JSONL datasets', () => {
     t = testLake();
     const mk = `${RAW}meters.jsonl.gz`;
     await t.lake.put(mk, jsonlGz([{ meter_id: 'A', timezone: 'Europe/London', area: 'a1', tariff: 't1' }, { meter_id: 'B', timezone: 'Mars/Olympus' }, { meter_id: 'A', timezone: 'Asia/Tokyo', area: 'a2' }]));
-    const m = await transform(batch({ rawKey: mk, dataset: 'meters', format: 'jsonl.gz' }), t.ports);
+    const m = await transformOne(batch({ rawKey: mk, dataset: 'meters', format: 'jsonl.gz' }), t.ports);
     expect(m).toMatchObject({ rowsIn: 3, rowsOut: 1, duplicates: 1, quarantined: 1 });
     expect(await readParquet(t.lake, m.curatedKeys[0]!, 'meter_id')).toEqual([
-      { meter_id: 'A', timezone: 'Asia/Tokyo', area: 'a2', tariff: null, source: 'meters', updated_run: 'run-1' },
+      { meter_id: 'A', timezone: 'Asia/Tokyo', area: 'a2', tariff: null, source: 'meters', updated_run: 'run-1', file_seq: 1 },
     ]);
 
     const bk = `${UT}buildings-00000.jsonl.gz`;
     await t.lake.put(bk, jsonlGz([{ building_id: 1901, floors: 20, units_per_floor: 4, households: 80 }, { building_id: 1911, floors: 20, units_per_floor: 2, households: 41 }]));
-    const b = await transform(batch({ rawKey: bk, source: 'utilities', dataset: 'buildings', format: 'jsonl.gz' }), t.ports);
+    const b = await transformOne(batch({ rawKey: bk, source: 'utilities', dataset: 'buildings', format: 'jsonl.gz' }), t.ports);
     expect(b).toMatchObject({ rowsIn: 2, rowsOut: 1, quarantined: 1 });
 
     const hk = `${UT}households-00000.jsonl.gz`;
     await t.lake.put(hk, jsonlGz([{ household_id: '1901-0101', building_id: 1901, floor: 1, unit: 1 }, { household_id: '1901-0102', building_id: 1901, floor: 'x', unit: 2 }]));
-    const h = await transform(batch({ rawKey: hk, source: 'utilities', dataset: 'households', format: 'jsonl.gz' }), t.ports);
+    const h = await transformOne(batch({ rawKey: hk, source: 'utilities', dataset: 'households', format: 'jsonl.gz' }), t.ports);
     expect(h).toMatchObject({ rowsIn: 2, rowsOut: 1, quarantined: 1 });
-    expect(await readParquet(t.lake, h.curatedKeys[0]!, 'household_id')).toEqual([{ household_id: '1901-0101', building_id: 1901, floor: 1, unit: 1 }]);
+    expect(await readParquet(t.lake, h.curatedKeys[0]!, 'household_id')).toEqual([{ household_id: '1901-0101', building_id: 1901, floor: 1, unit: 1, file_seq: 1 }]);
   });
 });
 

@@ -109,7 +109,10 @@ c AS (
       WHEN wall IS NULL OR (has_offset AND offset_instant IS NULL) THEN 'unparseable or impossible timestamp'
       -- DuckDB reads year 0 and years BC (-0001 is 0002 BC) and years past 9999, which Parquet
       -- readers, the warehouse and the dashboard disagree on: refused here, with a reason.
-      WHEN year(wall) < 1 OR year(wall) > 9999 OR year(offset_instant) < 1 OR year(offset_instant) > 9999 THEN 'year outside 1..9999'
+      -- The instant is compared with the bounds, not through year(): year() of a TIMESTAMPTZ goes
+      -- through ICU (~0.3 µs a row, a sixth of this scan) and gives the era's year (1 for year 0).
+      WHEN year(wall) < 1 OR year(wall) > 9999
+        OR offset_instant < TIMESTAMPTZ '0001-01-01 00:00:00+00' OR offset_instant >= TIMESTAMPTZ '10000-01-01 00:00:00+00' THEN 'year outside 1..9999'
       -- DuckDB accepts any offset (+25:00); real UTC offsets lie within -12:00..+14:00, so a larger
       -- one is a typo. The written clock minus the instant is the offset.
       WHEN has_offset AND abs(epoch(wall) - epoch(offset_instant)) > 14 * 3600 THEN 'UTC offset beyond ±14:00'

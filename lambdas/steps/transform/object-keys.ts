@@ -6,7 +6,7 @@
  * `x.csv`/`x.CSV`, `data.csv`/`data.json.csv`) still get different keys.
  */
 import { createHash } from 'node:crypto';
-import type { Batch, TransformBatch } from '../../contract/manifests';
+import type { TransformBatch } from '../../contract/manifests';
 
 /** Characters of the readable part of a tag (the hash makes it unique; the slug only helps a person). */
 const SLUG_MAX = 60;
@@ -32,14 +32,6 @@ export function filesTag(rawKeys: readonly string[]): string {
   const slug = first.slice(0, first.lastIndexOf('-'));
   const hash = createHash('sha256').update(rawKeys.join('\n'), 'utf8').digest('hex').slice(0, 12);
   return `${slug}-x${rawKeys.length}-${hash}`;
-}
-
-export function curatedKey(batch: Batch): string {
-  return `curated/${batch.dataset}/dt=${batch.date}/${batch.runId}-${batchTag(batch.rawKey)}.parquet`;
-}
-
-export function quarantineKey(batch: Batch): string {
-  return `quarantine/${batch.source}/dt=${batch.date}/run=${batch.runId}/${batchTag(batch.rawKey)}-rejects.jsonl`;
 }
 
 /** The one curated object of a transform batch (all its files). */
