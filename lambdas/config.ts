@@ -199,6 +199,16 @@ export const ConfigSchema = z.strictObject({
       transformConcurrency: z.number().int().min(1).max(1000).default(8),
     })
     .default({ dateConcurrency: 1, transformConcurrency: 8 }),
+  localWarehouse: z
+    .strictObject({
+      /**
+       * DuckDB memory_limit of the local warehouse (the stand-in for Redshift; a deployed stage sizes
+       * Redshift with its RPUs instead). Past it DuckDB spills to disk beside the database file.
+       * Default 2GB: a utility's day (48M readings) loads and is examined within it.
+       */
+      memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/, 'a size such as 2GB or 1500MiB').default('2GB'),
+    })
+    .default({ memoryLimit: '2GB' }),
   transform: z
     .strictObject({
       /**

@@ -55,7 +55,7 @@ export function localPorts(options: LocalPortsOptions): Promise<StepPorts> {
         config: options.config,
         lake,
         site: new LocalFolderStore(paths.site),
-        warehouse: await DuckDbWarehouse.open(paths.warehouse, { store: lake }),
+        warehouse: await DuckDbWarehouse.open(paths.warehouse, { store: lake, memoryLimit: options.config.localWarehouse.memoryLimit }),
         notifier: new FileNotifier(paths.notifications, options.echo),
         clock: options.clock ?? systemClock,
         log: options.log,
