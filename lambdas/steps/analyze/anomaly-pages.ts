@@ -34,9 +34,7 @@ import { TransformSession, type Params } from '../transform/duckdb-session';
 import { localPathOf } from '../transform/local-copy';
 import { executionRunFilter } from '../plan';
 import type { AnalysisContext } from './analysis';
-import { detectionChunks, detectMeters, fleetGrid, pageRanges, replaceRanges, type Chunk, type PageMeter, type Range, type ScoredReadings } from './anomaly-detection';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { detectionChunks, detectMeters, fleetGrid, iso, pageRanges, replaceRanges, type Chunk, type PageMeter, type Range, type ScoredReadings } from './anomaly-detection';
 
 const GridSchema = z.object({
   lastDay: z.string(),
