@@ -21,6 +21,16 @@ export function summarise(state: string, output: unknown): string | null {
       return `${o.source}/${o.dataset}${Array.isArray(o.files) && o.files.length > 1 ? ` (${o.files.length} files)` : ''}  in ${fmt(o.rowsIn)}  out ${fmt(o.rowsOut)}  dup ${fmt(o.duplicates)}  quarantined ${fmt(o.quarantined)}`;
     case 'Load':
       return `${o.date}  ` + (o.counts ?? []).map((c: any) => `${c.source} ${fmt(c.rowsLoaded)}/${fmt(c.rowsIn)}`).join('  ') + '  (loaded/in)';
+    case 'PrepareAnomalies': {
+      const a = o.anomalyPages;
+      if (!a) return null;
+      return `${fmt(a.meters)} meters in ${fmt(a.pages)} page(s): inputs unloaded`;
+    }
+    case 'DetectAnomalies': {
+      const a = o.anomalyPages;
+      if (!a) return null;
+      return `${fmt(a.pages)} page(s) of meters examined, ${fmt(a.concurrency)} at once`;
+    }
     case 'Analyze': {
       const counts = o.analysis?.counts ?? {};
       return Object.entries(counts)
@@ -45,7 +55,7 @@ export function progressPrinter(write: (line: string) => void = (l) => process.s
     const key = `${e.state}#${e.index ?? ''}`;
     if (e.kind === 'entered') {
       entered.set(key, e.at);
-      if (e.state === 'ForEachDate' || e.state === 'Analyze') write(`→ ${e.state}`);
+      if (e.state === 'ForEachDate' || e.state === 'PrepareAnomalies' || e.state === 'Analyze') write(`→ ${e.state}`);
       return;
     }
     const seconds = ((e.at - (entered.get(key) ?? e.at)) / 1000).toFixed(2);
